@@ -1,0 +1,46 @@
+/** The normalized layout the rest of miyabi uses; the YAML schema lives in layout-schema.ts. */
+export type PaneRole = 'conductor' | 'dashboard' | 'agent' | 'shell';
+
+/** tmux's preset layouts (tmux.1, select-layout). */
+export const TMUX_LAYOUTS = [
+  'tiled',
+  'even-horizontal',
+  'even-vertical',
+  'main-horizontal',
+  'main-vertical',
+] as const;
+export type TmuxLayoutName = (typeof TMUX_LAYOUTS)[number];
+
+export interface PaneCommand {
+  /**
+   * `argv` runs directly (no shell); `shell` runs through `/bin/sh -c` because the user wrote a
+   * string on purpose; `default` is the role's built-in (user's shell, `miyabi conductor`, …).
+   */
+  kind: 'argv' | 'shell' | 'default';
+  argv: string[];
+}
+
+export interface PaneLayout {
+  /** Stable name, unique in the layout; for agents, the agent name. Matches NAME_PATTERN. */
+  name: string;
+  role: PaneRole;
+  command: PaneCommand;
+  /** Absolute folder the pane starts in. */
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface WindowLayout {
+  name: string;
+  layout: TmuxLayoutName;
+  panes: PaneLayout[];
+}
+
+export interface Layout {
+  /** Where it came from: a file path, or "<built-in default>". */
+  source: string;
+  session: string;
+  root: string;
+  env: Record<string, string>;
+  windows: WindowLayout[];
+}

@@ -1,0 +1,76 @@
+/**
+ * The only door to tmux (DESIGN.md: TmuxPort). Domain code and the controller depend on this
+ * interface; src/tmux/ implements it with a real server, tests may fake it.
+ */
+export interface TmuxVersion {
+  raw: string;
+  major: number;
+  minor: number;
+}
+
+export interface PaneSpec {
+  /** Stable pane name (agent name, "conductor", …), stored in the pane option @miyabi_agent. */
+  name: string;
+  /** Stored in the pane option @miyabi_role. */
+  role: string;
+  /** Run directly as the pane's own process (never typed into a shell). */
+  argv: string[];
+  cwd: string;
+  /** Full environment for the pane's process. */
+  env: Record<string, string>;
+}
+
+export interface WindowSpec {
+  name: string;
+  layout: string;
+  panes: PaneSpec[];
+}
+
+export interface SessionSpec {
+  name: string;
+  windows: WindowSpec[];
+  /** Session user options (keys start with "@"), e.g. @miyabi_root. */
+  options: Record<string, string>;
+}
+
+export interface PaneInfo {
+  paneId: string;
+  sessionName: string;
+  windowId: string;
+  windowName: string;
+  windowIndex: number;
+  paneIndex: number;
+  pid: number;
+  dead: boolean;
+  deadStatus: number | null;
+  currentCommand: string;
+  currentPath: string;
+  startCommand: string;
+  inMode: boolean;
+  /** @miyabi_agent and @miyabi_role, "" when unset. */
+  agent: string;
+  role: string;
+}
+
+export type TmuxEvent =
+  | { type: 'output'; paneId: string; data: Buffer }
+  | { type: 'exit'; reason: string }
+  | { type: 'window-close'; windowId: string }
+  | { type: 'layout-change'; windowId: string }
+  | { type: 'session-changed' }
+  | { type: 'client-restarted'; reason: string }
+  | { type: 'notification'; name: string; args: string };
+
+export interface TmuxPort {
+  readonly socketName: string;
+  version(): Promise<TmuxVersion>;
+  hasSession(name: string): Promise<boolean>;
+  /** Builds every window and pane, tags each pane, returns them in layout order. */
+  createSession(spec: SessionSpec): Promise<PaneInfo[]>;
+  listPanes(session: string): Promise<PaneInfo[]>;
+  sessionOption(session: string, key: string): Promise<string | null>;
+  killSession(name: string): Promise<void>;
+  /** Opens (or reopens) the persistent control-mode client attached to `session`. */
+  attachControl(session: string, onEvent: (e: TmuxEvent) => void): Promise<void>;
+  close(): Promise<void>;
+}
