@@ -1,0 +1,116 @@
+import { createConnection, type Socket } from 'node:net';
+import { MiyabiError, errorFromJSON } from '../core/errors.js';
+import { encodeFrame, LineSplitter } from './frames.js';
+import type { IpcResponse, JournalEventFrame } from './protocol.js';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** A client of the controller's IPC socket: request/response plus an optional event stream. */
+export class IpcClient {
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private eventListeners = new Set<(e: JournalEventFrame['event']) => void>();
+  private closeListeners = new Set<() => void>();
+  private closed = false;
+
+  private constructor(private readonly socket: Socket) {
+    const splitter = new LineSplitter(
+      (line) => this.onLine(line),
+      () => this.failAll(new MiyabiError('IPC', 'controller sent an oversized frame')),
+    );
+    socket.on('data', (d: Buffer) => splitter.push(d));
+    socket.on('close', () => {
+      this.closed = true;
+      this.failAll(new MiyabiError('CONTROLLER_DOWN', 'connection to the controller closed'));
+      for (const l of this.closeListeners) l();
+    });
+    socket.on('error', () => {
+      // 'close' follows and fails what is pending.
+    });
+  }
+
+  static connect(path: string, timeoutMs = 2000): Promise<IpcClient> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection(path);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new MiyabiError('IPC_TIMEOUT', `no answer from the controller socket ${path}`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new IpcClient(socket));
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          new MiyabiError('CONTROLLER_DOWN', `the controller is not running (${err.code ?? err.message} at ${path})`, {
+            hint: 'start it with `miyabi up`',
+            cause: err,
+          }),
+        );
+      });
+    });
+  }
+
+  request<T = unknown>(type: string, payload?: unknown, timeoutMs = 10_000): Promise<T> {
+    if (this.closed) return Promise.reject(new MiyabiError('CONTROLLER_DOWN', 'connection to the controller closed'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new MiyabiError('IPC_TIMEOUT', `the controller did not answer "${type}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.socket.write(encodeFrame({ id, type, payload }));
+    });
+  }
+
+  /** Streams journal events from now on; resolves once the controller has accepted. */
+  async subscribe(listener: (e: JournalEventFrame['event']) => void): Promise<void> {
+    this.eventListeners.add(listener);
+    await this.request('subscribe');
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.add(listener);
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.destroy();
+  }
+
+  private onLine(line: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null) return;
+    if ('event' in msg) {
+      for (const l of this.eventListeners) l((msg as JournalEventFrame).event);
+      return;
+    }
+    const res = msg as IpcResponse;
+    if (typeof res.id !== 'number') return;
+    const p = this.pending.get(res.id);
+    if (!p) return;
+    this.pending.delete(res.id);
+    clearTimeout(p.timer);
+    if (res.ok) p.resolve(res.result);
+    else p.reject(errorFromJSON(res.error));
+  }
+
+  private failAll(err: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(err);
+      this.pending.delete(id);
+    }
+  }
+}
