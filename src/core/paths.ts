@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** Linux `sun_path` is 108 bytes; stay well below it like Nx does. */
+export const MAX_SOCKET_PATH = 100;
+
+export interface ProjectPaths {
+  root: string;
+  dir: string;
+  run: string;
+  logs: string;
+  journal: string;
+  state: string;
+  launch: string;
+  lock: string;
+  info: string;
+  controllerLog: string;
+  conductorHistory: string;
+  socket: string;
+  /** True when the socket had to move out of the project (path too long). */
+  socketRelocated: boolean;
+}
+
+/**
+ * The project is the enclosing git work tree (a `.git` folder or file), or `MIYABI_ROOT` when a
+ * pane of ours sets it, or the folder itself outside git.
+ */
+export function findProjectRoot(start = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MIYABI_ROOT && existsSync(env.MIYABI_ROOT)) return resolve(env.MIYABI_ROOT);
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(start);
+    dir = up;
+  }
+}
+
+export function isGitRoot(root: string): boolean {
+  return existsSync(join(root, '.git'));
+}
+
+export function socketFallbackDir(env: NodeJS.ProcessEnv = process.env): string {
+  const uid = process.getuid?.() ?? 0;
+  return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'miyabi') : join(tmpdir(), `miyabi-${uid}`);
+}
+
+export function projectPaths(rootIn: string, env: NodeJS.ProcessEnv = process.env): ProjectPaths {
+  const root = resolve(rootIn);
+  const dir = join(root, '.miyabi');
+  const run = join(dir, 'run');
+  let socket = join(run, 'ctl.sock');
+  let socketRelocated = false;
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+    const hash = createHash('sha256').update(root).digest('hex').slice(0, 16);
+    socket = join(socketFallbackDir(env), `${hash}.sock`);
+    socketRelocated = true;
+  }
+  return {
+    root,
+    dir,
+    run,
+    logs: join(dir, 'logs'),
+    journal: join(dir, 'journal'),
+    state: join(dir, 'state'),
+    launch: join(run, 'panes'),
+    lock: join(run, 'controller.lock'),
+    info: join(run, 'controller.json'),
+    controllerLog: join(dir, 'logs', 'controller.log'),
+    conductorHistory: join(dir, 'state', 'conductor-history'),
+    socket,
+    socketRelocated,
+  };
+}
+
+/** The tmux server miyabi uses: its own (`-L miyabi`) unless told otherwise. */
+export function tmuxSocketName(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.MIYABI_TMUX_SOCKET ?? 'miyabi';
+}
