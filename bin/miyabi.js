@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs the compiled CLI; `npm ci` builds it (the "prepare" script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write('miyabi: not built yet; run `npm ci` (or `npm run build`) in ' + fileURLToPath(new URL('..', import.meta.url)) + '\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv);

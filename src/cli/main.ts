@@ -1,0 +1,71 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isMiyabiError } from '../core/errors.js';
+
+/** Each verb's module is imported only when it runs, so quick verbs stay quick. */
+type Action = (opts: Record<string, unknown>) => Promise<number>;
+
+function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) => void): Command {
+  const p = new Command('miyabi')
+    .description('a tmux-native orchestrator for many AI coding agents side by side')
+    .addOption(new Option('--socket <name>', 'tmux server name (tmux -L); default "miyabi"').env('MIYABI_TMUX_SOCKET'))
+    .showHelpAfterError('(run `miyabi --help` for usage)')
+    .exitOverride();
+  const verb = (name: string, summary: string) => p.command(name).description(summary).exitOverride();
+  const all = (c: Command) => ({ ...p.opts(), ...c.opts() });
+
+  verb('up', 'start the session and its controller, or attach to it')
+    .option('-l, --layout <name|path>', 'layouts/NAME.yaml or a layout file')
+    .option('-d, --detach', 'do not attach; report the session instead')
+    .option('--json', 'print the status as JSON (implies --detach)')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/up.js')).up as Action, all(c)));
+  verb('down', 'end the session and stop the controller').action((_o, c: Command) =>
+    run(async () => (await import('./verbs/down.js')).down as Action, all(c)),
+  );
+  verb('status', 'session, controller and every pane')
+    .option('--json', 'machine-readable output')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/status.js')).status as Action, all(c)));
+  verb('attach', 'attach this terminal to the session').action((_o, c: Command) =>
+    run(async () => (await import('./verbs/attach.js')).attach as Action, all(c)),
+  );
+  verb('doctor', 'check tmux, git, permissions, locks and sockets, each with a fix')
+    .option('--json', 'machine-readable output')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/doctor.js')).doctor as Action, all(c)));
+  verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
+    run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
+  );
+  verb('dashboard', 'the live dashboard (runs in the dashboard pane)').action((_o, c: Command) =>
+    run(async () => (await import('./verbs/ui.js')).dashboard as Action, all(c)),
+  );
+  return p;
+}
+
+function report(err: unknown): number {
+  if (isMiyabiError(err)) {
+    process.stderr.write(`miyabi: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    return err.exitCode;
+  }
+  process.stderr.write(`miyabi: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const p = program((load, opts) => {
+    pending = load().then((action) => action(opts));
+  });
+  try {
+    await p.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are not errors; everything else commander refuses is bad usage
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    return report(err);
+  }
+  if (!pending) return 0;
+  try {
+    return await pending;
+  } catch (err) {
+    return report(err);
+  }
+}

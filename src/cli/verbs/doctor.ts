@@ -1,0 +1,85 @@
+import { existsSync, lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pidAlive, readLock } from '../../controller/lock.js';
+import { isMiyabiError } from '../../core/errors.js';
+import { isGitRoot } from '../../core/paths.js';
+import { gitVersion } from '../../git/version.js';
+import { Tmux } from '../../tmux/index.js';
+import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
+
+type Level = 'ok' | 'warn' | 'fail';
+interface Check {
+  level: Level;
+  what: string;
+  fix?: string;
+}
+
+function privateDirCheck(path: string, what: string): Check {
+  if (!existsSync(path)) return { level: 'ok', what: `${what} ${path} not created yet` };
+  const st = lstatSync(path);
+  if (st.isSymbolicLink()) return { level: 'fail', what: `${what} ${path} is a symlink`, fix: `remove it: rm ${path}` };
+  if (st.uid !== process.getuid?.()) return { level: 'fail', what: `${what} ${path} belongs to uid ${st.uid}`, fix: `remove it or chown it to yourself` };
+  if ((st.mode & 0o077) !== 0) {
+    return { level: 'warn', what: `${what} ${path} has mode ${(st.mode & 0o777).toString(8)}`, fix: `chmod 700 ${path}` };
+  }
+  return { level: 'ok', what: `${what} ${path} is private (0700, yours)` };
+}
+
+export async function doctor(o: GlobalOptions & { json?: boolean }): Promise<number> {
+  const ctx = cliContext(o);
+  const p = ctx.paths;
+  const checks: Check[] = [];
+  const info = readControllerInfo(p);
+  const tmux = new Tmux({ socket: info && !ctx.tmuxSocketGiven ? info.tmuxSocket : ctx.tmuxSocket });
+  try {
+    const v = await tmux.version();
+    checks.push({ level: 'ok', what: `tmux ${v.raw} (3.2 or newer needed)` });
+  } catch (e) {
+    checks.push({ level: 'fail', what: isMiyabiError(e) ? e.message : String(e), fix: isMiyabiError(e) ? e.hint : 'install tmux 3.2 or newer' });
+  }
+  const g = await gitVersion();
+  checks.push(
+    g.installed ? { level: 'ok', what: `git ${g.raw}` } : { level: 'fail', what: 'git is not installed', fix: 'apt-get install git' },
+  );
+  checks.push(
+    isGitRoot(p.root)
+      ? { level: 'ok', what: `project ${p.root} is a git work tree` }
+      : { level: 'warn', what: `${p.root} is not in a git repository`, fix: 'run miyabi from a git repository (agents get worktrees there)' },
+  );
+  checks.push(privateDirCheck(p.dir, 'state folder'));
+  checks.push(
+    p.socketRelocated
+      ? { level: 'warn', what: `IPC socket moved to ${p.socket}: the project path is too long for a unix socket`, fix: 'nothing to do; shorter paths keep it in .miyabi/run' }
+      : { level: 'ok', what: `IPC socket path ${p.socket} (${Buffer.byteLength(p.socket)} bytes, limit 100)` },
+  );
+  if (p.socketRelocated) checks.push(privateDirCheck(dirname(p.socket), 'socket folder'));
+  const lock = readLock(p.lock);
+  if (lock && !pidAlive(lock.pid)) {
+    checks.push({ level: 'warn', what: `stale controller lock from dead pid ${lock.pid}`, fix: `the next \`miyabi up\` takes it over, or rm ${p.lock}` });
+  }
+  const client = await tryConnect(p);
+  if (client) {
+    const r = await client.request<{ pid: number; session: string }>('ping').catch(() => null);
+    client.close();
+    checks.push({ level: 'ok', what: `controller pid ${r?.pid ?? '?'} answers for session ${r?.session ?? '?'}` });
+  } else if (existsSync(p.socket)) {
+    checks.push({ level: 'warn', what: `socket ${p.socket} is left from a controller that is gone`, fix: 'the next `miyabi up` removes it' });
+  } else {
+    checks.push({ level: 'ok', what: 'no controller running (start one with `miyabi up`)' });
+  }
+  if (info) {
+    const live = await tmux.hasSession(info.session).catch(() => false);
+    checks.push({
+      level: 'ok',
+      what: live ? `session ${info.session} is alive on tmux -L ${tmux.socketName}` : `session ${info.session} is not running`,
+    });
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify(checks, null, 2) + '\n');
+  } else {
+    for (const c of checks) {
+      process.stdout.write(`${c.level.padEnd(4)}  ${c.what}\n${c.fix ? `      fix: ${c.fix}\n` : ''}`);
+    }
+  }
+  return checks.some((c) => c.level === 'fail') ? 1 : 0;
+}

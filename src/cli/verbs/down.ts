@@ -1,0 +1,44 @@
+import { rmSync } from 'node:fs';
+import { pidAlive, readLock } from '../../controller/lock.js';
+import { Tmux } from '../../tmux/index.js';
+import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
+
+async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (!pidAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return !pidAlive(pid);
+}
+
+/** Ends this project's session and controller; touches nothing else on the tmux server. */
+export async function down(o: GlobalOptions): Promise<number> {
+  const ctx = cliContext(o);
+  const client = await tryConnect(ctx.paths);
+  if (client) {
+    const r = await client.request<{ pid: number }>('down');
+    client.close();
+    if (!(await waitGone(r.pid, 10_000))) {
+      process.stderr.write(`the controller (pid ${r.pid}) did not stop within 10 s; it was sent SIGTERM\n`);
+      process.kill(r.pid, 'SIGTERM');
+      return 1;
+    }
+    process.stdout.write(`stopped: controller pid ${r.pid}, session ended\n`);
+    return 0;
+  }
+  // No controller: end a session it left behind, if this project owns it.
+  const info = readControllerInfo(ctx.paths);
+  const lock = readLock(ctx.paths.lock);
+  if (lock && !pidAlive(lock.pid)) rmSync(ctx.paths.lock, { force: true });
+  if (info) {
+    const tmux = new Tmux({ socket: ctx.tmuxSocketGiven ? ctx.tmuxSocket : info.tmuxSocket });
+    if ((await tmux.hasSession(info.session)) && (await tmux.sessionOption(info.session, '@miyabi_root')) === ctx.paths.root) {
+      await tmux.killSession(info.session);
+      process.stdout.write(`no controller was running; ended session ${info.session}\n`);
+      return 0;
+    }
+  }
+  process.stdout.write('nothing to stop: no controller and no session for this project\n');
+  return 0;
+}

@@ -1,0 +1,228 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { loadLayout } from '../config/load-layout.js';
+import type { Layout } from '../config/layout-types.js';
+import { MiyabiError } from '../core/errors.js';
+import { Journal } from '../core/journal.js';
+import type { ProjectPaths } from '../core/paths.js';
+import { ensurePrivateDir } from '../core/private-dir.js';
+import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
+import { ensureExcluded } from '../git/exclude.js';
+import type { PaneStatus, StatusResult } from '../ipc/protocol.js';
+import { IpcServer } from '../ipc/server.js';
+import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
+import { handlers } from './handlers/index.js';
+import { listenIpc, type BoundSocket } from './ipc-listen.js';
+import { paneCommandText, sessionSpec } from './layout-spec.js';
+import { acquireLock } from './lock.js';
+import { PaneSweeper } from './sweep.js';
+
+export interface ControllerOptions {
+  paths: ProjectPaths;
+  tmux: TmuxPort;
+  layoutRef?: string;
+  miyabiBin: string;
+  env: NodeJS.ProcessEnv;
+  sweepMs?: number;
+  /** Called once the controller has fully stopped (the daemon exits there). */
+  onStopped?: (code: number) => void;
+}
+
+interface Snapshot {
+  lastSeq: number;
+  session: string;
+  layout: string;
+  commands: Record<string, string>;
+}
+
+/**
+ * Owns one project's tmux session. The single writer of the journal and the snapshot; every
+ * client (CLI verbs, dashboard, conductor) reaches it over IPC.
+ */
+export class Controller {
+  readonly startedAt = Date.now();
+  private journal!: Journal;
+  private lock?: { release: () => void };
+  private ipc?: BoundSocket;
+  private layout!: Layout;
+  private commands: Record<string, string> = {};
+  private sweeper?: PaneSweeper;
+  private stopping?: Promise<void>;
+
+  constructor(private readonly o: ControllerOptions) {}
+
+  get sessionName(): string {
+    return this.layout.session;
+  }
+
+  log(line: string): void {
+    try {
+      appendFileSync(this.o.paths.controllerLog, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // the log is best effort; the journal is the record
+    }
+  }
+
+  async start(): Promise<void> {
+    const p = this.o.paths;
+    for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
+    ensureExcluded(p.root);
+    const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
+    if (!loaded.ok) throw loaded.error;
+    this.layout = loaded.value;
+    this.lock = acquireLock(p.lock, p.socket);
+    this.journal = Journal.open(p.journal, { fsync: 'group', groupMs: 50 });
+    try {
+      await this.o.tmux.version();
+      const panes = await this.openSession();
+      await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
+      this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500);
+      this.sweeper.start();
+      // Listening last: a client that gets an answer finds the session built.
+      const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
+      this.journal.onAppend((r) => server.broadcast(r));
+      if (p.socketRelocated) ensurePrivateDir(p.socket.slice(0, p.socket.lastIndexOf('/')));
+      this.ipc = await listenIpc(server, p.socket);
+    } catch (e) {
+      this.journal.appendDurable('controller.start-failed', { error: String(e) });
+      this.sweeper?.stop();
+      this.journal.close();
+      this.lock.release();
+      throw e;
+    }
+    writeFileSync(
+      p.info,
+      JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }),
+      { mode: 0o600 },
+    );
+    this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName });
+    this.saveSnapshot();
+    this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);
+  }
+
+  /** Adopts a live session of this project, or builds one from the layout. */
+  private async openSession(): Promise<PaneInfo[]> {
+    const t = this.o.tmux;
+    const name = this.sessionName;
+    if (await t.hasSession(name)) {
+      const owner = await t.sessionOption(name, '@miyabi_root');
+      if (owner !== this.o.paths.root) {
+        throw new MiyabiError('CONTROLLER_START', `tmux session "${name}" on -L ${t.socketName} belongs to ${owner ?? 'another program'}`, {
+          hint: 'give this project another session name (`session:` in a layout), or use --socket',
+        });
+      }
+      const panes = await t.listPanes(name);
+      const snap = readSnapshot(this.o.paths.state) as Snapshot | null;
+      this.commands = snap?.session === name ? snap.commands : {};
+      for (const w of this.layout.windows) for (const lp of w.panes) this.commands[lp.name] ??= paneCommandText(lp);
+      this.journal.append('session.adopted', { session: name, panes: panes.map(brief) });
+      return panes;
+    }
+    const spec = sessionSpec(
+      this.layout,
+      { root: this.o.paths.root, tmuxSocket: t.socketName, ipcSocket: this.o.paths.socket, baseEnv: this.o.env },
+      this.o.paths.launch,
+    );
+    const started = performance.now();
+    const panes = await t.createSession(spec);
+    for (const w of this.layout.windows) for (const lp of w.panes) this.commands[lp.name] = paneCommandText(lp);
+    this.journal.append('session.created', {
+      session: name,
+      layout: this.layout.source,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      panes: panes.map(brief),
+    });
+    return panes;
+  }
+
+  private onTmuxEvent(e: TmuxEvent): void {
+    if (e.type === 'exit' || e.type === 'window-close' || e.type === 'session-changed') {
+      void this.checkSessionAlive();
+    } else if (e.type === 'client-restarted') {
+      this.journal.append('tmux.control-restarted', { reason: e.reason });
+    }
+  }
+
+  private async checkSessionAlive(): Promise<void> {
+    if (this.stopping) return;
+    let alive = true;
+    try {
+      alive = await this.o.tmux.hasSession(this.sessionName);
+    } catch {
+      alive = false;
+    }
+    if (!alive) {
+      // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
+      this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
+      await this.stop({ killSession: false, reason: 'session ended' });
+    }
+  }
+
+  async status(): Promise<StatusResult> {
+    const panes = await this.o.tmux.listPanes(this.sessionName);
+    return {
+      session: this.sessionName,
+      tmuxSocket: this.o.tmux.socketName,
+      root: this.o.paths.root,
+      layout: this.layout.source,
+      controller: {
+        pid: process.pid,
+        startedAt: new Date(this.startedAt).toISOString(),
+        uptimeMs: Date.now() - this.startedAt,
+        ipcPath: this.o.paths.socket,
+      },
+      panes: panes.map((pi): PaneStatus => ({
+        name: pi.agent,
+        role: pi.role,
+        paneId: pi.paneId,
+        window: pi.windowName,
+        pid: pi.pid,
+        command: this.commands[pi.agent] ?? pi.startCommand,
+        currentCommand: pi.currentCommand,
+        cwd: pi.currentPath,
+        alive: !pi.dead,
+        deadStatus: pi.deadStatus,
+      })),
+    };
+  }
+
+  private saveSnapshot(): void {
+    const snap: Snapshot = {
+      lastSeq: this.journal.lastSeq,
+      session: this.sessionName,
+      layout: this.layout.source,
+      commands: this.commands,
+    };
+    writeSnapshot(this.o.paths.state, snap);
+  }
+
+  stop(opts: { killSession: boolean; reason: string }): Promise<void> {
+    this.stopping ??= this.doStop(opts);
+    return this.stopping;
+  }
+
+  private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
+    this.journal.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession });
+    this.sweeper?.stop();
+    try {
+      if (opts.killSession && (await this.o.tmux.hasSession(this.sessionName))) {
+        await this.o.tmux.killSession(this.sessionName);
+        this.journal.append('session.killed', { session: this.sessionName });
+      }
+    } catch (e) {
+      this.log(`kill-session failed: ${String(e)}`);
+    }
+    await this.o.tmux.close();
+    await this.ipc?.server.close();
+    this.ipc?.unlinkIfOurs();
+    this.saveSnapshot();
+    this.journal.appendDurable('controller.stopped', { reason: opts.reason });
+    this.journal.close();
+    this.lock?.release();
+    this.log(`controller ${process.pid} stopped: ${opts.reason}`);
+    this.o.onStopped?.(0);
+  }
+}
+
+function brief(p: PaneInfo): { name: string; role: string; paneId: string; pid: number } {
+  return { name: p.agent, role: p.role, paneId: p.paneId, pid: p.pid };
+}

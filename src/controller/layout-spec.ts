@@ -1,0 +1,51 @@
+import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { PaneSpec, SessionSpec } from '../tmux/port.js';
+
+/** Variables a pane must not inherit from wherever `miyabi up` was typed. */
+const DROPPED_ENV = new Set(['TMUX', 'TMUX_PANE', 'MIYABI_AGENT', 'MIYABI_ROLE']);
+
+export interface SpecContext {
+  root: string;
+  tmuxSocket: string;
+  ipcSocket: string;
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+export function paneArgv(p: PaneLayout): string[] {
+  return p.command.kind === 'shell' ? ['/bin/sh', '-c', p.command.argv.join(' ')] : p.command.argv;
+}
+
+/** How a person would write the pane's command, for `status`. */
+export function paneCommandText(p: PaneLayout): string {
+  if (p.command.kind === 'shell') return p.command.argv.join(' ');
+  return p.command.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+export function paneEnv(layout: Layout, p: PaneLayout, ctx: SpecContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.baseEnv)) if (v !== undefined && !DROPPED_ENV.has(k)) env[k] = v;
+  Object.assign(env, layout.env, p.env, {
+    MIYABI_ROOT: ctx.root,
+    MIYABI_SESSION: layout.session,
+    MIYABI_TMUX_SOCKET: ctx.tmuxSocket,
+    MIYABI_IPC: ctx.ipcSocket,
+    MIYABI_ROLE: p.role,
+  });
+  if (p.role === 'agent') env.MIYABI_AGENT = p.name;
+  return env;
+}
+
+export function sessionSpec(layout: Layout, ctx: SpecContext, launchDir: string): SessionSpec {
+  return {
+    name: layout.session,
+    launchDir,
+    options: { '@miyabi_root': ctx.root },
+    windows: layout.windows.map((w) => ({
+      name: w.name,
+      layout: w.layout,
+      panes: w.panes.map(
+        (p): PaneSpec => ({ name: p.name, role: p.role, argv: paneArgv(p), cwd: p.cwd, env: paneEnv(layout, p, ctx) }),
+      ),
+    })),
+  };
+}

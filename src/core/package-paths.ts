@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
+/** Both src/core and dist/core sit two levels below the package root. */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export const packageRoot = (): string => root;
+export const miyabiBin = (): string => `${root}bin/miyabi.js`;
+export const controllerMain = (): string => `${root}dist/controller/main.js`;
