@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type Result } from 'execa';
+import { pidAlive, readLock } from '../../src/controller/lock.js';
+import { privateTmux, type TestTmux } from './tmux-server.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'miyabi.js');
+
+/** A temporary git repository with one commit, and a private tmux server name for it. */
+export interface TestProject {
+  root: string;
+  tmux: TestTmux;
+  miyabi(args: string[], opts?: { env?: Record<string, string> }): Promise<Result>;
+  controllerPid(): number | null;
+  write(rel: string, text: string): string;
+  cleanup(): Promise<void>;
+}
+
+export function makeProject(prefix = 'miyabi-it'): TestProject {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), `${prefix}-`)));
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: root, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(root, 'README.md'), 'test repo\n');
+  git('add', '.');
+  git('-c', 'user.email=t@t.invalid', '-c', 'user.name=t', 'commit', '-qm', 'init');
+  const tmux = privateTmux('miyabi-it');
+  const project: TestProject = {
+    root,
+    tmux,
+    miyabi: (args, opts = {}) =>
+      execa(process.execPath, [BIN, ...args], {
+        cwd: root,
+        env: { MIYABI_TMUX_SOCKET: tmux.socket, ...opts.env },
+        reject: false,
+        timeout: 30_000,
+        stdin: 'ignore',
+      }),
+    controllerPid: () => readLock(join(root, '.miyabi', 'run', 'controller.lock'))?.pid ?? null,
+    write: (rel, text) => {
+      const p = join(root, rel);
+      writeFileSync(p, text);
+      return p;
+    },
+    cleanup: async () => {
+      const pid = project.controllerPid();
+      if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      tmux.reap();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return project;
+}
+
+/** Polls `fn` until it returns a truthy value or the deadline passes (libtmux retry_until). */
+export async function until<T>(fn: () => T | Promise<T>, what: string, deadlineMs = 10_000): Promise<NonNullable<T>> {
+  const end = Date.now() + deadlineMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out after ${deadlineMs} ms waiting for ${what} (last: ${String(last)})`);
+}
+
+export { pidAlive };
