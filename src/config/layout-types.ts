@@ -27,7 +27,13 @@ export interface PaneLayout {
   command: PaneCommand;
   /** Absolute folder the pane starts in. */
   cwd: string;
+  /** The full environment of the pane: captured process env < layout `env` < pane `env`. */
   env: Record<string, string>;
+  /**
+   * Only what the layout file set (layout `env` < pane `env`), for callers that start panes on a
+   * tmux server that already has the process environment and want to pass just the difference.
+   */
+  envOverrides?: Record<string, string>;
 }
 
 export interface WindowLayout {
@@ -41,6 +47,7 @@ export interface Layout {
   source: string;
   session: string;
   root: string;
+  /** Captured process env < layout `env`. */
   env: Record<string, string>;
   windows: WindowLayout[];
 }

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'IPC_TIMEOUT'
   | 'UNSAFE_PATH'
   | 'JOURNAL_CORRUPT'
+  | 'SNAPSHOT_CORRUPT'
+  | 'IO'
   | 'NOT_GIT'
   | 'INTERNAL';
 

@@ -45,7 +45,15 @@ export function makeProject(prefix = 'miyabi-it'): TestProject {
     },
     cleanup: async () => {
       const pid = project.controllerPid();
-      if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      // The controller leads its own process group, with its tmux control client in it: end both
+      // before the server (a leftover control client can wedge kill-server on tmux 3.3a).
+      if (pid && pidAlive(pid)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          process.kill(pid, 'SIGKILL');
+        }
+      }
       tmux.reap();
       rmSync(root, { recursive: true, force: true });
     },
