@@ -1,0 +1,21 @@
+// npm run bench: prints a table and writes bench/results.json. Medians and tails over many runs,
+// each beside a baseline measured in the same run; never timed assertions in tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { benchUp } from './bench/up.mjs';
+import { table } from './bench/stats.mjs';
+
+const runs = Number(process.env.BENCH_RUNS ?? 10);
+const rows = [...benchUp(runs)];
+
+process.stdout.write(`\n${table(rows)}\n`);
+mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });
+const out = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, tmux: execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim() },
+  runs,
+  rows,
+};
+writeFileSync(new URL('../bench/results.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+process.stdout.write('\nwrote bench/results.json\n');
