@@ -31,6 +31,12 @@ export interface SessionSpec {
   windows: WindowSpec[];
   /** Session user options (keys start with "@"), e.g. @miyabi_root. */
   options: Record<string, string>;
+  /**
+   * Private directory (created 0700 if missing) for the per-pane launch scripts that carry each
+   * pane's cwd, env and argv, so no user text reaches a tmux argument list. Defaults to the
+   * Tmux constructor's `launchDir`, else a fresh temp directory.
+   */
+  launchDir?: string;
 }
 
 export interface PaneInfo {

@@ -1,0 +1,180 @@
+import { MiyabiError, isMiyabiError } from '../core/errors.js';
+import { ControlClient } from './control/client.js';
+import { DEFAULT_TIMEOUT_MS, tmuxExec, tmuxExecChain, type ExecOptions } from './exec.js';
+import { PANE_FORMAT, parsePanes } from './format.js';
+import { ensureLaunchDir, launchScript, tempLaunchDir, writeLaunchScript } from './launch.js';
+import type { PaneInfo, SessionSpec, TmuxEvent, TmuxPort, TmuxVersion } from './port.js';
+import { assertName, packUnits, sessionTarget, sessionUnits, validateSpec } from './session.js';
+import { assertSupported, readTmuxVersion } from './version.js';
+
+export interface TmuxOptions {
+  /** `-L` socket name of the tmux server miyabi owns. */
+  socket: string;
+  /** Deadline for one tmux command (one-shot or control mode). Default 3000 ms. */
+  commandTimeoutMs?: number;
+  /** Where launch scripts go when a SessionSpec names no launchDir. Default: a temp dir. */
+  launchDir?: string;
+  /** `-f` config file, read only when miyabi starts the server (tests use /dev/null). */
+  configFile?: string;
+}
+
+const OPTION_KEY = /^@[A-Za-z0-9_-]{1,64}$/;
+/** Building a session starts the server and forks every pane: give it more than one command. */
+const CREATE_TIMEOUT_MS = 15_000;
+
+/** The TmuxPort over a real tmux server. The only class in miyabi that runs tmux. */
+export class Tmux implements TmuxPort {
+  readonly socketName: string;
+  private readonly timeoutMs: number;
+  private control: ControlClient | null = null;
+  private checked: TmuxVersion | null = null;
+  private tempDir: string | null = null;
+
+  constructor(private readonly opts: TmuxOptions) {
+    this.socketName = opts.socket;
+    this.timeoutMs = opts.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** pid of the control-mode client while one is up (tests reap it by pid). */
+  get controlPid(): number | undefined {
+    return this.control?.alive ? this.control.pid : undefined;
+  }
+
+  /** Installed tmux version; throws TMUX_MISSING, or TMUX_VERSION when older than 3.2. */
+  async version(): Promise<TmuxVersion> {
+    this.checked ??= assertSupported(await readTmuxVersion(this.timeoutMs));
+    return this.checked;
+  }
+
+  /** One-shot `tmux -L <socket> <args…>`; each argument is passed literally. */
+  exec(args: readonly string[], opts: ExecOptions = {}): Promise<string> {
+    return tmuxExec(this.socketName, args, this.execOpts(opts));
+  }
+
+  /** Exact-name check (`=NAME:`); false when the server is not running. */
+  async hasSession(name: string): Promise<boolean> {
+    assertName('session name', name);
+    try {
+      await this.exec(['has-session', '-t', sessionTarget(name)]);
+      return true;
+    } catch (e) {
+      if (isMiyabiError(e) && (e.code === 'TMUX_PANE_GONE' || e.code === 'TMUX_UNREACHABLE')) return false;
+      throw e;
+    }
+  }
+
+  async createSession(spec: SessionSpec): Promise<PaneInfo[]> {
+    validateSpec(spec);
+    await this.version();
+    const dir = spec.launchDir ?? this.opts.launchDir ?? (this.tempDir ??= tempLaunchDir());
+    ensureLaunchDir(dir);
+    const scripts = spec.windows.map((w) =>
+      w.panes.map((p) => writeLaunchScript(dir, `${spec.name}.${p.name}.sh`, launchScript(p))),
+    );
+    const batches = packUnits(sessionUnits(spec, scripts));
+    batches[batches.length - 1]!.push(['list-panes', '-s', '-t', sessionTarget(spec.name), '-F', PANE_FORMAT]);
+    let out = '';
+    try {
+      for (const b of batches) out += await tmuxExecChain(this.socketName, b, this.execOpts({ timeoutMs: CREATE_TIMEOUT_MS }));
+    } catch (e) {
+      // Never kill a session someone else already had under this name.
+      const duplicate = isMiyabiError(e) && /duplicate session/.test(e.message);
+      if (!duplicate) await this.killSession(spec.name).catch(() => undefined);
+      if (duplicate) {
+        throw new MiyabiError('TMUX_COMMAND', `tmux session "${spec.name}" already exists on -L ${this.socketName}`, {
+          hint: 'stop it first (miyabi down) or use another session name',
+          cause: e,
+        });
+      }
+      throw e;
+    }
+    const count = spec.windows.reduce((n, w) => n + w.panes.length, 0);
+    const lines = out.split('\n');
+    const ids = lines.slice(0, count);
+    if (!ids.every((id) => /^%\d+$/.test(id))) {
+      throw new MiyabiError('TMUX_COMMAND', `unexpected pane ids from tmux: ${JSON.stringify(ids)}`);
+    }
+    const byId = new Map(parsePanes(lines.slice(count).join('\n')).map((p) => [p.paneId, p]));
+    return ids.map((id) => {
+      const p = byId.get(id);
+      if (!p) throw new MiyabiError('TMUX_PANE_GONE', `pane ${id} vanished while session "${spec.name}" was built`);
+      return p;
+    });
+  }
+
+  /** All panes of the session; through the control client when it is up. */
+  async listPanes(session: string): Promise<PaneInfo[]> {
+    assertName('session name', session);
+    const args = ['list-panes', '-s', '-t', sessionTarget(session), '-F', PANE_FORMAT];
+    const c = this.control;
+    if (c?.alive) {
+      try {
+        return parsePanes(await c.command(args[0]!, args.slice(1)));
+      } catch (e) {
+        // The client went away under us (session killed, server restarted): ask one-shot.
+        if (!(isMiyabiError(e) && e.code === 'TMUX_UNREACHABLE' && !c.alive)) throw e;
+      }
+    }
+    return parsePanes(await this.exec(args));
+  }
+
+  /** A session user option, or null when it is not set. */
+  async sessionOption(session: string, key: string): Promise<string | null> {
+    assertName('session name', session);
+    if (!OPTION_KEY.test(key)) throw new MiyabiError('USAGE', `not a user option name: ${JSON.stringify(key)}`);
+    try {
+      const out = await this.exec(['show-options', '-v', '-t', sessionTarget(session), key]);
+      return out.endsWith('\n') ? out.slice(0, -1) : out;
+    } catch (e) {
+      if (isMiyabiError(e) && e.code === 'TMUX_COMMAND' && /invalid option/.test(e.message)) return null;
+      throw e;
+    }
+  }
+
+  /** Kills the session by exact name; a missing session or server is not an error. */
+  async killSession(name: string): Promise<void> {
+    assertName('session name', name);
+    try {
+      await this.exec(['kill-session', '-t', sessionTarget(name)]);
+    } catch (e) {
+      if (isMiyabiError(e) && (e.code === 'TMUX_PANE_GONE' || e.code === 'TMUX_UNREACHABLE')) return;
+      throw e;
+    }
+  }
+
+  /** (Re)opens the control client on `session`; notifications go to onEvent. */
+  async attachControl(session: string, onEvent: (e: TmuxEvent) => void): Promise<void> {
+    assertName('session name', session);
+    await this.closeControl();
+    const client = await ControlClient.open({
+      socket: this.socketName,
+      session,
+      timeoutMs: this.timeoutMs,
+      ...(this.opts.configFile ? { configFile: this.opts.configFile } : {}),
+      onEvent: (e) => {
+        if (e.type === 'exit' && this.control === client && !client.alive) this.control = null;
+        onEvent(e);
+      },
+    });
+    this.control = client;
+  }
+
+  /** Ends the control client (and waits for it): do this before killing the server. */
+  async close(): Promise<void> {
+    await this.closeControl();
+  }
+
+  private async closeControl(): Promise<void> {
+    const c = this.control;
+    this.control = null;
+    if (c) await c.close();
+  }
+
+  private execOpts(opts: ExecOptions): ExecOptions {
+    return {
+      timeoutMs: this.timeoutMs,
+      ...(this.opts.configFile ? { configFile: this.opts.configFile } : {}),
+      ...opts,
+    };
+  }
+}

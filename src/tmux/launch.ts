@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { MiyabiError } from '../core/errors.js';
+import type { PaneSpec } from './port.js';
+
+/**
+ * Per-pane launch scripts. A pane's cwd, env and argv are whatever the user wrote, while tmux
+ * eats a trailing `;` of any argument (RELIABILITY 2) and format-expands `-c`/`-n`/`-s`
+ * (RELIABILITY 9). So all of it goes into a small sh script in a private directory, and tmux only
+ * ever sees `/bin/sh <script path>`, a path we chose.
+ */
+
+/** tmux sets these for the pane itself; copies from wherever miyabi was started would be wrong. */
+export const TMUX_OWNED_ENV: ReadonlySet<string> = new Set(['TMUX', 'TMUX_PANE', 'TERM']);
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** POSIX sh single quoting: everything literal, `'` written as `'\''`. */
+export function shQuote(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+function noNul(what: string, value: string, pane: string): void {
+  if (value.includes('\0')) {
+    throw new MiyabiError('CONFIG', `pane "${pane}": ${what} contains a NUL character`, {
+      hint: 'a NUL byte cannot be passed to a program; remove it',
+    });
+  }
+}
+
+/** The script text: cd, exports (names that are not shell identifiers are skipped), exec argv. */
+export function launchScript(p: PaneSpec): string {
+  if (p.argv.length === 0) throw new MiyabiError('CONFIG', `pane "${p.name}": empty command`);
+  if (!isAbsolute(p.cwd)) {
+    throw new MiyabiError('CONFIG', `pane "${p.name}": cwd must be an absolute path, got ${JSON.stringify(p.cwd)}`);
+  }
+  noNul('cwd', p.cwd, p.name);
+  p.argv.forEach((a, i) => noNul(`argv[${i}]`, a, p.name));
+  const lines = ['# written by miyabi; rewritten on every start', `cd -- ${shQuote(p.cwd)} || exit 1`];
+  for (const [k, v] of Object.entries(p.env)) {
+    if (!SHELL_NAME.test(k) || TMUX_OWNED_ENV.has(k)) continue;
+    noNul(`env ${k}`, v, p.name);
+    lines.push(`export ${k}=${shQuote(v)}`);
+  }
+  lines.push(`exec ${p.argv.map(shQuote).join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * tmux gets the script path as an argument and shows it in pane_start_command, which list-panes
+ * parses line by line: no control characters or our format separators in it.
+ */
+export function assertSafeLaunchDir(dir: string): void {
+  if (!isAbsolute(dir) || /[\u0000-\u001f\u007f\u241c\u241e]/.test(dir)) {
+    throw new MiyabiError('UNSAFE_PATH', `launch directory ${JSON.stringify(dir)} must be an absolute path without control characters`, {
+      hint: 'move the project to a path without control characters',
+    });
+  }
+}
+
+/** Creates `dir` 0700 if needed; refuses a symlink, a non-directory or another owner's directory. */
+export function ensureLaunchDir(dir: string): void {
+  assertSafeLaunchDir(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+    throw new MiyabiError('UNSAFE_PATH', `launch directory ${dir} is not a directory owned by you`, {
+      hint: `remove ${dir} and start again`,
+    });
+  }
+  if ((st.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+}
+
+export function tempLaunchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'miyabi-launch-'));
+}
+
+/** Writes the script atomically (tmp file opened O_EXCL, mode 0600, then rename); returns its path. */
+export function writeLaunchScript(dir: string, fileName: string, text: string): string {
+  if (!/^[A-Za-z0-9_.-]+\.sh$/.test(fileName)) throw new MiyabiError('INTERNAL', `bad launch script name ${fileName}`);
+  const path = join(dir, fileName);
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // not created
+    }
+    throw e;
+  }
+  return path;
+}
