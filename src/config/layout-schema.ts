@@ -63,29 +63,39 @@ export const commandSchema = z.union([
   }),
 ]);
 
-export const paneObjectSchema = strictObject({
-  role: z.enum(PANE_ROLES).optional(),
-  name: nameSchema.optional(),
-  command: commandSchema.optional(),
-  cwd: nonBlank.optional(),
-  env: envSchema.optional(),
-});
+// The aliases are the keys tmuxp and tmuxinator users will type; they only feed "did you mean".
+export const paneObjectSchema = strictObject(
+  {
+    role: z.enum(PANE_ROLES).optional(),
+    name: nameSchema.optional(),
+    command: commandSchema.optional(),
+    cwd: nonBlank.optional(),
+    env: envSchema.optional(),
+  },
+  { shell_command: 'command', cmd: 'command', start_directory: 'cwd', root: 'cwd', environment: 'env' },
+);
 
 /** A pane: a mapping, a bare command string (shell pane), or an empty entry (shell pane, default command). */
 export const paneSchema = z.union([nonBlank, z.null(), paneObjectSchema]);
 
-export const windowSchema = strictObject({
-  name: nameSchema,
-  layout: z.enum(TMUX_LAYOUTS).default('tiled'),
-  panes: z.array(paneSchema).min(1),
-});
+export const windowSchema = strictObject(
+  {
+    name: nameSchema,
+    layout: z.enum(TMUX_LAYOUTS).default('tiled'),
+    panes: z.array(paneSchema).min(1),
+  },
+  { window_name: 'name' },
+);
 
-export const layoutFileSchema = strictObject({
-  session: nameSchema.optional(),
-  root: nonBlank.optional(),
-  env: envSchema.optional(),
-  windows: z.array(windowSchema).min(1),
-});
+export const layoutFileSchema = strictObject(
+  {
+    session: nameSchema.optional(),
+    root: nonBlank.optional(),
+    env: envSchema.optional(),
+    windows: z.array(windowSchema).min(1),
+  },
+  { session_name: 'session', name: 'session', start_directory: 'root', environment: 'env' },
+);
 
 export type LayoutFile = z.output<typeof layoutFileSchema>;
 export type LayoutFileInput = z.input<typeof layoutFileSchema>;

@@ -64,24 +64,33 @@ export function positionOf(
   return { line, col };
 }
 
-function contains(r: Range | undefined, offset: number): boolean {
-  return r !== undefined && offset >= r[0] && offset < Math.max(r[2], r[0] + 1);
+function end(r: Range | undefined): number {
+  return r === undefined ? -1 : Math.max(r[2], r[0] + 1);
 }
 
-/** The path of the deepest field whose key or value covers `offset` (for YAML syntax errors). */
+/**
+ * The path of the deepest field whose key or value covers `offset` (for YAML syntax errors). A tag
+ * or anchor in front of a value belongs to that value, so spans run from the key (or the end of the
+ * previous item) to the end of the value.
+ */
 export function pathAtOffset(doc: Document, offset: number): PathSegment[] {
   const path: PathSegment[] = [];
   let node: unknown = doc.contents;
   for (let depth = 0; depth < 1000; depth++) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => contains(rangeOf(p.key), offset) || contains(rangeOf(p.value), offset));
+      const pair = node.items.find((p) => {
+        const start = rangeOf(p.key)?.[0];
+        return start !== undefined && offset >= start && offset < Math.max(end(rangeOf(p.value)), end(rangeOf(p.key)));
+      });
       const key = pair === undefined ? undefined : keyText(pair.key);
       if (pair === undefined || key === undefined) break;
       path.push(key);
-      if (contains(rangeOf(pair.key), offset)) break;
+      if (offset < end(rangeOf(pair.key))) break;
       node = pair.value;
     } else if (isSeq(node)) {
-      const index = node.items.findIndex((item) => contains(rangeOf(item), offset));
+      const seqRange = rangeOf(node);
+      if (seqRange === undefined || offset < seqRange[0]) break;
+      const index = node.items.findIndex((item) => offset < end(rangeOf(item)));
       if (index < 0) break;
       path.push(index);
       node = node.items[index];

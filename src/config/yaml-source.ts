@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { LineCounter, isAlias, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { failed, formatPath, ok, quote, safeText, type ConfigIssue, type ConfigResult, type PathSegment } from './config-issue.js';
+import { MAX_NESTING, lineColAt, tooDeepAt } from './nesting.js';
 import { decodeUtf8 } from './utf8.js';
 import { offsetOf, pathAtOffset, positionOf } from './yaml-locate.js';
 import { findingsFromZod } from './zod-issues.js';
@@ -88,7 +89,8 @@ function yamlIssues(file: string, text: string, doc: Document.Parsed, lc: LineCo
       if (tabLines.has(line)) continue;
       tabLines.add(line);
       out.push({
-        file, line, col: indent.indexOf('\t') + 1, path: formatPath(pathAtOffset(doc, offset)), severity,
+        // No field path: after a tab the parser's idea of the structure is wrong, so any path would be too.
+        file, line, col: indent.indexOf('\t') + 1, path: '', severity,
         message: 'tab character in indentation; YAML indents with spaces only (replace the tab with spaces)',
       });
       continue;
@@ -139,6 +141,11 @@ export function parseYamlSource(
   }
 
   const lineCounter = new LineCounter();
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const { line, col } = lineColAt(text, deep);
+    return failed([{ file, line, col, path: '', severity: 'error', message: `nested more than ${MAX_NESTING} levels deep; a config file needs only a few` }]);
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, {
@@ -147,7 +154,8 @@ export function parseYamlSource(
       logLevel: 'error',
     });
   } catch (e) {
-    return failed([{ file, line: 1, col: 1, path: '', severity: 'error', message: `could not parse YAML: ${String(e)}` }]);
+    const message = e instanceof RangeError ? 'too deeply nested for the YAML parser; a config file needs only a few levels' : `could not parse YAML: ${String(e)}`;
+    return failed([{ file, line: 1, col: 1, path: '', severity: 'error', message }]);
   }
   const issues = yamlIssues(file, text, doc, lineCounter);
   const errors = issues.filter((i) => i.severity === 'error');

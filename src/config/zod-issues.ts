@@ -16,16 +16,27 @@ export interface Finding {
 type Issue = z.core.$ZodIssue;
 
 const ALLOWED_KEYS = 'allowed keys: ';
+const ALIASES = ' | aliases: ';
 
 /**
- * A `z.strictObject` whose unknown-key issues carry the list of allowed keys. Use this for every
- * object in a config schema so a typo is answered with the right spelling.
+ * A `z.strictObject` whose unknown-key issues carry the list of allowed keys, so a typo is answered
+ * with the right spelling. `aliases` maps keys other tools use (tmuxp's `session_name`) to ours, for
+ * the "did you mean" hint. Use it for every object in a config schema.
  */
-export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape);
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, aliases: Record<string, keyof T & string> = {}) {
+  const allowed = Object.keys(shape).join(', ');
+  const alias = Object.entries(aliases).map(([from, to]) => `${from}=${to}`).join(',');
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? ALLOWED_KEYS + allowed.join(', ') : undefined),
+    error: (iss) => (iss.code === 'unrecognized_keys' ? ALLOWED_KEYS + allowed + (alias ? ALIASES + alias : '') : undefined),
   });
+}
+
+/** Reads back what `strictObject` put in the issue message. */
+function parseAllowed(message: string): { allowed: string; list: string[]; aliases: Map<string, string> } {
+  if (!message.startsWith(ALLOWED_KEYS)) return { allowed: '', list: [], aliases: new Map() };
+  const [allowed = '', alias = ''] = message.slice(ALLOWED_KEYS.length).split(ALIASES);
+  const pairs = alias === '' ? [] : alias.split(',').map((p) => p.split('=') as [string, string]);
+  return { allowed, list: allowed.split(', '), aliases: new Map(pairs) };
 }
 
 /** The value at `path` in the parsed data, or undefined. */
@@ -89,9 +100,16 @@ export function suggestion(given: string, candidates: readonly string[]): string
     : '';
 }
 
-/** A union branch "matched" when its failure is not simply "wrong type at the union itself". */
+/** A union branch "matched" when its failure is not simply "wrong type or value at the union itself". */
 function branchMatched(issues: readonly Issue[]): boolean {
-  return !issues.every((i) => i.path.length === 0 && i.code === 'invalid_type');
+  return !issues.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+}
+
+/** What a branch that did not match wanted: "a list", "\"fast\"", … */
+function branchWants(i: Issue): string[] {
+  if (i.code === 'invalid_type') return [expectedWord(i.expected)];
+  if (i.code === 'invalid_value') return i.values.map((v) => JSON.stringify(v));
+  return ['something else'];
 }
 
 function toSegments(path: readonly PropertyKey[]): PathSegment[] {
@@ -116,13 +134,16 @@ function findingsFromIssue(iss: Issue, data: unknown, prefix: PathSegment[]): Fi
       return [{ path, message: `expected ${expectedWord(iss.expected)}, got ${describeValue(got)}${advice}` }];
     }
     case 'unrecognized_keys': {
-      const allowed = iss.message.startsWith(ALLOWED_KEYS) ? iss.message.slice(ALLOWED_KEYS.length) : '';
-      const list = allowed === '' ? [] : allowed.split(', ');
-      return iss.keys.map((key) => ({
-        path: [...path, key],
-        at: 'key' as const,
-        message: `unknown key ${quote(key)}${suggestion(key, list)}${allowed ? `; ${ALLOWED_KEYS}${allowed}` : ''}`,
-      }));
+      const { allowed, list, aliases } = parseAllowed(iss.message);
+      return iss.keys.map((key) => {
+        const alias = aliases.get(key);
+        const hint = alias !== undefined ? ` (did you mean ${JSON.stringify(alias)}?)` : suggestion(key, list);
+        return {
+          path: [...path, key],
+          at: 'key' as const,
+          message: `unknown key ${quote(key)}${hint}${allowed ? `; ${ALLOWED_KEYS}${allowed}` : ''}`,
+        };
+      });
     }
     case 'invalid_value': {
       const values = iss.values.map((v) => String(v));
@@ -136,10 +157,11 @@ function findingsFromIssue(iss: Issue, data: unknown, prefix: PathSegment[]): Fi
     case 'too_big':
       return [{ path, message: `too big: expected at most ${String(iss.maximum)} (${iss.origin})` }];
     case 'invalid_union': {
-      const matched = iss.errors.filter(branchMatched);
+      // The branch whose type matched holds the real problem; with several, the one with fewest issues.
+      const matched = iss.errors.filter(branchMatched).sort((a, b) => a.length - b.length);
       const first = matched[0];
       if (first !== undefined) return findingsFromZod(first, data, path);
-      const expected = iss.errors.flat().map((i) => (i.code === 'invalid_type' ? expectedWord(i.expected) : 'something else'));
+      const expected = iss.errors.flat().flatMap(branchWants);
       return [{ path, message: `expected ${oneOf(expected)}; got ${describeValue(got)}` }];
     }
     case 'invalid_key': {

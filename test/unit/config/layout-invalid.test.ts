@@ -37,7 +37,7 @@ const cases: BadCase[] = [
   {
     name: 'bad YAML syntax (unclosed flow list)',
     yaml: 'windows:\n  - name: main\n    panes: [a, b\n  - name: two\n',
-    issues: [{ line: 4, col: 3, path: 'windows', message: 'Flow sequence' }],
+    issues: [{ line: 4, col: 3, path: 'windows[1]', message: 'Flow sequence in block collection must be sufficiently indented and end with a ]' }],
   },
   {
     name: 'tab indentation',
@@ -66,6 +66,16 @@ const cases: BadCase[] = [
     name: 'unknown pane key',
     yaml: withPane('      - role: shell\n        comand: ls\n'),
     issues: [{ line: 5, col: 9, path: 'windows[0].panes[0].comand', message: 'unknown key "comand" (did you mean "command"?); allowed keys: role, name, command, cwd, env' }],
+  },
+  {
+    name: 'tmuxp spellings get a hint',
+    yaml: 'session_name: dev\nwindows:\n  - window_name: main\n    panes:\n      - shell_command: [vim]\n',
+    issues: [
+      { line: 1, col: 1, path: 'session_name', message: 'unknown key "session_name" (did you mean "session"?)' },
+      { line: 3, col: 5, path: 'windows[0].name', message: 'is required: expected a string' },
+      { line: 3, col: 5, path: 'windows[0].window_name', message: 'unknown key "window_name" (did you mean "name"?)' },
+      { line: 5, col: 9, path: 'windows[0].panes[0].shell_command', message: 'unknown key "shell_command" (did you mean "command"?); allowed keys: role, name, command, cwd, env' },
+    ],
   },
   {
     name: 'windows is a string',
@@ -220,6 +230,11 @@ const cases: BadCase[] = [
       'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n' +
       'windows:\n  - name: main\n    panes: [~]\n',
     issues: [{ line: 2, col: 8, path: 'b[0]', message: 'alias bomb' }],
+  },
+  {
+    name: 'nesting deep enough to overflow the parser',
+    yaml: `windows: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+    issues: [{ line: 1, col: 74, path: '', message: 'nested more than 64 levels deep' }],
   },
   {
     name: 'non-UTF-8 bytes',
