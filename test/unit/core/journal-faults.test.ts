@@ -1,0 +1,157 @@
+/**
+ * F6: the I/O-error loop (SQLite "I/O Error Testing"). The FsPort fails op N for N = 1, 2, … until
+ * the whole scenario — open with a tail repair, appends across rotations, a durable append, flush,
+ * close — completes; once with a single failure and once failing continuously from N on. Each
+ * failure must be a clear error, leave no open descriptor, and leave a journal that loads with
+ * every record append() reported as written.
+ */
+import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { MiyabiError } from '../../../src/core/errors.js';
+import { FaultyFs } from '../../../src/core/faulty-fs.js';
+import { Journal, type JournalRecord } from '../../../src/core/journal.js';
+import { useTmpRoot } from './tmp-root.js';
+
+const tmp = useTmpRoot();
+const TORN = Buffer.from('{"seq":4,"ts":17000,"type":"user","pay');
+const KNOWN_FILE = /^events(-\d{12})?\.jsonl(\.broken-\d+(-\d+)?)?$/;
+
+function seed(): JournalRecord[] {
+  rmSync(join(tmp.path, 'journal'), { recursive: true, force: true });
+  const j = Journal.open(tmp.path, { fsync: 'always' });
+  const out = [1, 2, 3].map((i) => j.append('seed', { i }));
+  j.close();
+  appendFileSync(join(tmp.path, 'journal', 'events.jsonl'), TORN);
+  return out;
+}
+
+function scenario(fs: FaultyFs, mode: 'always' | 'group') {
+  const reported: JournalRecord[] = [];
+  const errors: unknown[] = [];
+  let j: Journal | null = null;
+  for (let attempt = 0; attempt < 3 && j === null; attempt++) {
+    try {
+      j = Journal.open(tmp.path, { fs, fsync: mode, groupMs: 60_000, maxSegmentBytes: 700, onError: (e) => errors.push(e) });
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  if (j !== null) {
+    for (let i = 0; i < 12; i++) {
+      try {
+        const payload = { i, pad: 'p'.repeat(40) };
+        reported.push(i % 4 === 3 ? j.appendDurable('user', payload) : j.append('user', payload));
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    try {
+      j.flush();
+    } catch (e) {
+      errors.push(e);
+    }
+    try {
+      j.close();
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  return { reported, errors };
+}
+
+function checkRun(persistent: boolean, mode: 'always' | 'group') {
+  let completedAt = 0;
+  for (let n = 1; n < 1000 && completedAt === 0; n++) {
+    const seeded = seed();
+    const fs = new FaultyFs(undefined, { failAt: n, persistent, partialWrites: true });
+    const { reported, errors } = scenario(fs, mode);
+    const ctx = `op ${n} (${fs.log[n - 1] ?? 'none'})`;
+
+    expect(fs.openFds.size, `${ctx}: leaked descriptors ${[...fs.openFds.values()].join(', ')}`).toBe(0);
+    if (!fs.fired) {
+      expect(errors, ctx).toEqual([]);
+      completedAt = n;
+    }
+    for (const e of errors) {
+      expect(e, ctx).toBeInstanceOf(MiyabiError);
+      const err = e as MiyabiError;
+      expect(err.code, `${ctx}: ${err.message}`).toBe('IO');
+      expect(err.message, ctx).toContain(tmp.path); // names the file or directory
+      expect(err.message, ctx).toContain('injected fault');
+      expect(err.hint, ctx).toBeTruthy();
+    }
+
+    // Reload with the real file system: it loads (repairing a tail at most) and nothing reported is lost.
+    const j = Journal.open(tmp.path);
+    const all = [...j.replay()];
+    j.close();
+    expect(all.slice(0, 3), ctx).toEqual(seeded);
+    expect(all.map((r) => r.seq), ctx).toEqual(all.map((_, i) => i + 1));
+    const users = all.filter((r) => r.type === 'user');
+    if (persistent) {
+      for (const r of reported) expect(users, ctx).toContainEqual(r);
+    } else {
+      expect(users, ctx).toEqual(reported);
+    }
+    for (const f of readdirSync(join(tmp.path, 'journal'))) {
+      expect(f, ctx).toMatch(KNOWN_FILE);
+      if (!persistent && f.includes('.broken-')) expect(readFileSync(join(tmp.path, 'journal', f)), `${ctx}: ${f}`).toEqual(TORN);
+    }
+  }
+  // The completing run went through a tail repair, rotations and every kind of call.
+  expect(completedAt).toBeGreaterThan(40);
+  const segments = readdirSync(join(tmp.path, 'journal')).filter((f) => /^events-\d+\.jsonl$/.test(f));
+  expect(segments.length).toBeGreaterThanOrEqual(2);
+  return completedAt;
+}
+
+describe('F6: fail at op N until the operation completes', () => {
+  for (const mode of ['always', 'group'] as const) {
+    it(`single failure, fsync '${mode}'`, () => {
+      checkRun(false, mode);
+    });
+    it(`failing continuously from op N (a broken disk, or a crash), fsync '${mode}'`, () => {
+      checkRun(true, mode);
+    });
+  }
+
+  it('a failed group-commit fsync is reported and poisons the journal until a restart', async () => {
+    const errors: unknown[] = [];
+    const fs = new FaultyFs(undefined, { only: ['fsyncSync'], failAt: 2 }); // 1 = directory fsync at creation
+    const j = Journal.open(tmp.path, { fs, fsync: 'group', groupMs: 5, onError: (e) => errors.push(e) });
+    const a = j.append('user', { a: 1 });
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 2000, interval: 5 });
+    expect((errors[0] as MiyabiError).message).toMatch(/fsync of .*events\.jsonl failed.*refuses further writes/);
+    expect(() => j.append('user', { b: 2 })).toThrow(/refuses further writes/);
+    expect(() => j.flush()).toThrow(MiyabiError);
+    try {
+      j.append('user', {});
+    } catch (e) {
+      expect((e as MiyabiError).hint).toMatch(/restart the controller/);
+    }
+    j.close();
+    expect(fs.openFds.size).toBe(0);
+    const k = Journal.open(tmp.path);
+    expect([...k.replay()]).toEqual([a]);
+    k.close();
+  });
+
+  it('ENOSPC on append: the record is cut off, the error says so, and the next append works', () => {
+    const fs = new FaultyFs(undefined, { only: ['writeSync'], failAt: 2, code: 'ENOSPC', partialWrites: true });
+    const j = Journal.open(tmp.path, { fs });
+    j.append('user', { n: 1 });
+    let err: MiyabiError | undefined;
+    try {
+      j.append('user', { n: 2, big: 'x'.repeat(100) });
+    } catch (e) {
+      err = e as MiyabiError;
+    }
+    expect(err?.code).toBe('IO');
+    expect(err?.message).toMatch(/append to .*events\.jsonl failed: ENOSPC/);
+    expect(err?.hint).toMatch(/free some disk space/);
+    expect(j.append('user', { n: 3 }).seq).toBe(2);
+    j.close();
+    expect([...Journal.open(tmp.path).replay()].map((r) => r.payload)).toEqual([{ n: 1 }, { n: 3 }]);
+  });
+});
