@@ -146,13 +146,17 @@ export class Tmux implements TmuxPort {
   async attachControl(session: string, onEvent: (e: TmuxEvent) => void): Promise<void> {
     assertName('session name', session);
     await this.closeControl();
-    const client = await ControlClient.open({
+    // A control client started with no server running starts one (and says "no sessions"):
+    // ask one-shot first, which fails with TMUX_UNREACHABLE / TMUX_PANE_GONE instead.
+    await this.exec(['has-session', '-t', sessionTarget(session)]);
+    let client: ControlClient | null = null;
+    client = await ControlClient.open({
       socket: this.socketName,
       session,
       timeoutMs: this.timeoutMs,
       ...(this.opts.configFile ? { configFile: this.opts.configFile } : {}),
       onEvent: (e) => {
-        if (e.type === 'exit' && this.control === client && !client.alive) this.control = null;
+        if (e.type === 'exit' && client && this.control === client && !client.alive) this.control = null;
         onEvent(e);
       },
     });

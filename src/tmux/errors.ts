@@ -13,7 +13,8 @@ const UNREACHABLE = [
   /lost server/,
   /Connection refused/,
 ];
-const TARGET_GONE = [/can't find (pane|window|session)/, /no such (pane|window|session)/];
+// "no sessions": a control client attached to a server that has none (it starts one to say so).
+const TARGET_GONE = [/can't find (pane|window|session)/, /no such (pane|window|session)/, /^no sessions/m];
 
 export function isUnreachableText(text: string): boolean {
   return UNREACHABLE.some((re) => re.test(text));

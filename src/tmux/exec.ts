@@ -17,6 +17,7 @@ export interface ExecOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 3000;
+const STDIO_GRACE_MS = 1000;
 
 /**
  * tmux's client packs the argument vector into one message of at most MAX_IMSGSIZE (16384)
@@ -78,16 +79,32 @@ export async function tmuxExecChain(
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const full = ['-L', socket, ...(opts.configFile ? ['-f', opts.configFile] : []), ...argv];
-  const r = await execa('tmux', full, {
+  const sp = execa('tmux', full, {
     reject: false,
     env: clientEnv(),
     extendEnv: false,
     stripFinalNewline: false,
-    timeout: timeoutMs,
-    forceKillAfterDelay: 500,
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
   });
-  if (r.timedOut) throw timeoutError(`"${subcommand}"`, timeoutMs, socket, r);
+  // Our own deadline instead of execa's: a tmux client hands its stdio to the server, so when
+  // the server is stopped the pipes stay open after the client is killed and execa would wait
+  // for them forever. After the client exits, give the pipes a grace period, then drop them.
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    sp.kill('SIGKILL');
+  }, timeoutMs);
+  sp.once('exit', () => {
+    clearTimeout(timer);
+    const drop = setTimeout(() => {
+      sp.stdout?.destroy();
+      sp.stderr?.destroy();
+    }, expired ? 0 : STDIO_GRACE_MS);
+    drop.unref();
+  });
+  const r = await sp;
+  clearTimeout(timer);
+  if (expired) throw timeoutError(`"${subcommand}"`, timeoutMs, socket, r);
   if (r.failed && (r.code === 'ENOENT' || (r.cause as { code?: string } | undefined)?.code === 'ENOENT')) {
     throw missingError(r.cause);
   }

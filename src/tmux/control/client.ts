@@ -150,11 +150,22 @@ export class ControlClient {
     proc.stdout!.on('data', (d: Buffer) => parser.push(d));
     proc.stderr!.on('data', (d: Buffer) => (g.stderr += d.toString('utf8')));
     proc.stdin!.on('error', () => {}); // EPIPE after the client died: the exit handler reports it
+    // 'exit' can come before the last stderr bytes; wait a little for them (the error text).
+    const stderrDone = new Promise<void>((r) => proc.stderr!.once('close', () => r()));
     const onGone = (err?: Error) => {
       if (g.hasExited) return;
       g.hasExited = true;
-      markExited();
-      this.onExit(g, err);
+      let t: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (t = setTimeout(r, 100)));
+      void Promise.race([stderrDone, grace]).then(() => {
+        clearTimeout(t);
+        // The server holds copies of the client's pipes; do not wait for them to close.
+        proc.stdin!.destroy();
+        proc.stdout!.destroy();
+        proc.stderr!.destroy();
+        markExited();
+        this.onExit(g, err);
+      });
     };
     proc.on('exit', () => onGone());
     proc.on('error', (err) => onGone(err));
@@ -174,7 +185,9 @@ export class ControlClient {
   }
 
   private onMessage(g: Generation, m: ControlMessage): void {
-    if (g !== this.gen) return;
+    if (g !== this.gen || this.state === 'closed') return;
+    // Nothing is passed on from a client that never attached (its %exit is part of the failure).
+    if (!g.ready && m.kind !== 'block') return;
     if (m.kind === 'block') {
       if (m.flags === 0) {
         // The attach-session given on the client's command line.
