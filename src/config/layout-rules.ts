@@ -6,7 +6,7 @@ import type { PathSegment } from './config-issue.js';
 import { formatPath } from './config-issue.js';
 import fs from 'node:fs';
 import { isDirectory, resolveConfigPath } from './paths.js';
-import type { Rule, RuleContext } from './yaml-source.js';
+import type { Rule, RuleContext } from './rules.js';
 
 type Obj = Record<string, unknown>;
 

@@ -14,7 +14,8 @@ import { layoutFileSchema } from './layout-schema.js';
 import type { Layout } from './layout-types.js';
 import { captureEnv, normalizeLayout } from './normalize-layout.js';
 import { displayPath, homeFrom } from './paths.js';
-import { fileIssue, loadYamlSource, readConfigFile } from './yaml-source.js';
+import { loadYamlSource } from './load-yaml.js';
+import { fileIssue, readConfigFile } from './yaml-source.js';
 
 /**
  * The layouts shipped in the package. This file is src/config/*.ts under vitest and

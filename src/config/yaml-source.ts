@@ -1,16 +1,15 @@
 /**
- * The generic YAML front end for every config file (layouts now; pipelines, skills, triggers later),
- * in changesets' shape: read → parse → schema (`safeParse`) → rules, returning every problem at once
- * with `file:line:col` and the field path (PRACTICES.md 6, RELIABILITY.md B9). Never throws for bad input.
+ * The generic YAML front end for every config file (layouts now; pipelines, skills, triggers later):
+ * read (size cap, regular file) → decode (strict UTF-8) → parse (`yaml` with a LineCounter), every
+ * problem with `file:line:col` and its field path (PRACTICES.md 6, RELIABILITY.md B9). The schema
+ * and rules steps are in load-yaml.ts and rules.ts. Never throws for bad input.
  */
 import fs from 'node:fs';
-import { LineCounter, isAlias, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { failed, formatPath, ok, quote, safeText, type ConfigIssue, type ConfigResult, type PathSegment } from './config-issue.js';
 import { MAX_NESTING, lineColAt, tooDeepAt } from './nesting.js';
 import { decodeUtf8 } from './utf8.js';
-import { offsetOf, pathAtOffset, positionOf } from './yaml-locate.js';
-import { findingsFromZod } from './zod-issues.js';
+import { pathAtOffset, positionOf } from './yaml-locate.js';
 
 /** Config files are small; anything bigger is a mistake or an attack (RELIABILITY.md B9). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -182,63 +181,4 @@ export function parseYamlSource(
   const source: YamlSource = { file, text, doc, lineCounter, data };
   if (errors.length > 0) return { ...failed(errors, warnings), partial: source };
   return ok(source, warnings);
-}
-
-export interface RuleContext<T> {
-  data: T;
-  source: YamlSource;
-  /** Records a problem at a field; rules never throw and never stop at the first problem. */
-  report(path: readonly PathSegment[], message: string, opts?: { at?: 'key' | 'value'; severity?: 'error' | 'warning' }): void;
-  /** "line:col" of a field, for messages that name a second location. */
-  where(path: readonly PathSegment[]): string;
-}
-
-/** A cross-field check (changesets' `rules.ts` style): it looks at the data and reports. */
-export type Rule<T> = (ctx: RuleContext<T>) => void;
-
-export function runRules<T>(source: YamlSource, data: T, rules: readonly Rule<T>[]): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  const ctx: RuleContext<T> = {
-    data,
-    source,
-    report: (path, message, opts) => out.push(issueAt(source, path, message, opts)),
-    where: (path) => {
-      const { line, col } = source.lineCounter.linePos(offsetOf(source.doc, path));
-      return `${line}:${col}`;
-    },
-  };
-  for (const rule of rules) rule(ctx);
-  return out;
-}
-
-/** Checks parsed data against a zod schema; every zod issue becomes a located issue. */
-export function validateSource<S extends z.ZodType>(source: YamlSource, schema: S): ConfigResult<z.output<S>> {
-  const r = schema.safeParse(source.data);
-  if (r.success) return ok(r.data);
-  const findings = findingsFromZod(r.error.issues, source.data);
-  return failed(findings.map((f) => issueAt(source, f.path, f.message, { at: f.at })));
-}
-
-/**
- * All three steps on one file's contents. Rules see the raw data (written defensively) so they run
- * even when the schema fails: a bad pane name and a duplicate conductor are reported together.
- */
-export function loadYamlSource<S extends z.ZodType>(
-  file: string,
-  input: string | Uint8Array,
-  schema: S,
-  rules: readonly Rule<unknown>[] = [],
-  opts: YamlSourceOptions = {},
-): ConfigResult<{ value: z.output<S>; source: YamlSource }> {
-  const parsed = parseYamlSource(file, input, opts);
-  const source = parsed.ok ? parsed.value : parsed.partial;
-  if (source === undefined) return parsed.ok ? failed([]) : failed(parsed.issues, parsed.warnings);
-  const issues = parsed.ok ? [] : [...parsed.issues];
-  const checked = validateSource(source, schema);
-  if (!checked.ok) issues.push(...checked.issues);
-  issues.push(...runRules(source, source.data, rules));
-  const errors = issues.filter((i) => i.severity === 'error');
-  const warnings = [...parsed.warnings, ...issues.filter((i) => i.severity === 'warning')];
-  if (errors.length > 0 || !checked.ok) return failed(errors, warnings);
-  return ok({ value: checked.value, source }, warnings);
 }

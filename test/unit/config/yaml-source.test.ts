@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configError, formatIssue, formatPath, safeText, unwrapConfig, type ConfigIssue } from '../../../src/config/config-issue.js';
 import { decodeUtf8, firstInvalidUtf8 } from '../../../src/config/utf8.js';
-import { loadYamlSource, parseYamlSource, type Rule } from '../../../src/config/yaml-source.js';
+import { loadYamlSource } from '../../../src/config/load-yaml.js';
+import type { Rule } from '../../../src/config/rules.js';
+import { parseYamlSource } from '../../../src/config/yaml-source.js';
 import { strictObject, suggestion } from '../../../src/config/zod-issues.js';
 
 const schema = strictObject({
