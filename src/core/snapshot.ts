@@ -32,7 +32,11 @@ export function snapshotPath(root: string): string {
 }
 
 /** Writes the snapshot durably (see the file comment). Returns its path and size. */
-export function writeSnapshot(root: string, data: SnapshotData, options: SnapshotOptions = {}): { path: string; bytes: number } {
+export function writeSnapshot<T extends { lastSeq: number }>(
+  root: string,
+  data: T,
+  options: SnapshotOptions = {},
+): { path: string; bytes: number } {
   const fs = options.fs ?? realFs;
   if (!Number.isSafeInteger(data.lastSeq) || data.lastSeq < 0) {
     throw new MiyabiError('INTERNAL', `snapshot: lastSeq must be a non-negative integer, got ${String(data.lastSeq)}`);
@@ -88,7 +92,7 @@ export function writeSnapshot(root: string, data: SnapshotData, options: Snapsho
  * SNAPSHOT_CORRUPT naming the file — it is never silently ignored, because the journal before its
  * lastSeq may already be compacted away.
  */
-export function readSnapshot<T extends SnapshotData = SnapshotData>(root: string, options: SnapshotOptions = {}): T | null {
+export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root: string, options: SnapshotOptions = {}): T | null {
   const fs = options.fs ?? realFs;
   const path = snapshotPath(root);
   let text: string;

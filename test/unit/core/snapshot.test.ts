@@ -28,7 +28,7 @@ function apply(counts: Counts, r: JournalRecord): Counts {
 
 /** Recovery as the controller does it: snapshot (or empty) + replay of seq > snapshot.lastSeq. */
 function recover(): State {
-  const snap = readSnapshot<State & { [k: string]: unknown }>(tmp.path) ?? { lastSeq: 0, counts: {} };
+  const snap = readSnapshot<State>(tmp.path) ?? { lastSeq: 0, counts: {} };
   let counts = snap.counts;
   let lastSeq = snap.lastSeq;
   for (const r of replayJournal(tmp.path, { afterSeq: snap.lastSeq })) {
@@ -124,7 +124,7 @@ describe('F5: crash during the snapshot, at every step', () => {
         // Restart: clean stale tmp files, then snapshot + journal give the exact state.
         cleanStaleSnapshotTmp(tmp.path);
         expect(readdirSync(stateDir()), `op ${n}`).toEqual(['snapshot.json']);
-        const snap = readSnapshot<State & { [k: string]: unknown }>(tmp.path);
+        const snap = readSnapshot<State>(tmp.path);
         expect([previous.lastSeq, truth.lastSeq]).toContain(snap?.lastSeq);
         seen.add(snap?.lastSeq ?? -1);
         expect(recover(), `op ${n}`).toEqual(truth);
