@@ -23,14 +23,21 @@ export interface ConfigIssue {
 
 export type ConfigResult<T> =
   | { ok: true; value: T; warnings: ConfigIssue[] }
-  | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
+  | {
+      ok: false;
+      issues: ConfigIssue[];
+      warnings: ConfigIssue[];
+      /** The same issues as one ConfigError (code CONFIG, exit 2), ready for `throw r.error`. */
+      error: MiyabiError;
+    };
 
 export function ok<T>(value: T, warnings: ConfigIssue[] = []): ConfigResult<T> {
   return { ok: true, value, warnings };
 }
 
 export function failed<T = never>(issues: ConfigIssue[], warnings: ConfigIssue[] = []): ConfigResult<T> {
-  return { ok: false, issues: sortIssues(issues), warnings };
+  const sorted = sortIssues(issues);
+  return { ok: false, issues: sorted, warnings, error: configError(sorted) };
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -112,5 +119,5 @@ export function describeValue(v: unknown): string {
 /** The value, or a ConfigError listing every issue (for the CLI; library code keeps the union). */
 export function unwrapConfig<T>(r: ConfigResult<T>, hint?: string): T {
   if (r.ok) return r.value;
-  throw configError(r.issues, hint);
+  throw hint === undefined ? r.error : configError(r.issues, hint);
 }

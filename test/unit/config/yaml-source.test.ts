@@ -54,6 +54,8 @@ describe('formatting', () => {
       '2 problems in the configuration:\np.yaml:1:7 name: expected a string, got a number (1)\np.yaml:2:9 stages: must not be empty: expected at least one item',
     );
     expect(() => unwrapConfig(loadYamlSource('p.yaml', 'name: 1\n', schema))).toThrow(/p\.yaml:1:7 name/);
+    const r = loadYamlSource('p.yaml', 'name: 1\nstages: []\n', schema);
+    expect(r.ok ? undefined : [r.error.code, r.error.message, r.error.exitCode]).toEqual(['CONFIG', err.message, 2]);
   });
 });
 
