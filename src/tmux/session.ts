@@ -1,6 +1,7 @@
 import { MiyabiError } from '../core/errors.js';
 import { nameProblem } from '../core/names.js';
 import { argvBytes, chainArgv, MAX_ARGV_BYTES } from './exec.js';
+import { assertLayout } from './layout.js';
 import type { SessionSpec } from './port.js';
 
 /**
@@ -16,8 +17,6 @@ import type { SessionSpec } from './port.js';
  * remain-on-exit is set on it.
  */
 export const DEFAULT_SIZE = { cols: 220, rows: 50 } as const;
-const NAMED_LAYOUTS = new Set(['even-horizontal', 'even-vertical', 'main-horizontal', 'main-vertical', 'tiled']);
-const CUSTOM_LAYOUT = /^[0-9a-f]{4},[0-9x,{}[\]]+$/;
 const OPTION_KEY = /^@[A-Za-z0-9_-]{1,64}$/;
 
 export type Command = string[];
@@ -49,11 +48,7 @@ export function validateSpec(spec: SessionSpec): void {
     if (windows.has(w.name)) throw new MiyabiError('NAME', `window name "${w.name}" is used twice`);
     windows.add(w.name);
     if (w.panes.length === 0) throw new MiyabiError('CONFIG', `window "${w.name}" has no panes`);
-    if (!NAMED_LAYOUTS.has(w.layout) && !CUSTOM_LAYOUT.test(w.layout)) {
-      throw new MiyabiError('CONFIG', `window "${w.name}": unknown layout ${JSON.stringify(w.layout)}`, {
-        hint: `use one of ${[...NAMED_LAYOUTS].join(', ')} or a layout string from \`tmux list-windows\``,
-      });
-    }
+    assertLayout(w.layout, w.panes.length, w.name);
     for (const p of w.panes) {
       assertName('pane name', p.name);
       if (panes.has(p.name)) throw new MiyabiError('NAME', `pane name "${p.name}" is used twice`);

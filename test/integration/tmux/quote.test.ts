@@ -69,11 +69,12 @@ let client: ControlClient;
 beforeAll(async () => {
   f = fixture();
   const tmux = f.tmux();
-  [{ paneId: pane }] = (await tmux.createSession({
+  const panes = await tmux.createSession({
     name: 'quote',
     windows: [{ name: 'w', layout: 'tiled', panes: [{ name: 'p', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] }],
     options: {},
-  })) as [{ paneId: string }];
+  });
+  pane = panes[0]!.paneId;
   client = await ControlClient.open({ socket: f.t.socket, session: 'quote' });
   f.pids.add(client.pid!);
   return async () => {
