@@ -1,0 +1,88 @@
+import { clearScreenDown, createInterface, cursorTo } from 'node:readline';
+import { builtinCommands, dispatch, type CommandContext, type CommandTable, type ConductorClient } from './commands.js';
+import { LazyControllerClient } from './connection.js';
+import { HistoryFile, HISTORY_MAX } from './history.js';
+
+export const PROMPT = 'miyabi> ';
+
+export interface ConductorOptions {
+  /** The controller's IPC socket (projectPaths(root).socket). */
+  socketPath: string;
+  /** Persistent history (projectPaths(root).conductorHistory). */
+  historyFile: string;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** Defaults to builtinCommands; later verbs extend it. */
+  commands?: CommandTable;
+  /** For tests: a client instead of connecting to socketPath. */
+  client?: ConductorClient;
+  historySize?: number;
+}
+
+/**
+ * The conductor REPL: reads a line, runs it through the command table, prints the result, and
+ * goes on until `exit`, `quit` or end of input (C-d). Resolves when it is over.
+ */
+export async function runConductor(opts: ConductorOptions): Promise<void> {
+  const input = opts.input ?? process.stdin;
+  const output = opts.output ?? process.stdout;
+  const history = new HistoryFile(opts.historyFile, opts.historySize ?? HISTORY_MAX);
+  const past = history.load();
+  const lazy = opts.client ? null : new LazyControllerClient(opts.socketPath);
+  const client: ConductorClient = opts.client ?? (lazy as LazyControllerClient);
+
+  const rl = createInterface({
+    input,
+    output,
+    prompt: PROMPT,
+    history: [...past].reverse(),
+    historySize: opts.historySize ?? HISTORY_MAX,
+    removeHistoryDuplicates: false,
+  });
+  const tty = (rl as unknown as { terminal: boolean }).terminal;
+
+  let exiting = false;
+  const ctx: CommandContext = {
+    client,
+    commands: opts.commands ?? builtinCommands,
+    print: (text) => {
+      output.write(text.endsWith('\n') ? text : text + '\n');
+    },
+    clear: () => {
+      cursorTo(output, 0, 0);
+      clearScreenDown(output);
+    },
+    exit: () => {
+      exiting = true;
+    },
+  };
+
+  // C-c clears the line being typed, as in a shell; it does not leave.
+  rl.on('SIGINT', () => {
+    output.write('^C');
+    // Interface#clearLine (moves past the line, newline, empties it) is real but not in @types/node.
+    (rl as unknown as { clearLine(): void }).clearLine();
+    rl.prompt();
+  });
+
+  let ended = false;
+  rl.on('close', () => {
+    ended = true;
+  });
+
+  ctx.print('miyabi conductor; type help for the commands');
+  rl.prompt();
+  try {
+    for await (const line of rl) {
+      history.append(line);
+      await dispatch(line, ctx);
+      if (exiting) break;
+      rl.prompt();
+    }
+    // C-d on an empty line leaves the cursor after the prompt.
+    if (!exiting && ended && tty) output.write('\n');
+  } finally {
+    rl.close();
+    lazy?.close();
+  }
+}
