@@ -70,7 +70,7 @@ export class Controller {
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
     this.lock = acquireLock(p.lock, p.socket);
-    this.journal = Journal.open(p.journal, { fsync: 'group', groupMs: 50 });
+    this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     try {
       await this.o.tmux.version();
       const panes = await this.openSession();
@@ -111,7 +111,7 @@ export class Controller {
         });
       }
       const panes = await t.listPanes(name);
-      const snap = readSnapshot(this.o.paths.state) as Snapshot | null;
+      const snap = readSnapshot(this.o.paths.dir) as Snapshot | null;
       this.commands = snap?.session === name ? snap.commands : {};
       for (const w of this.layout.windows) for (const lp of w.panes) this.commands[lp.name] ??= paneCommandText(lp);
       this.journal.append('session.adopted', { session: name, panes: panes.map(brief) });
@@ -192,7 +192,7 @@ export class Controller {
       layout: this.layout.source,
       commands: this.commands,
     };
-    writeSnapshot(this.o.paths.state, snap);
+    writeSnapshot(this.o.paths.dir, snap);
   }
 
   stop(opts: { killSession: boolean; reason: string }): Promise<void> {

@@ -2,17 +2,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 import { pidAlive, readLock } from '../../src/controller/lock.js';
 import { privateTmux, type TestTmux } from './tmux-server.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'miyabi.js');
 
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** A temporary git repository with one commit, and a private tmux server name for it. */
 export interface TestProject {
   root: string;
   tmux: TestTmux;
-  miyabi(args: string[], opts?: { env?: Record<string, string> }): Promise<Result>;
+  miyabi(args: string[], opts?: { env?: Record<string, string> }): Promise<CliResult>;
   controllerPid(): number | null;
   write(rel: string, text: string): string;
   cleanup(): Promise<void>;
@@ -29,14 +35,16 @@ export function makeProject(prefix = 'miyabi-it'): TestProject {
   const project: TestProject = {
     root,
     tmux,
-    miyabi: (args, opts = {}) =>
-      execa(process.execPath, [BIN, ...args], {
+    miyabi: async (args, opts = {}) => {
+      const r = await execa(process.execPath, [BIN, ...args], {
         cwd: root,
         env: { MIYABI_TMUX_SOCKET: tmux.socket, ...opts.env },
         reject: false,
         timeout: 30_000,
         stdin: 'ignore',
-      }),
+      });
+      return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+    },
     controllerPid: () => readLock(join(root, '.miyabi', 'run', 'controller.lock'))?.pid ?? null,
     write: (rel, text) => {
       const p = join(root, rel);

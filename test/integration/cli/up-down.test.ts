@@ -66,7 +66,7 @@ describe('miyabi up / status / down on a real tmux server', () => {
     expect(st.session).toBe('itest');
     const raw = await until(() => {
       const r = rawPanes(p, 'itest');
-      return r.every((x) => x.cmd !== 'sh') && r;
+      return r.every((x) => x.cmd !== 'sh') ? r : null;
     }, 'panes to exec their commands');
     expect(raw.map((r) => [r.role, r.name])).toEqual([
       ['conductor', 'conductor'],
