@@ -11,13 +11,10 @@ export interface SpecContext {
   baseEnv: NodeJS.ProcessEnv;
 }
 
-export function paneArgv(p: PaneLayout): string[] {
-  return p.command.kind === 'shell' ? ['/bin/sh', '-c', p.command.argv.join(' ')] : p.command.argv;
-}
-
 /** How a person would write the pane's command, for `status`. */
 export function paneCommandText(p: PaneLayout): string {
-  if (p.command.kind === 'shell') return p.command.argv.join(' ');
+  // A shell command is normalized to ['/bin/sh', '-c', text]: show the text the user wrote.
+  if (p.command.kind === 'shell') return p.command.argv[2] ?? '';
   return p.command.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
@@ -44,7 +41,7 @@ export function sessionSpec(layout: Layout, ctx: SpecContext, launchDir: string)
       name: w.name,
       layout: w.layout,
       panes: w.panes.map(
-        (p): PaneSpec => ({ name: p.name, role: p.role, argv: paneArgv(p), cwd: p.cwd, env: paneEnv(layout, p, ctx) }),
+        (p): PaneSpec => ({ name: p.name, role: p.role, argv: p.command.argv, cwd: p.cwd, env: paneEnv(layout, p, ctx) }),
       ),
     })),
   };

@@ -66,7 +66,9 @@ describe('miyabi up / status / down on a real tmux server', () => {
     expect(st.session).toBe('itest');
     const raw = await until(() => {
       const r = rawPanes(p, 'itest');
-      return r.every((x) => x.cmd !== 'sh') ? r : null;
+      const cmd = (n: string) => r.find((x) => x.name === n)?.cmd;
+      const ready = cmd('alpha') === 'sleep' && cmd('conductor') === 'node' && cmd('dashboard') === 'node';
+      return ready && r.every((x) => x.cwd !== '') ? r : null;
     }, 'panes to exec their commands');
     expect(raw.map((r) => [r.role, r.name])).toEqual([
       ['conductor', 'conductor'],
@@ -78,6 +80,8 @@ describe('miyabi up / status / down on a real tmux server', () => {
     expect(byName.alpha?.cmd).toBe('sleep');
     expect(byName.alpha?.cwd).toBe(p.root);
     expect(byName.beta?.cwd).toBe(join(p.root, 'sub dir'));
+    // a string command runs through /bin/sh -c, which may or may not exec the last command
+    expect(['sh', 'sleep']).toContain(byName.beta?.cmd);
     expect(byName.conductor?.cmd).toBe('node');
 
     const sj = await p.miyabi(['status', '--json']);
