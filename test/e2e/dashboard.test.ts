@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtEntry } from '../helpers/built-entry.js';
 import { pane, samplePanes, startFakeController, type FakeController } from '../helpers/fake-controller.js';
@@ -88,6 +89,19 @@ describe('dashboard in a terminal', () => {
     const { term } = await start();
     await term.waitForText('agent-2');
     term.type(KEY.ctrlC);
+    expect(await term.waitForExit()).toBe(0);
+    expect(term.alternateScreen()).toBe(false);
+  });
+
+  it('SIGTERM restores the terminal and exits 0', async () => {
+    const { term } = await start();
+    await term.waitForText('agent-2');
+    expect(term.alternateScreen()).toBe(true);
+    // The pane runs `sh` (see terminal.ts), and the dashboard is its only child.
+    const shPid = term.tmux.tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}').trim();
+    const child = execFileSync('pgrep', ['-P', shPid], { encoding: 'utf8' }).trim().split('\n');
+    expect(child).toHaveLength(1);
+    process.kill(Number(child[0]), 'SIGTERM');
     expect(await term.waitForExit()).toBe(0);
     expect(term.alternateScreen()).toBe(false);
   });
