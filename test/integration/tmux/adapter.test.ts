@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PaneInfo, SessionSpec } from '../../../src/tmux/index.js';
 import { Tmux, readTmuxVersion, tmuxExec } from '../../../src/tmux/index.js';
-import { fixture, type Fixture } from './fixture.js';
+import { fixture, isAlive, type Fixture } from './fixture.js';
 
 let f: Fixture;
 beforeEach(() => {
@@ -131,6 +131,33 @@ describe('Tmux adapter', () => {
     const panes = await tmux.createSession(two('247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}'));
     expect(panes).toHaveLength(2);
     expect(f.t.tmux('display', '-p', '-t', panes[0]!.paneId, '#{pane_width}').trim()).toBe('110');
+  });
+
+  it('runs pane commands through one door, control mode or one-shot alike', async () => {
+    const tmux = f.tmux();
+    const [p] = await tmux.createSession(spec('door', f.dir, 1));
+    const pane = tmux.pane(p!.paneId);
+    expect(await pane.run('display-message', ['-p', '#{pane_id} #{@miyabi_agent}'])).toEqual([`${p!.paneId} p0`]);
+    await tmux.attachControl('door', () => {});
+    f.pids.add(tmux.controlPid!);
+    expect(await pane.run('display-message', ['-p', '#{pane_id} #{@miyabi_agent}'])).toEqual([`${p!.paneId} p0`]);
+    // A newline cannot go through control mode: run() takes the one-shot path for it.
+    expect(await pane.run('display-message', ['-p', 'a\nb'])).toEqual(['a', 'b']);
+    await expect(tmux.pane('%999').run('send-keys', ['-l', 'x'])).rejects.toMatchObject({ code: 'TMUX_PANE_GONE' });
+    expect(() => tmux.pane('=door:')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+
+  it('kills the server after its control client, and tolerates no server', async () => {
+    const tmux = f.tmux();
+    await tmux.createSession(spec('ks'));
+    await tmux.attachControl('ks', () => {});
+    const pid = tmux.controlPid!;
+    f.pids.add(pid);
+    await tmux.killServer();
+    expect(tmux.controlPid).toBeUndefined();
+    await expect.poll(() => isAlive(pid)).toBe(false);
+    expect(await tmux.hasSession('ks')).toBe(false);
+    await tmux.killServer();
   });
 
   it('reads the version, and says TMUX_MISSING when tmux is not installed', async () => {

@@ -95,7 +95,7 @@ describe('control-mode client', () => {
     await tmux.killSession('gone');
     await vi.waitFor(() => expect(events).toContainEqual({ type: 'exit', reason: '' }), { timeout: 5000 });
     await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 5000 });
-    expect(tmux.controlPid).toBeUndefined();
+    await vi.waitFor(() => expect(tmux.controlPid).toBeUndefined());
     expect(await tmux.listPanes('other')).toHaveLength(1); // one-shot now
     await expect(tmux.listPanes('gone')).rejects.toMatchObject({ code: 'TMUX_PANE_GONE' });
   });
