@@ -90,7 +90,16 @@ export function sessionUnits(spec: SessionSpec, scripts: string[][], size = DEFA
       ];
       // Re-tile after each split so that many panes still find room before the final layout.
       if (pi > 0) unit.push(['select-layout', '-t', wt, 'tiled']);
+      // Window names are targets: a program's title escape must not rename them.
+      if (pi === 0) unit.push(['set-option', '-w', '-t', wt, 'allow-rename', 'off'], ['set-option', '-w', '-t', wt, 'automatic-rename', 'off']);
       if (wi === 0 && pi === 0) {
+        // Whatever the user's tmux.conf says: a control client on this session must get %exit
+        // when the session dies (not be moved to another session), and the session must not
+        // die when its last client leaves.
+        unit.push(
+          ['set-option', '-t', sessionTarget(s), 'detach-on-destroy', 'on'],
+          ['set-option', '-t', sessionTarget(s), 'destroy-unattached', 'off'],
+        );
         for (const [k, v] of Object.entries(spec.options)) unit.push(['set-option', '-t', sessionTarget(s), k, v]);
       }
       units.push(unit);

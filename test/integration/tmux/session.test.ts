@@ -123,6 +123,12 @@ describe('createSession', () => {
     }
     expect(f.t.tmux('list-windows', '-t', '=build:', '-F', '#{window_name}').trim().split('\n')).toEqual(['one', 'two']);
     expect(f.t.tmux('display', '-p', '-t', '=build:', '#{window_name}').trim()).toBe('one');
+    // An agent's title escape does not rename the window its pane is in.
+    f.t.tmux('set-option', '-g', 'allow-rename', 'on');
+    const title = "printf '\\033kRENAMED\\033\\\\'; echo done; exec sleep 600";
+    f.t.tmux('respawn-pane', '-k', '-t', got[1]!.paneId, '/bin/sh', '-c', title);
+    await expect.poll(() => f.t.tmux('capture-pane', '-p', '-t', got[1]!.paneId), { timeout: 5000 }).toContain('done');
+    expect(f.t.tmux('list-windows', '-t', '=build:', '-F', '#{window_name}').trim().split('\n')).toEqual(['one', 'two']);
     expect(await tmux.sessionOption('build', '@miyabi_root')).toBe(f.dir);
     expect(await tmux.sessionOption('build', '@other')).toBe('');
     expect(await tmux.sessionOption('build', '@unset')).toBeNull();

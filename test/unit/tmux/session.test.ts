@@ -50,6 +50,8 @@ describe('sessionUnits', () => {
     expect(flat).toContainEqual(['split-window', '-t', '=proj:=main', '-P', '-F', '#{pane_id}', '/bin/sh', '/l/proj.agent-1.sh']);
     expect(flat).toContainEqual(['new-window', '-d', '-t', '=proj:', '-n', 'more', '-P', '-F', '#{pane_id}', '/bin/sh', '/l/proj.agent-2.sh']);
     expect(flat).toContainEqual(['select-layout', '-t', '=proj:=main', 'main-vertical']);
+    expect(flat).toContainEqual(['set-option', '-t', '=proj:', 'detach-on-destroy', 'on']);
+    expect(flat).toContainEqual(['set-option', '-w', '-t', '=proj:=more', 'allow-rename', 'off']);
     // One pane id line per pane, in spec order.
     const creators = flat.filter((c) => ['new-session', 'new-window', 'split-window'].includes(c[0]!));
     expect(creators.map((c) => c[c.length - 1])).toEqual(scripts.flat());
