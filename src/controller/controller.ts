@@ -64,15 +64,16 @@ export class Controller {
 
   async start(): Promise<void> {
     const p = this.o.paths;
-    for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
-    ensureExcluded(p.root);
+    // Check the layout and tmux before touching anything: a bad layout creates nothing.
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
+    await this.o.tmux.version();
+    for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
+    ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     try {
-      await this.o.tmux.version();
       const panes = await this.openSession();
       await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
       this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500);
@@ -86,7 +87,7 @@ export class Controller {
       this.journal.appendDurable('controller.start-failed', { error: String(e) });
       this.sweeper?.stop();
       this.journal.close();
-      this.lock.release();
+      this.lock?.release();
       throw e;
     }
     writeFileSync(

@@ -4,9 +4,7 @@ import { miyabiBin } from '../core/package-paths.js';
 import { projectPaths } from '../core/paths.js';
 import { Tmux } from '../tmux/index.js';
 import { Controller } from './controller.js';
-
-/** Exit status when another controller already holds the lock: the starter keeps waiting for it. */
-export const EXIT_ALREADY_RUNNING = 3;
+import type { StartMessage } from './start-message.js';
 
 const program = new Command('miyabi-controller')
   .requiredOption('--root <dir>')
@@ -26,6 +24,17 @@ const controller = new Controller({
   onStopped: (code) => process.exit(code),
 });
 
+/** Tells the `miyabi up` that started us how it went, then lets it go (Nx startInBackground). */
+function tellStarter(msg: StartMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(msg, undefined, undefined, () => {
+      process.disconnect?.();
+      resolve();
+    });
+  });
+}
+
 process.on('SIGTERM', () => void controller.stop({ killSession: false, reason: 'SIGTERM' }));
 process.on('SIGINT', () => void controller.stop({ killSession: false, reason: 'SIGINT' }));
 process.on('SIGHUP', () => undefined);
@@ -34,10 +43,11 @@ process.on('unhandledRejection', (err) => controller.log(`unhandled rejection: $
 
 try {
   await controller.start();
+  await tellStarter({ ok: true, status: await controller.status() });
 } catch (err) {
-  const e = isMiyabiError(err) ? err : null;
-  // The starter reads this line from the log to tell the user why.
-  process.stderr.write(`miyabi-start-error ${JSON.stringify(e ? e.toJSON() : { code: 'INTERNAL', message: String(err) })}\n`);
+  const error = isMiyabiError(err) ? err.toJSON() : { code: 'INTERNAL' as const, message: String(err) };
+  controller.log(`start failed: ${error.message}`);
+  await tellStarter({ ok: false, error });
   await tmux.close().catch(() => undefined);
-  process.exit(e?.code === 'CONTROLLER_RUNNING' ? EXIT_ALREADY_RUNNING : 1);
+  process.exit(1);
 }
