@@ -21,6 +21,7 @@ export interface TmuxOptions {
 const OPTION_KEY = /^@[A-Za-z0-9_-]{1,64}$/;
 /** Building a session starts the server and forks every pane: give it more than one command. */
 const CREATE_TIMEOUT_MS = 15_000;
+const SERVER_EXIT_RETRY_MS = 50;
 
 /** The TmuxPort over a real tmux server. The only class in miyabi that runs tmux. */
 export class Tmux implements TmuxPort {
@@ -73,9 +74,22 @@ export class Tmux implements TmuxPort {
     );
     const batches = packUnits(sessionUnits(spec, scripts));
     batches[batches.length - 1]!.push(['list-panes', '-s', '-t', sessionTarget(spec.name), '-F', PANE_FORMAT]);
-    let out = '';
-    try {
+    const build = async (): Promise<string> => {
+      let out = '';
       for (const b of batches) out += await tmuxExecChain(this.socketName, b, this.execOpts({ timeoutMs: CREATE_TIMEOUT_MS }));
+      return out;
+    };
+    let out: string;
+    try {
+      try {
+        out = await build();
+      } catch (e) {
+        // A server that is still exiting (just killed, or its last session just ended) takes
+        // the connection and drops it: "server exited unexpectedly". Once more, on a fresh one.
+        if (!(isMiyabiError(e) && e.code === 'TMUX_UNREACHABLE')) throw e;
+        await new Promise((r) => setTimeout(r, SERVER_EXIT_RETRY_MS));
+        out = await build();
+      }
     } catch (e) {
       // Never kill a session someone else already had under this name.
       const duplicate = isMiyabiError(e) && /duplicate session/.test(e.message);

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { MiyabiError } from '../../core/errors.js';
 import type { TmuxEvent } from '../port.js';
-import { clientEnv } from '../env.js';
 import { missingError, timeoutError, tmuxError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, assertSocket } from '../exec.js';
 import { commandLine } from '../quote.js';
 import { ControlParser, notificationEvent, type ControlMessage } from './parser.js';
+import { ControlProcess } from './process.js';
 
 /**
  * A persistent control-mode client: `tmux -L <socket> -C attach-session -t =<session>:` on pipes
@@ -33,10 +32,7 @@ interface Pending {
 }
 
 interface Generation {
-  proc: ChildProcess;
-  exited: Promise<void>;
-  hasExited: boolean;
-  stderr: string;
+  cp: ControlProcess;
   sawExit: boolean;
   ready: boolean;
   settle?: (err?: Error) => void;
@@ -70,7 +66,7 @@ export class ControlClient {
   }
 
   get pid(): number | undefined {
-    return this.gen?.proc.pid;
+    return this.gen?.cp.pid;
   }
 
   get alive(): boolean {
@@ -119,7 +115,7 @@ export class ControlClient {
     const g = this.gen!;
     this.sent.push(p);
     p.timer = setTimeout(() => void this.wedged(`no reply to ${JSON.stringify(verbOf(p.line))}`), this.timeoutMs);
-    g.proc.stdin!.write(`${p.line}\n`);
+    g.cp.write(p.line);
   }
 
   private rejectAll(err: () => Error): void {
@@ -135,40 +131,13 @@ export class ControlClient {
   private startGeneration(): Promise<void> {
     const { socket, session, configFile } = this.opts;
     const args = ['-L', socket, ...(configFile ? ['-f', configFile] : []), '-C', 'attach-session', '-t', `=${session}:`];
-    const proc = spawn('tmux', args, { stdio: ['pipe', 'pipe', 'pipe'], env: clientEnv() });
-    let markExited!: () => void;
+    const parser = new ControlParser((m) => this.onMessage(g, m));
     const g: Generation = {
-      proc,
-      exited: new Promise<void>((r) => (markExited = r)),
-      hasExited: false,
-      stderr: '',
+      cp: new ControlProcess(args, (d) => parser.push(d), (err) => this.onExit(g, err)),
       sawExit: false,
       ready: false,
     };
     this.gen = g;
-    const parser = new ControlParser((m) => this.onMessage(g, m));
-    proc.stdout!.on('data', (d: Buffer) => parser.push(d));
-    proc.stderr!.on('data', (d: Buffer) => (g.stderr += d.toString('utf8')));
-    proc.stdin!.on('error', () => {}); // EPIPE after the client died: the exit handler reports it
-    // 'exit' can come before the last stderr bytes; wait a little for them (the error text).
-    const stderrDone = new Promise<void>((r) => proc.stderr!.once('close', () => r()));
-    const onGone = (err?: Error) => {
-      if (g.hasExited) return;
-      g.hasExited = true;
-      let t: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((r) => (t = setTimeout(r, 100)));
-      void Promise.race([stderrDone, grace]).then(() => {
-        clearTimeout(t);
-        // The server holds copies of the client's pipes; do not wait for them to close.
-        proc.stdin!.destroy();
-        proc.stdout!.destroy();
-        proc.stderr!.destroy();
-        markExited();
-        this.onExit(g, err);
-      });
-    };
-    proc.on('exit', () => onGone());
-    proc.on('error', (err) => onGone(err));
 
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -217,13 +186,13 @@ export class ControlClient {
       const e =
         (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
           ? missingError(err)
-          : tmuxError('attach-session', g.stderr || `control client exited (code ${g.proc.exitCode})`, this.opts.socket, err);
+          : tmuxError('attach-session', g.cp.exitText, this.opts.socket, err);
       g.settle(e);
     }
     if (g !== this.gen || this.state === 'closed' || this.state === 'restarting' || this.state === 'starting') return;
     // Not asked for: the session was killed, the server died, or someone detached us.
     this.state = 'closed';
-    const why = g.stderr.trim() || `control client exited (code ${g.proc.exitCode ?? g.proc.signalCode})`;
+    const why = g.cp.exitText;
     this.rejectAll(() => this.closedError(`tmux control client exited: ${why}`));
     if (!g.sawExit) this.emit({ type: 'exit', reason: why });
   }
@@ -254,19 +223,8 @@ export class ControlClient {
     for (const p of queued) this.send(p);
   }
 
-  /** Signals the process and waits for it to exit; escalates to SIGKILL after the deadline. */
-  private async stop(g: Generation, signal: NodeJS.Signals): Promise<void> {
-    if (g.hasExited) return;
-    g.proc.stdin!.end();
-    g.proc.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), this.timeoutMs)));
-    const timedOut = await Promise.race([g.exited.then(() => false), late]);
-    clearTimeout(timer);
-    if (timedOut) {
-      g.proc.kill('SIGKILL');
-      await g.exited;
-    }
+  private stop(g: Generation, signal: NodeJS.Signals): Promise<void> {
+    return g.cp.stop(signal, this.timeoutMs);
   }
 
   private emit(e: TmuxEvent): void {

@@ -160,6 +160,14 @@ describe('Tmux adapter', () => {
     await tmux.killServer();
   });
 
+  it('rebuilds right after the server was killed (a dying server can drop the first connection)', async () => {
+    const tmux = f.tmux();
+    for (let i = 0; i < 15; i++) {
+      expect(await tmux.createSession(spec('again'))).toHaveLength(1);
+      await tmux.killServer();
+    }
+  });
+
   it('reads the version, and says TMUX_MISSING when tmux is not installed', async () => {
     const v = await f.tmux().version();
     expect(v.major).toBeGreaterThanOrEqual(3);
