@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { MiyabiError } from '../core/errors.js';
 import { clientEnv, SOCKET_PATTERN } from './env.js';
 import { missingError, timeoutError, tmuxError } from './errors.js';
+import { runProcess } from './spawn.js';
 
 /**
  * One-shot tmux runs: `tmux -L <socket> …` with an argument array (never a shell), and the
@@ -79,38 +79,13 @@ export async function tmuxExecChain(
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const full = ['-L', socket, ...(opts.configFile ? ['-f', opts.configFile] : []), ...argv];
-  const sp = execa('tmux', full, {
-    reject: false,
-    env: clientEnv(),
-    extendEnv: false,
-    stripFinalNewline: false,
-    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
-  });
-  // Our own deadline instead of execa's: a tmux client hands its stdio to the server, so when
-  // the server is stopped the pipes stay open after the client is killed and execa would wait
-  // for them forever. After the client exits, give the pipes a grace period, then drop them.
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    sp.kill('SIGKILL');
-  }, timeoutMs);
-  sp.once('exit', () => {
-    clearTimeout(timer);
-    const drop = setTimeout(() => {
-      sp.stdout?.destroy();
-      sp.stderr?.destroy();
-    }, expired ? 0 : STDIO_GRACE_MS);
-    drop.unref();
-  });
-  const r = await sp;
-  clearTimeout(timer);
-  if (expired) throw timeoutError(`"${subcommand}"`, timeoutMs, socket, r);
-  if (r.failed && (r.code === 'ENOENT' || (r.cause as { code?: string } | undefined)?.code === 'ENOENT')) {
-    throw missingError(r.cause);
-  }
+  const r = await runProcess('tmux', full, { input: opts.input, env: clientEnv(), timeoutMs, stdioGraceMs: STDIO_GRACE_MS });
+  if (r.timedOut) throw timeoutError(`"${subcommand}"`, timeoutMs, socket, r);
+  if (r.spawnError?.code === 'ENOENT') throw missingError(r.spawnError);
+  if (r.spawnError) throw tmuxError(subcommand, r.spawnError.message, socket, r.spawnError);
   if (r.exitCode !== 0) {
-    const text = String(r.stderr || r.stdout || r.message || `exit ${r.exitCode ?? r.signal}`);
+    const text = r.stderr || r.stdout || `exit ${r.exitCode ?? r.signal}`;
     throw tmuxError(subcommand, text, socket, r);
   }
-  return String(r.stdout);
+  return r.stdout;
 }

@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { MiyabiError } from '../core/errors.js';
 import type { TmuxVersion } from './port.js';
 import { missingError } from './errors.js';
+import { runProcess } from './spawn.js';
 
 /** Oldest tmux miyabi runs on: 3.2 brought `pause-after` and `paste-buffer -p` (RELIABILITY 12). */
 export const MIN_VERSION = { major: 3, minor: 2 } as const;
@@ -40,15 +40,13 @@ export function assertSupported(v: TmuxVersion): TmuxVersion {
 
 /** Runs `tmux -V` (no server needed). Throws TMUX_MISSING when tmux is not installed. */
 export async function readTmuxVersion(timeoutMs = 3000): Promise<TmuxVersion> {
-  const r = await execa('tmux', ['-V'], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
-  if (r.failed && (r.code === 'ENOENT' || (r.cause as { code?: string } | undefined)?.code === 'ENOENT')) {
-    throw missingError(r.cause);
-  }
-  if (r.exitCode !== 0) {
-    throw new MiyabiError('TMUX_VERSION', `\`tmux -V\` failed: ${String(r.stderr || r.message).trim()}`, {
+  const r = await runProcess('tmux', ['-V'], { timeoutMs });
+  if (r.spawnError?.code === 'ENOENT') throw missingError(r.spawnError);
+  if (r.exitCode !== 0 || r.spawnError) {
+    throw new MiyabiError('TMUX_VERSION', `\`tmux -V\` failed: ${(r.stderr || r.spawnError?.message || '').trim()}`, {
       hint: 'check that tmux is installed and runs',
       cause: r,
     });
   }
-  return parseTmuxVersion(String(r.stdout));
+  return parseTmuxVersion(r.stdout);
 }
