@@ -62,30 +62,44 @@ export class Controller {
     }
   }
 
-  async start(): Promise<void> {
+  /** Milliseconds since process start at each step of start(), journaled for `doctor` and the bench. */
+  readonly startup: Record<string, number> = {};
+  private mark(step: string): void {
+    this.startup[step] = Math.round(performance.now() * 10) / 10;
+  }
+
+  /**
+   * Builds or adopts the session and starts serving IPC; resolves with the panes. Watching the
+   * panes (control client, sweep) starts in `watch()`, after the starter has been told.
+   */
+  async start(): Promise<PaneInfo[]> {
     const p = this.o.paths;
+    this.mark('imported');
+    const version = this.o.tmux.version();
+    version.catch(() => undefined);
     // Check the layout and tmux before touching anything: a bad layout creates nothing.
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
-    await this.o.tmux.version();
+    await version;
+    this.mark('checked');
     for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
+    this.mark('journal');
+    let panes: PaneInfo[];
     try {
-      const panes = await this.openSession();
-      await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
-      this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500);
-      this.sweeper.start();
-      // Listening last: a client that gets an answer finds the session built.
+      panes = await this.openSession();
+      this.mark('session');
+      // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
       if (p.socketRelocated) ensurePrivateDir(p.socket.slice(0, p.socket.lastIndexOf('/')));
       this.ipc = await listenIpc(server, p.socket);
+      this.mark('listening');
     } catch (e) {
       this.journal.appendDurable('controller.start-failed', { error: String(e) });
-      this.sweeper?.stop();
       this.journal.close();
       this.lock?.release();
       throw e;
@@ -95,9 +109,23 @@ export class Controller {
       JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }),
       { mode: 0o600 },
     );
-    this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName });
+    this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
     this.saveSnapshot();
     this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);
+    return panes;
+  }
+
+  /** Opens the control client and the sweep; off the start-up path, since `up` need not wait. */
+  async watch(panes: PaneInfo[]): Promise<void> {
+    try {
+      await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
+    } catch (e) {
+      this.log(`control client: ${String(e)}`);
+      await this.checkSessionAlive();
+      if (this.stopping) return;
+    }
+    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500);
+    this.sweeper.start();
   }
 
   /** Adopts a live session of this project, or builds one from the layout. */
@@ -158,8 +186,8 @@ export class Controller {
     }
   }
 
-  async status(): Promise<StatusResult> {
-    const panes = await this.o.tmux.listPanes(this.sessionName);
+  async status(known?: PaneInfo[]): Promise<StatusResult> {
+    const panes = known ?? (await this.o.tmux.listPanes(this.sessionName));
     return {
       session: this.sessionName,
       tmuxSocket: this.o.tmux.socketName,

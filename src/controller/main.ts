@@ -42,8 +42,9 @@ process.on('uncaughtException', (err) => controller.log(`uncaught: ${err.stack ?
 process.on('unhandledRejection', (err) => controller.log(`unhandled rejection: ${String(err)}`));
 
 try {
-  await controller.start();
-  await tellStarter({ ok: true, status: await controller.status() });
+  const panes = await controller.start();
+  await tellStarter({ ok: true, status: await controller.status(panes) });
+  await controller.watch(panes);
 } catch (err) {
   const error = isMiyabiError(err) ? err.toJSON() : { code: 'INTERNAL' as const, message: String(err) };
   controller.log(`start failed: ${error.message}`);

@@ -5,4 +5,4 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export const packageRoot = (): string => root;
 export const miyabiBin = (): string => `${root}bin/miyabi.js`;
-export const controllerMain = (): string => `${root}dist/controller/main.js`;
+export const controllerMain = (): string => `${root}dist/controller/bundle.mjs`;

@@ -156,7 +156,7 @@ describe('miyabi up / status / down on a real tmux server', () => {
     expect(sa.controller.pid).toBe(sb.controller.pid);
     expect(rawPanes(p, 'itest')).toHaveLength(4);
     expect(p.tmux.tmux('list-sessions', '-F', '#{session_name}').trim()).toBe('itest');
-    const controllers = execFileSync('pgrep', ['-f', `controller/main.js --root ${p.root} `], { encoding: 'utf8' })
+    const controllers = execFileSync('pgrep', ['-f', `controller/bundle.mjs --root ${p.root} `], { encoding: 'utf8' })
       .trim()
       .split('\n');
     expect(controllers).toEqual([String(sa.controller.pid)]);
