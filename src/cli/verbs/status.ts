@@ -1,7 +1,7 @@
 import { MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
-import { formatStatus } from '../format-status.js';
+import { formatStatus } from '../../ui/format-status.js';
 
 export async function status(o: GlobalOptions & { json?: boolean }): Promise<number> {
   const ctx = cliContext(o);

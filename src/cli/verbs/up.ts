@@ -2,7 +2,7 @@ import { MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { attachTerminal } from '../../tmux/attach.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
-import { formatStatus } from '../format-status.js';
+import { formatStatus } from '../../ui/format-status.js';
 import { startController } from '../start-controller.js';
 
 export interface UpOptions extends GlobalOptions {

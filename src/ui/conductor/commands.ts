@@ -1,4 +1,4 @@
-import { formatStatus } from '../../cli/format-status.js';
+import { formatStatus } from '../format-status.js';
 import { isMiyabiError, MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { splitArgs } from './split-args.js';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../cli/format-status.js';
+import { formatDuration } from '../format-status.js';
 import { paneState, selectedRow, type DashboardModel, type PaneRow } from './model.js';
 
 /**
