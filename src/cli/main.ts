@@ -27,8 +27,9 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
   verb('attach', 'attach this terminal to the session').action((_o, c: Command) =>
     run(async () => (await import('./verbs/attach.js')).attach as Action, all(c)),
   );
-  verb('doctor', 'check tmux, git, permissions, locks and sockets, each with a fix')
+  verb('doctor', 'check tmux, git, permissions, locks, sockets and the journal, each with a fix')
     .option('--json', 'machine-readable output')
+    .option('--repair', 'repair a damaged journal (keeps the valid records, moves the rest aside)')
     .action((_o, c: Command) => run(async () => (await import('./verbs/doctor.js')).doctor as Action, all(c)));
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),

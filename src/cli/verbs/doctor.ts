@@ -2,7 +2,9 @@ import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pidAlive, readLock } from '../../controller/lock.js';
 import { isMiyabiError } from '../../core/errors.js';
-import { isGitRoot } from '../../core/paths.js';
+import { replayJournal } from '../../core/journal-replay.js';
+import { repairJournal } from '../../core/journal-repair.js';
+import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
 import { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
@@ -25,7 +27,25 @@ function privateDirCheck(path: string, what: string): Check {
   return { level: 'ok', what: `${what} ${path} is private (0700, yours)` };
 }
 
-export async function doctor(o: GlobalOptions & { json?: boolean }): Promise<number> {
+function journalCheck(p: ProjectPaths, repair: boolean, controllerUp: boolean): Check {
+  if (!existsSync(p.journal)) return { level: 'ok', what: 'journal not created yet' };
+  if (repair) {
+    if (controllerUp) return { level: 'fail', what: 'cannot repair the journal while the controller runs', fix: '`miyabi down` first' };
+    const r = repairJournal(p.dir);
+    return r.repaired
+      ? { level: 'warn', what: `journal repaired: ${r.file}:${r.line}: ${r.reason}; damaged part kept in ${r.movedTo.join(', ')}` }
+      : { level: 'ok', what: `journal intact (${r.lastSeq} records); nothing to repair` };
+  }
+  try {
+    let n = 0;
+    for (const _ of replayJournal(p.dir)) n++;
+    return { level: 'ok', what: `journal intact (${n} records)` };
+  } catch (e) {
+    return { level: 'fail', what: isMiyabiError(e) ? e.message : String(e), fix: '`miyabi doctor --repair` keeps the valid records and moves the rest aside' };
+  }
+}
+
+export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boolean }): Promise<number> {
   const ctx = cliContext(o);
   const p = ctx.paths;
   const checks: Check[] = [];
@@ -33,7 +53,7 @@ export async function doctor(o: GlobalOptions & { json?: boolean }): Promise<num
   const tmux = new Tmux({ socket: info && !ctx.tmuxSocketGiven ? info.tmuxSocket : ctx.tmuxSocket });
   try {
     const v = await tmux.version();
-    checks.push({ level: 'ok', what: `tmux ${v.raw} (3.2 or newer needed)` });
+    checks.push({ level: 'ok', what: `${v.raw} (3.2 or newer needed)` });
   } catch (e) {
     checks.push({ level: 'fail', what: isMiyabiError(e) ? e.message : String(e), fix: isMiyabiError(e) ? e.hint : 'install tmux 3.2 or newer' });
   }
@@ -67,6 +87,7 @@ export async function doctor(o: GlobalOptions & { json?: boolean }): Promise<num
   } else {
     checks.push({ level: 'ok', what: 'no controller running (start one with `miyabi up`)' });
   }
+  checks.push(journalCheck(p, o.repair === true, client !== null));
   if (info) {
     const live = await tmux.hasSession(info.session).catch(() => false);
     checks.push({

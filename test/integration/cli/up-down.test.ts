@@ -100,6 +100,27 @@ describe('miyabi up / status / down on a real tmux server', () => {
     expect(statSync(status.controller.ipcPath).mode & 0o777).toBe(0o600);
   });
 
+  it('with no layout, builds the built-in default: conductor, dashboard and two shell agents', async () => {
+    const p = (project = makeProject());
+    const r = await p.miyabi(['up', '--detach'], { env: { SHELL: '/bin/sh' } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('started: session miyabi-it-');
+    const raw = rawPanes(p, (JSON.parse((await p.miyabi(['status', '--json'])).stdout) as StatusResult).session);
+    expect(raw).toHaveLength(4);
+    expect(raw.map((x) => [x.role, x.name])).toEqual([
+      ['conductor', 'conductor'],
+      ['dashboard', 'dashboard'],
+      ['agent', 'agent-1'],
+      ['agent', 'agent-2'],
+    ]);
+    const session = (JSON.parse((await p.miyabi(['status', '--json'])).stdout) as StatusResult).session;
+    const agents = await until(() => {
+      const a = rawPanes(p, session).filter((x) => x.role === 'agent');
+      return a.every((x) => x.cmd === 'sh' && x.cwd === p.root) ? a : null;
+    }, 'the agents to run the shell in the project root');
+    expect(agents).toHaveLength(2);
+  });
+
   it('a second up adds nothing and reports the running session', async () => {
     const p = (project = makeProject());
     const first = await upWithLayout(p);
