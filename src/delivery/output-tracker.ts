@@ -1,0 +1,134 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+
+const RING_BYTES = 256 * 1024;
+
+interface PaneOutput {
+  name: string;
+  /** ANSI-stripped recent output; `base` is the absolute offset of text[0]. */
+  text: string;
+  base: number;
+  lastAt: number;
+  raw: WriteStream;
+  plain: WriteStream;
+  partialLine: string;
+}
+
+type Waiter = { paneId: string; test: () => boolean; resolve: (ok: boolean) => void; timer: NodeJS.Timeout };
+
+/**
+ * Everything panes print, read from the control client's %output: kept as a window of recent
+ * ANSI-stripped text (for proof of delivery and relay), and appended to
+ * `.miyabi/logs/<agent>.log` (raw) and `<agent>.txt` (stripped, for `tail` and error patterns).
+ */
+export class OutputTracker {
+  private readonly panes = new Map<string, PaneOutput>();
+  private waiters: Waiter[] = [];
+  private lineListeners: ((name: string, paneId: string, line: string) => void)[] = [];
+
+  constructor(private readonly logDir: string) {}
+
+  track(paneId: string, name: string): void {
+    if (this.panes.has(paneId)) return;
+    this.panes.set(paneId, {
+      name,
+      text: '',
+      base: 0,
+      lastAt: 0,
+      raw: createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a', mode: 0o600 }),
+      plain: createWriteStream(join(this.logDir, `${name}.txt`), { flags: 'a', mode: 0o600 }),
+      partialLine: '',
+    });
+  }
+
+  untrack(paneId: string): void {
+    const p = this.panes.get(paneId);
+    if (!p) return;
+    p.raw.end();
+    p.plain.end();
+    this.panes.delete(paneId);
+  }
+
+  onLine(listener: (name: string, paneId: string, line: string) => void): void {
+    this.lineListeners.push(listener);
+  }
+
+  feed(paneId: string, data: Buffer): void {
+    const p = this.panes.get(paneId);
+    if (!p) return;
+    p.lastAt = Date.now();
+    p.raw.write(data);
+    const plain = stripVTControlCharacters(data.toString('utf8'));
+    p.plain.write(plain);
+    p.text += plain;
+    if (p.text.length > RING_BYTES) {
+      const cut = p.text.length - RING_BYTES / 2;
+      p.text = p.text.slice(cut);
+      p.base += cut;
+    }
+    if (this.lineListeners.length > 0) {
+      const lines = (p.partialLine + plain).split(/\r?\n|\r/);
+      p.partialLine = lines.pop() ?? '';
+      for (const l of lines) for (const f of this.lineListeners) f(p.name, paneId, l);
+    }
+    this.wake(paneId);
+  }
+
+  /** Absolute offset of the end of what the pane has printed so far. */
+  mark(paneId: string): number {
+    const p = this.panes.get(paneId);
+    return p ? p.base + p.text.length : 0;
+  }
+
+  /** What the pane printed since `offset` (as much as the window still holds). */
+  since(paneId: string, offset: number): string {
+    const p = this.panes.get(paneId);
+    if (!p) return '';
+    return p.text.slice(Math.max(0, offset - p.base));
+  }
+
+  recent(paneId: string): string {
+    return this.panes.get(paneId)?.text ?? '';
+  }
+
+  lastOutputAt(paneId: string): number {
+    return this.panes.get(paneId)?.lastAt ?? 0;
+  }
+
+  /** Resolves true as soon as `test()` holds after some output (or now), false at the deadline. */
+  waitFor(paneId: string, test: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (test()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        paneId,
+        test,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          resolve(test());
+        }, timeoutMs),
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  private wake(paneId: string): void {
+    if (this.waiters.length === 0) return;
+    for (const w of [...this.waiters]) {
+      if (w.paneId !== paneId || !w.test()) continue;
+      clearTimeout(w.timer);
+      this.waiters = this.waiters.filter((x) => x !== w);
+      w.resolve(true);
+    }
+  }
+
+  close(): void {
+    for (const id of [...this.panes.keys()]) this.untrack(id);
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waiters = [];
+  }
+}

@@ -1,0 +1,96 @@
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MiyabiError } from '../core/errors.js';
+import type { DeliveryProfile } from './profiles.js';
+
+/** The slice of the tmux adapter typing needs: every pane command goes through `pane(id)`. */
+export interface PaneRunner {
+  run(verb: string, args?: readonly string[]): Promise<string[]>;
+  pane(paneId: string): { run(verb: string, args?: readonly string[]): Promise<string[]> };
+}
+
+export interface PaneState {
+  gone: boolean;
+  dead: boolean;
+  inMode: boolean;
+  cursorY: number;
+}
+
+let bufferSeq = 0;
+
+/**
+ * Types text into a pane the one way that is safe on tmux 3.3a (RELIABILITY.md, hazards 1–7):
+ * the text goes to tmux as a file (`load-buffer <our path>`), never as an argument, so no key
+ * name, `;`, format or size limit applies; `paste-buffer -p` brackets it when the program asked
+ * for bracketed paste; the submit key is its own `send-keys`; copy mode is left first; and a dead
+ * pane is never pasted into (that crashes a 3.3a server).
+ */
+export class Typist {
+  constructor(
+    private readonly tmux: PaneRunner,
+    private readonly pasteDir: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    mkdirSync(pasteDir, { recursive: true, mode: 0o700 });
+  }
+
+  async state(paneId: string): Promise<PaneState> {
+    // display -t on a pane that is gone still answers rc 0, with every format empty.
+    const [line = ''] = await this.tmux.pane(paneId).run('display-message', ['-p', '#{pane_id}|#{pane_dead}|#{pane_in_mode}|#{cursor_y}']);
+    const [id, dead, mode, cy] = line.split('|');
+    if (id !== paneId) return { gone: true, dead: true, inMode: false, cursorY: 0 };
+    return { gone: false, dead: dead === '1', inMode: mode === '1', cursorY: Number(cy) || 0 };
+  }
+
+  /** The line the cursor is on, as the screen shows it. */
+  async cursorLine(paneId: string, st?: PaneState): Promise<string> {
+    const s = st ?? (await this.state(paneId));
+    const y = String(s.cursorY);
+    const [line = ''] = await this.tmux.pane(paneId).run('capture-pane', ['-p', '-S', y, '-E', y]);
+    return line;
+  }
+
+  async screen(paneId: string, scrollback = 0): Promise<string> {
+    const args = ['-p', '-J'];
+    if (scrollback > 0) args.push('-S', String(-scrollback));
+    return (await this.tmux.pane(paneId).run('capture-pane', args)).join('\n');
+  }
+
+  private async assertLive(paneId: string): Promise<PaneState> {
+    const st = await this.state(paneId);
+    if (st.gone || st.dead) {
+      throw new MiyabiError('TMUX_PANE_GONE', `pane ${paneId} is ${st.gone ? 'gone' : 'dead'}; the message stays queued`);
+    }
+    if (st.inMode) await this.tmux.pane(paneId).run('copy-mode', ['-q']);
+    return st;
+  }
+
+  /** Pastes `text`; resolves once tmux has taken it. */
+  async paste(paneId: string, text: string): Promise<void> {
+    const name = `miyabi-${process.pid}-${++bufferSeq}`;
+    const file = join(this.pasteDir, name);
+    writeFileSync(file, text, { mode: 0o600 });
+    try {
+      await this.tmux.run('load-buffer', ['-b', name, file]);
+      // Checked as late as possible: the paste must never reach a dead pane.
+      await this.assertLive(paneId);
+      await this.tmux.pane(paneId).run('paste-buffer', ['-p', '-d', '-r', '-b', name]);
+    } catch (e) {
+      await this.tmux.run('delete-buffer', ['-b', name]).catch(() => undefined);
+      throw e;
+    } finally {
+      try {
+        unlinkSync(file);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  /** Sends the profile's submit key, after its delay, out of any mode the pane entered. */
+  async submit(paneId: string, profile: DeliveryProfile): Promise<void> {
+    if (profile.submitDelayMs > 0) await this.sleep(profile.submitDelayMs);
+    await this.assertLive(paneId);
+    await this.tmux.pane(paneId).run('send-keys', [profile.submitKey]);
+  }
+}
