@@ -63,6 +63,32 @@ export const commandSchema = z.union([
   }),
 ]);
 
+export const PROFILE_NAMES = ['shell', 'claude', 'codex', 'aider', 'gemini'] as const;
+
+/** A tmux key name for the submit key: letters, digits and `-` only (`Enter`, `C-m`, `M-Enter`). */
+const keyName = z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'expected a tmux key name such as Enter or C-m');
+
+function validRegex(v: string): boolean {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How messages reach this pane (the message bus); every key is optional. */
+export const messagesSchema = strictObject({
+  header: z.union([z.literal(false), z.string().max(200)]).optional(),
+  delivery: z.enum(['full', 'notice']).optional(),
+  batch: z.boolean().optional(),
+  submit_key: keyName.optional(),
+  submit_delay_ms: z.number().int().min(0).max(10_000).optional(),
+  settle_ms: z.number().int().min(0).max(60_000).optional(),
+  relay: z.union([z.literal(false), z.string().refine(validRegex, 'is not a valid regular expression')]).optional(),
+  inbox_cap: z.number().int().min(1).max(1_000_000).optional(),
+});
+
 // The aliases are the keys tmuxp and tmuxinator users will type; they only feed "did you mean".
 export const paneObjectSchema = strictObject(
   {
@@ -71,6 +97,8 @@ export const paneObjectSchema = strictObject(
     command: commandSchema.optional(),
     cwd: nonBlank.optional(),
     env: envSchema.optional(),
+    profile: z.enum(PROFILE_NAMES).optional(),
+    messages: messagesSchema.optional(),
   },
   { shell_command: 'command', cmd: 'command', start_directory: 'cwd', root: 'cwd', environment: 'env' },
 );

@@ -20,6 +20,18 @@ export interface PaneCommand {
   argv: string[];
 }
 
+/** Per-pane message delivery settings as written (snake_case keys mapped); all optional. */
+export interface PaneMessages {
+  header?: string | false;
+  delivery?: 'full' | 'notice';
+  batch?: boolean;
+  submitKey?: string;
+  submitDelayMs?: number;
+  settleMs?: number;
+  relay?: string | false;
+  inboxCap?: number;
+}
+
 export interface PaneLayout {
   /** Stable name, unique in the layout; for agents, the agent name. Matches NAME_PATTERN. */
   name: string;

@@ -12,8 +12,8 @@
  */
 import path from 'node:path';
 import { sanitizeName } from '../core/names.js';
-import type { LayoutFile, PaneEntry } from './layout-schema.js';
-import type { Layout, PaneCommand, PaneLayout, PaneRole } from './layout-types.js';
+import type { LayoutFile, PaneEntry, PaneObject } from './layout-schema.js';
+import type { Layout, PaneCommand, PaneLayout, PaneMessages, PaneRole } from './layout-types.js';
 import { homeFrom, resolveConfigPath } from './paths.js';
 
 export interface NormalizeContext {
@@ -45,6 +45,8 @@ interface PaneSpec {
   command?: string | string[];
   cwd?: string;
   env?: Record<string, string>;
+  profile?: string;
+  messages?: PaneObject['messages'];
 }
 
 function spec(entry: PaneEntry): PaneSpec {
@@ -108,8 +110,23 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
           cwd: s.cwd === undefined ? root : resolveConfigPath(root, s.cwd, home),
           env: paneEnv,
           envOverrides: { ...layoutEnv, ...s.env },
+          ...(s.profile ? { profile: s.profile } : {}),
+          ...(s.messages ? { messages: paneMessages(s.messages) } : {}),
         };
       }),
     })),
   };
+}
+
+function paneMessages(m: NonNullable<PaneObject['messages']>): PaneMessages {
+  const out: PaneMessages = {};
+  if (m.header !== undefined) out.header = m.header;
+  if (m.delivery !== undefined) out.delivery = m.delivery;
+  if (m.batch !== undefined) out.batch = m.batch;
+  if (m.submit_key !== undefined) out.submitKey = m.submit_key;
+  if (m.submit_delay_ms !== undefined) out.submitDelayMs = m.submit_delay_ms;
+  if (m.settle_ms !== undefined) out.settleMs = m.settle_ms;
+  if (m.relay !== undefined) out.relay = m.relay;
+  if (m.inbox_cap !== undefined) out.inboxCap = m.inbox_cap;
+  return out;
 }
