@@ -46,6 +46,9 @@ export interface PaneLayout {
    * tmux server that already has the process environment and want to pass just the difference.
    */
   envOverrides?: Record<string, string>;
+  /** Delivery profile named in the layout; guessed from the command when absent. */
+  profile?: string;
+  messages?: PaneMessages;
 }
 
 export interface WindowLayout {

@@ -1,0 +1,49 @@
+import type { OutputTracker } from './output-tracker.js';
+import type { DeliveryProfile } from './profiles.js';
+import { squeeze } from './render.js';
+import type { Typist } from './typist.js';
+
+export type Submitted = 'submitted' | 'queued' | 'not-submitted';
+
+const PLACEHOLDER = /\[Pasted text #\d+/;
+
+/** The typed text still sits in the input line (or the program's placeholder for it does). */
+function stillTyped(line: string, probe: string): boolean {
+  return PLACEHOLDER.test(line) || (probe !== '' && line.includes(probe));
+}
+
+/** True once the pane has echoed the probe (or shown the profile's paste placeholder) since `mark`. */
+export function echoed(tracker: OutputTracker, paneId: string, mark: number, probe: string): boolean {
+  const seen = squeeze(tracker.since(paneId, mark));
+  return probe === '' ? seen.length > 0 : seen.includes(probe) || PLACEHOLDER.test(seen);
+}
+
+/**
+ * After the submit key: the text has left the input line (submitted), or the program says it
+ * queued it behind a running turn (queued). Checked on each burst of output until the deadline.
+ */
+export async function waitSubmitted(
+  typist: Typist,
+  tracker: OutputTracker,
+  paneId: string,
+  profile: DeliveryProfile,
+  probe: string,
+  mark: number,
+): Promise<Submitted> {
+  const deadline = Date.now() + profile.confirmTimeoutMs;
+  let seenMark = mark;
+  while (Date.now() < deadline) {
+    const moved = await tracker.waitFor(paneId, () => tracker.mark(paneId) > seenMark, deadline - Date.now());
+    seenMark = tracker.mark(paneId);
+    if (!moved && seenMark === mark) break;
+    const st = await typist.state(paneId);
+    if (st.gone || st.dead) return 'not-submitted';
+    const line = squeeze(await typist.cursorLine(paneId, st));
+    if (profile.queued && profile.queued.test(await typist.screen(paneId))) return 'queued';
+    if (!stillTyped(line, probe)) return 'submitted';
+  }
+  // Output may have ended before we looked: judge the screen as it stands.
+  const line = squeeze(await typist.cursorLine(paneId));
+  if (profile.queued && profile.queued.test(await typist.screen(paneId))) return 'queued';
+  return !stillTyped(line, probe) && tracker.mark(paneId) > mark ? 'submitted' : 'not-submitted';
+}

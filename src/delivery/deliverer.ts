@@ -1,0 +1,229 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedMessage } from '../bus/format.js';
+import { markDelivered } from '../bus/reader.js';
+import { isMiyabiError } from '../core/errors.js';
+import { echoed, waitSubmitted } from './confirm.js';
+import type { OutputTracker } from './output-tracker.js';
+import type { PaneLocks } from './pane-locks.js';
+import { PendingInbox } from './pending.js';
+import type { DeliveryProfile } from './profiles.js';
+import { probeOf, render, shortId, squeeze } from './render.js';
+import type { Typist } from './typist.js';
+
+export interface Recipient {
+  name: string;
+  paneId: string;
+  profile: DeliveryProfile;
+  header: string | false;
+  mode: 'full' | 'notice';
+  batch: boolean;
+  pasteMax: number;
+}
+
+export interface JournalLike {
+  append(type: string, payload: unknown): unknown;
+  appendDurable(type: string, payload: unknown): unknown;
+}
+
+export interface DelivererDeps {
+  busDir: string;
+  typist: Typist;
+  tracker: OutputTracker;
+  locks: PaneLocks;
+  journal: JournalLike;
+  recipient(name: string): Recipient | null;
+  /** Ids a previous controller journaled as `delivering` but never finished. */
+  inflight: Set<string>;
+}
+
+const MAX_BATCH = 200;
+const RECHECK_MS = 250;
+
+/**
+ * Takes messages from each recipient's `new/` in order and types them into its pane, one writer
+ * per pane, and only when the pane is alive, quiet and its input line empty. At-least-once with
+ * a guard (RELIABILITY.md, the bus): `delivering` is journaled (fsynced) before typing, and a
+ * message caught between typing and recording is looked for on the pane before it is typed again.
+ */
+export class Deliverer {
+  private readonly inboxes = new Map<string, PendingInbox>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Why a queued message is not going in yet, for `miyabi inbox`. */
+  readonly waiting = new Map<string, string>();
+  private closed = false;
+
+  constructor(private readonly d: DelivererDeps) {}
+
+  kick(name: string, delayMs = 0): void {
+    if (this.closed) return;
+    if (delayMs > 0) {
+      if (this.timers.has(name)) return;
+      const t = setTimeout(() => {
+        this.timers.delete(name);
+        this.kick(name);
+      }, delayMs);
+      t.unref();
+      this.timers.set(name, t);
+      return;
+    }
+    if (this.running.has(name)) {
+      this.again.add(name);
+      return;
+    }
+    this.running.add(name);
+    void this.pass(name)
+      .catch((e) => this.d.journal.append('delivery.error', { to: name, error: String(e) }))
+      .finally(() => {
+        this.running.delete(name);
+        if (this.again.delete(name)) this.kick(name);
+      });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private inbox(name: string): PendingInbox {
+    let box = this.inboxes.get(name);
+    if (!box) this.inboxes.set(name, (box = new PendingInbox(this.d.busDir, name)));
+    return box;
+  }
+
+  private async pass(name: string): Promise<void> {
+    while (!this.closed) {
+      const box = this.inbox(name);
+      const { messages, quarantined } = box.refresh();
+      for (const q of quarantined) this.d.journal.append('message.quarantined', { to: name, ...q });
+      const first = messages[0];
+      if (!first) return;
+      const r = this.d.recipient(name);
+      if (!r) {
+        this.wait(messages, `no pane for ${name}`);
+        return;
+      }
+      const hold = await this.d.locks.withPane(r.paneId, () => this.readiness(r, first));
+      if (hold) {
+        this.wait(messages, hold.reason);
+        this.kick(name, hold.retryMs);
+        return;
+      }
+      const batch = r.batch ? takeBatch(messages, r.pasteMax) : [first];
+      for (const m of batch) this.waiting.delete(m.id);
+      await this.d.locks.withPane(r.paneId, () => this.deliver(r, batch));
+      for (const m of batch) box.forget(m.id);
+    }
+  }
+
+  private wait(messages: ParsedMessage[], reason: string): void {
+    for (const m of messages) this.waiting.set(m.id, reason);
+  }
+
+  /** Null when the pane can take a message now; else why not, and when to look again. */
+  private async readiness(r: Recipient, msg: ParsedMessage): Promise<{ reason: string; retryMs: number } | null> {
+    const st = await this.d.typist.state(r.paneId);
+    if (st.gone) return { reason: 'pane is gone', retryMs: 1000 };
+    if (st.dead) return { reason: 'pane is dead; waiting for it to be restarted', retryMs: 500 };
+    if (!msg.flags.includes('now')) {
+      const quiet = Date.now() - this.d.tracker.lastOutputAt(r.paneId);
+      if (quiet < r.profile.settleMs) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: r.profile.settleMs - quiet + 5 };
+    }
+    const input = r.profile.inputLine?.exec(await this.d.typist.cursorLine(r.paneId, st))?.groups?.input;
+    if (input !== undefined && input.trim() !== '') return { reason: 'input line holds unsent text', retryMs: 500 };
+    return null;
+  }
+
+  private async deliver(r: Recipient, batch: ParsedMessage[]): Promise<void> {
+    const ids = batch.map((m) => m.id);
+    const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) }));
+    const text = rendered.map((x) => x.text).join('\n');
+    const probe = probeOf(text);
+    if (ids.some((id) => this.d.inflight.has(id)) && (await this.recover(r, batch, probe))) return;
+    this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids });
+    let typed = false;
+    let reason = 'not seen in the pane';
+    for (let attempt = 1; attempt <= r.profile.maxAttempts; attempt++) {
+      try {
+        if (!typed) {
+          const mark = this.d.tracker.mark(r.paneId);
+          await this.d.typist.paste(r.paneId, text);
+          typed = await this.d.tracker.waitFor(r.paneId, () => echoed(this.d.tracker, r.paneId, mark, probe), r.profile.confirmTimeoutMs);
+          typed ||= squeeze(await this.d.typist.screen(r.paneId)).includes(probe);
+          if (!typed) {
+            reason = 'the pasted text never showed in the pane';
+            continue;
+          }
+        }
+        const mark = this.d.tracker.mark(r.paneId);
+        await this.d.typist.submit(r.paneId, r.profile);
+        const outcome = await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark);
+        if (outcome !== 'not-submitted') return this.finish(r, batch, 'D', { outcome, attempts: attempt });
+        reason = 'the submit key did not take';
+      } catch (e) {
+        if (isMiyabiError(e) && e.code === 'TMUX_PANE_GONE') {
+          // Not a failure of the message: it stays in new/ until the pane is back.
+          this.d.journal.append('message.deferred', { to: r.name, ids, reason: e.message });
+          this.kick(r.name, RECHECK_MS);
+          throw e;
+        }
+        reason = String(e);
+      }
+    }
+    this.finish(r, batch, 'F', { outcome: 'unconfirmed', reason });
+  }
+
+  /** After a crash between typing and recording: finish what the pane shows, retype nothing. */
+  private async recover(r: Recipient, batch: ParsedMessage[], probe: string): Promise<boolean> {
+    for (const m of batch) this.d.inflight.delete(m.id);
+    const screen = squeeze(await this.d.typist.screen(r.paneId, 5000));
+    const marker = r.header === false ? probe : `#${shortId(batch[batch.length - 1]!.id)}`;
+    if (marker === '' || !screen.includes(marker)) return false;
+    const line = squeeze(await this.d.typist.cursorLine(r.paneId));
+    if (line.includes(probe)) {
+      const mark = this.d.tracker.mark(r.paneId);
+      await this.d.typist.submit(r.paneId, r.profile);
+      const outcome = await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark);
+      if (outcome === 'not-submitted') return false;
+    }
+    this.finish(r, batch, 'D', { outcome: 'submitted', recovered: true });
+    return true;
+  }
+
+  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: Record<string, unknown>): void {
+    for (const m of batch) {
+      try {
+        markDelivered(this.d.busDir, r.name, m.id, flag);
+      } catch (e) {
+        this.d.journal.append('delivery.error', { to: r.name, id: m.id, error: String(e) });
+      }
+    }
+    const ids = batch.map((m) => m.id);
+    const ms = Date.now() - Math.min(...batch.map((m) => m.created));
+    if (flag === 'D') this.d.journal.appendDurable('message.delivered', { to: r.name, pane: r.paneId, ids, ms, ...info });
+    else this.d.journal.appendDurable('message.failed', { to: r.name, pane: r.paneId, ids, ...info });
+  }
+
+  private noticeFile(name: string, msg: ParsedMessage): string {
+    const dir = join(this.d.busDir, name, 'files');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${msg.id}.txt`);
+    writeFileSync(file, msg.body, { mode: 0o600 });
+    return file;
+  }
+}
+
+/** Consecutive messages that fit one paste (each keeps its own header). */
+function takeBatch(messages: ParsedMessage[], pasteMax: number): ParsedMessage[] {
+  const out: ParsedMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (out.length >= MAX_BATCH || (out.length > 0 && bytes + m.body.length > pasteMax)) break;
+    out.push(m);
+    bytes += m.body.length;
+  }
+  return out;
+}
