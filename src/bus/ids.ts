@@ -92,6 +92,11 @@ export class IdGenerator {
     this.pid = options.pid ?? process.pid;
   }
 
+  /** The clock's current time, ns since the epoch. */
+  now(): bigint {
+    return this.clock();
+  }
+
   /**
    * The next id for `sender`. `floorNs` is the newest time already pending in the inbox (the new
    * id's time is above it); the result's time is also above every earlier result of this generator.

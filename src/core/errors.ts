@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'JOURNAL_CORRUPT'
   | 'SNAPSHOT_CORRUPT'
   | 'IO'
+  | 'BUS_FULL'
   | 'NOT_GIT'
   | 'INTERNAL';
 

@@ -1,0 +1,89 @@
+/**
+ * Where things are on the bus (DESIGN.md "Files on disk"): `.miyabi/bus/<agent>/{tmp,new,cur}/`,
+ * plus `quarantine/` for junk the reader moved aside. Folders are created 0700.
+ */
+import { join } from 'node:path';
+import { MiyabiError } from '../core/errors.js';
+import { type FsPort, errnoCode, ioError, isNotFound, realFs } from '../core/fs-port.js';
+import { NAME_PATTERN } from '../core/names.js';
+import { checkName } from './validate.js';
+
+export interface InboxPaths {
+  root: string;
+  tmp: string;
+  new: string;
+  cur: string;
+  quarantine: string;
+}
+
+/** `.miyabi/bus` of a project (`projectPaths(root).dir` is `.miyabi`). */
+export function busDirOf(paths: { dir: string }): string {
+  return join(paths.dir, 'bus');
+}
+
+/** The folders of `recipient`'s inbox; the name is checked, so it never leaves `busDir`. */
+export function inboxPaths(busDir: string, recipient: string): InboxPaths {
+  checkName('recipient', recipient);
+  const root = join(busDir, recipient);
+  return { root, tmp: join(root, 'tmp'), new: join(root, 'new'), cur: join(root, 'cur'), quarantine: join(root, 'quarantine') };
+}
+
+function mkdirOk(fs: FsPort, path: string, recursive = false): void {
+  try {
+    fs.mkdirSync(path, { mode: 0o700, recursive });
+  } catch (e) {
+    if (errnoCode(e) !== 'EEXIST') throw ioError('bus: creating folder', path, e);
+  }
+}
+
+/** Creates `<busDir>/<recipient>/{tmp,new,cur}` (0700) where missing; the controller calls it per agent. */
+export function ensureInbox(busDir: string, recipient: string, fs: FsPort = realFs): InboxPaths {
+  const p = inboxPaths(busDir, recipient);
+  mkdirOk(fs, busDir, true);
+  mkdirOk(fs, p.root);
+  mkdirOk(fs, p.tmp);
+  mkdirOk(fs, p.new);
+  mkdirOk(fs, p.cur);
+  return p;
+}
+
+/** The agents that have an inbox: real folders (not symlinks) with a valid name, sorted. */
+export function recipients(busDir: string, fs: FsPort = realFs): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(busDir);
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw ioError('bus: listing', busDir, e);
+  }
+  const out: string[] = [];
+  for (const name of names) {
+    if (!NAME_PATTERN.test(name)) continue;
+    try {
+      if (fs.lstatSync(join(busDir, name)).isDirectory()) out.push(name);
+    } catch {
+      // vanished in between: not a recipient
+    }
+  }
+  return out.sort();
+}
+
+/** True when `<busDir>/<recipient>` is a real folder. */
+export function inboxExists(busDir: string, recipient: string, fs: FsPort = realFs): boolean {
+  try {
+    return fs.lstatSync(inboxPaths(busDir, recipient).root).isDirectory();
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw ioError('bus: checking', join(busDir, recipient), e);
+  }
+}
+
+/** NOT_FOUND (exit 2) naming the recipients that exist. */
+export function unknownRecipient(busDir: string, recipient: string, fs: FsPort = realFs): MiyabiError {
+  const known = recipients(busDir, fs);
+  const list = known.length > 0 ? `known: ${known.join(', ')}` : `no agent has an inbox in ${busDir} yet`;
+  return new MiyabiError('NOT_FOUND', `unknown recipient "${recipient}"; ${list}`, {
+    hint: known.length > 0 ? 'send to one of the agents above (miyabi ls lists them)' : 'start the project first: miyabi up',
+    detail: { recipient, known },
+  });
+}
