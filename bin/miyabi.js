@@ -8,5 +8,12 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('miyabi: not built yet; run `npm ci` (or `npm run build`) in ' + fileURLToPath(new URL('..', import.meta.url)) + '\n');
   process.exit(1);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv);
+const verb = process.argv[2];
+if (verb === 'send' || verb === 'broadcast') {
+  // Scripts call send in tight loops: skip the full command parser and load only the bus.
+  const { runSend } = await import(new URL('../dist/cli/send-entry.js', import.meta.url).href);
+  process.exitCode = await runSend(process.argv.slice(3), verb === 'broadcast');
+} else {
+  const { main } = await import(entry.href);
+  process.exitCode = await main(process.argv);
+}

@@ -31,6 +31,28 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .option('--json', 'machine-readable output')
     .option('--repair', 'repair a damaged journal (keeps the valid records, moves the rest aside)')
     .action((_o, c: Command) => run(async () => (await import('./verbs/doctor.js')).doctor as Action, all(c)));
+  for (const name of ['send', 'broadcast'] as const) {
+    verb(name, name === 'send' ? 'send a message to an agent (see miyabi send --help)' : 'send a message to every agent')
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .argument('[args...]')
+      .action((args: string[]) => run(async () => async () => (await import('./verbs/send.js')).sendMain(args, name === 'broadcast'), {}));
+  }
+  verb('inbox', 'queued, delivered and failed messages, with why a queued one waits')
+    .argument('[agent]')
+    .option('--json', 'machine-readable output')
+    .option('--all', 'every delivered message, not only the last 10 per agent')
+    .action((agent: string | undefined, _o, c: Command) =>
+      run(async () => (await import('./verbs/inbox.js')).inbox as Action, { ...all(c), agent }),
+    );
+  verb('tail', "what an agent's pane printed (ANSI stripped)")
+    .argument('<agent>')
+    .option('-f, --follow', 'keep printing new output')
+    .option('-n, --lines <n>', 'lines to show', '20')
+    .action((agent: string, _o, c: Command) =>
+      run(async () => (await import('./verbs/tail.js')).tail as unknown as Action, { ...all(c), agent }),
+    );
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

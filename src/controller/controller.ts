@@ -14,11 +14,13 @@ import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText, sessionSpec } from './layout-spec.js';
 import { acquireLock } from './lock.js';
+import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
+import type { Tmux } from '../tmux/adapter.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
-  tmux: TmuxPort;
+  tmux: TmuxPort & Pick<Tmux, 'run' | 'pane'>;
   layoutRef?: string;
   miyabiBin: string;
   env: NodeJS.ProcessEnv;
@@ -34,6 +36,9 @@ interface Snapshot {
   commands: Record<string, string>;
 }
 
+/** The bus survives without a snapshot; these are the fields older snapshots may lack. */
+type SnapshotOnDisk = Partial<Snapshot> & { lastSeq: number };
+
 /**
  * Owns one project's tmux session. The single writer of the journal and the snapshot; every
  * client (CLI verbs, dashboard, conductor) reaches it over IPC.
@@ -46,6 +51,8 @@ export class Controller {
   private layout!: Layout;
   private commands: Record<string, string> = {};
   private sweeper?: PaneSweeper;
+  private snapshot: SnapshotOnDisk | null = null;
+  messaging?: Messaging;
   private stopping?: Promise<void>;
 
   constructor(private readonly o: ControllerOptions) {}
@@ -87,11 +94,15 @@ export class Controller {
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
+    this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');
     let panes: PaneInfo[];
     try {
       panes = await this.openSession();
       this.mark('session');
+      const inflight = inflightIds([], this.journal.replay(this.snapshot?.lastSeq ?? 0));
+      this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, inflight);
+      this.messaging.start(panes);
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -124,7 +135,9 @@ export class Controller {
       await this.checkSessionAlive();
       if (this.stopping) return;
     }
-    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500);
+    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) =>
+      this.messaging?.updatePanes(all),
+    );
     this.sweeper.start();
   }
 
@@ -140,8 +153,8 @@ export class Controller {
         });
       }
       const panes = await t.listPanes(name);
-      const snap = readSnapshot(this.o.paths.dir) as Snapshot | null;
-      this.commands = snap?.session === name ? snap.commands : {};
+      const snap = this.snapshot;
+      this.commands = snap?.session === name ? (snap.commands ?? {}) : {};
       for (const w of this.layout.windows) for (const lp of w.panes) this.commands[lp.name] ??= paneCommandText(lp);
       this.journal.append('session.adopted', { session: name, panes: panes.map(brief) });
       return panes;
@@ -164,7 +177,9 @@ export class Controller {
   }
 
   private onTmuxEvent(e: TmuxEvent): void {
-    if (e.type === 'exit' || e.type === 'window-close' || e.type === 'session-changed') {
+    if (e.type === 'output') {
+      this.messaging?.onOutput(e.paneId, e.data);
+    } else if (e.type === 'exit' || e.type === 'window-close' || e.type === 'session-changed') {
       void this.checkSessionAlive();
     } else if (e.type === 'client-restarted') {
       this.journal.append('tmux.control-restarted', { reason: e.reason });
@@ -232,6 +247,7 @@ export class Controller {
   private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
     this.journal.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession });
     this.sweeper?.stop();
+    this.messaging?.close();
     try {
       if (opts.killSession && (await this.o.tmux.hasSession(this.sessionName))) {
         await this.o.tmux.killSession(this.sessionName);

@@ -17,6 +17,7 @@ export class PaneSweeper {
     initial: PaneInfo[],
     private readonly journal: Journal,
     private readonly everyMs: number,
+    private readonly onPanes: (panes: PaneInfo[]) => void = () => undefined,
   ) {
     for (const p of initial) this.dead.set(p.paneId, p.dead);
   }
@@ -35,6 +36,7 @@ export class PaneSweeper {
     this.running = true;
     try {
       const panes = await this.tmux.listPanes(this.session);
+      this.onPanes(panes);
       const seen = new Set<string>();
       for (const p of panes) {
         seen.add(p.paneId);

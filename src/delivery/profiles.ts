@@ -16,6 +16,8 @@ export interface DeliveryProfile {
   inputLine?: RegExp;
   /** Screen text that says the program queued the input behind a running turn. */
   queued?: RegExp;
+  /** Whether messages carry the `[from … #id]` header by default (a shell would run it). */
+  header: boolean;
   /** How long to wait for each sign of delivery before trying again. */
   confirmTimeoutMs: number;
   /** Typing attempts before the message is marked failed. */
@@ -29,6 +31,7 @@ const shell: DeliveryProfile = {
   settleMs: 150,
   // A prompt ends in one of these followed by a space; what follows on the line is typed input.
   inputLine: /^.*?[$#%>❯›] (?<input>.*)$/,
+  header: false,
   confirmTimeoutMs: 2000,
   maxAttempts: 3,
 };
@@ -40,6 +43,7 @@ const claude: DeliveryProfile = {
   settleMs: 400,
   inputLine: /^[│ ]*❯\s?(?<input>.*?)[│ ]*$/,
   queued: /Press up to edit queued messages/,
+  header: true,
   confirmTimeoutMs: 5000,
   maxAttempts: 3,
 };
@@ -51,11 +55,12 @@ const codex: DeliveryProfile = {
   submitDelayMs: 200,
   settleMs: 400,
   inputLine: /^[│ ]*›\s?(?<input>.*?)[│ ]*$/,
+  header: true,
   confirmTimeoutMs: 5000,
   maxAttempts: 3,
 };
 
-const aider: DeliveryProfile = { ...shell, name: 'aider', settleMs: 400, inputLine: /^.*?> (?<input>.*)$/, confirmTimeoutMs: 5000 };
+const aider: DeliveryProfile = { ...shell, name: 'aider', header: true, settleMs: 400, inputLine: /^.*?> (?<input>.*)$/, confirmTimeoutMs: 5000 };
 const gemini: DeliveryProfile = { ...claude, name: 'gemini', inputLine: /^[│ ]*>\s?(?<input>.*?)[│ ]*$/, queued: undefined };
 
 export const PROFILES: Readonly<Record<string, DeliveryProfile>> = { shell, claude, codex, aider, gemini };

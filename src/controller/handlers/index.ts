@@ -17,6 +17,11 @@ export function handlers(c: Controller): HandlerTable {
         return { subscribed: true };
       },
     },
+    inbox: {
+      schema: empty,
+      describe: 'why queued messages are still waiting, by id',
+      handle: () => ({ waiting: c.messaging?.waitingReasons() ?? {}, recipients: c.messaging?.recipients ?? [] }),
+    },
     down: {
       schema: empty,
       describe: 'end the session and stop the controller',

@@ -1,0 +1,102 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MiyabiError } from '../../core/errors.js';
+import { findProjectRoot } from '../../core/paths.js';
+import { recipients } from '../../bus/layout.js';
+import { writeMessage } from '../../bus/writer.js';
+import { PRIORITIES, type Priority } from '../../bus/validate.js';
+
+/**
+ * `miyabi send` and `miyabi broadcast`: written straight to the bus, so they work while the
+ * controller is down, and import nothing heavy (node's own parseArgs, no commander, YAML or zod):
+ * a script may call them in a loop (DESIGN.md target: ≤ 1.3 × `node -e 0`).
+ */
+export const SEND_USAGE = `usage: miyabi send <to> [text…] [options]
+       miyabi broadcast [text…] [options]
+
+Writes a message into the agent's inbox (.miyabi/bus/<to>/new/); the controller types it into the
+agent's pane when the pane is quiet and its input line empty. Without text, reads standard input.
+
+options:
+  --from NAME            sender (default: $MIYABI_AGENT, else "user")
+  --stdin                read the text from standard input
+  --priority P           low | normal | high (default normal)
+  --raw                  allow control characters and non-UTF-8 bytes
+  --now                  do not wait for the pane to be quiet
+  --wait                 return when delivered (exit 0) or failed (exit 1)
+  --timeout S            with --wait, give up after S seconds (default 60)
+  -h, --help             this help`;
+
+const OPTIONS = {
+  from: { type: 'string' },
+  stdin: { type: 'boolean' },
+  priority: { type: 'string' },
+  raw: { type: 'boolean' },
+  now: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new MiyabiError('USAGE', (e as Error).message, { hint: 'miyabi send --help' });
+  }
+}
+
+function controllerUp(root: string): boolean {
+  try {
+    const { pid } = JSON.parse(readFileSync(join(root, '.miyabi', 'run', 'controller.lock'), 'utf8')) as { pid: number };
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitOutcome(busDir: string, to: string, id: string, timeoutS: number): Promise<'delivered' | 'failed' | 'timeout'> {
+  const end = Date.now() + timeoutS * 1000;
+  const cur = join(busDir, to, 'cur');
+  while (Date.now() < end) {
+    if (existsSync(join(cur, `${id}:2,D`))) return 'delivered';
+    if (existsSync(join(cur, `${id}:2,F`))) return 'failed';
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return 'timeout';
+}
+
+export async function sendMain(argv: string[], broadcast = false): Promise<number> {
+  const { values: o, positionals } = parse(argv);
+  if (o.help) {
+    process.stdout.write(SEND_USAGE + '\n');
+    return 0;
+  }
+  const root = findProjectRoot();
+  const busDir = join(root, '.miyabi', 'bus');
+  const targets = broadcast ? null : positionals.shift();
+  if (!broadcast && !targets) throw new MiyabiError('USAGE', 'send needs a recipient', { hint: 'miyabi send <to> [text…]' });
+  const priority = (o.priority ?? 'normal') as Priority;
+  if (!PRIORITIES.includes(priority)) throw new MiyabiError('USAGE', `--priority must be one of ${PRIORITIES.join(', ')}, not "${o.priority}"`);
+  const timeout = o.timeout === undefined ? 60 : Number(o.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new MiyabiError('USAGE', `--timeout must be a positive number of seconds, not "${o.timeout}"`);
+  const text: string | Buffer = o.stdin || positionals.length === 0 ? readFileSync(0) : positionals.join(' ');
+  const from = o.from ?? process.env.MIYABI_AGENT ?? 'user';
+  const to = broadcast ? recipients(busDir).filter((r) => r !== from) : [targets as string];
+  if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
+
+  const up = controllerUp(root);
+  const sent = to.map((t) => ({ to: t, ...writeMessage(busDir, { from, to: t, text, priority, raw: o.raw === true, flags: o.now ? ['now'] : [] }) }));
+  for (const s of sent) process.stdout.write(`queued ${s.id} for ${s.to}\n`);
+  if (!up) process.stderr.write('the controller is not running: delivered on the next `miyabi up`\n');
+  if (!o.wait) return 0;
+  let code = 0;
+  for (const s of sent) {
+    const r = await waitOutcome(busDir, s.to, s.id, timeout);
+    process.stdout.write(`${r} ${s.id} for ${s.to}\n`);
+    if (r !== 'delivered') code = 1;
+  }
+  return code;
+}

@@ -1,0 +1,165 @@
+import { watch, type FSWatcher } from 'chokidar';
+import { join, relative, sep } from 'node:path';
+import { busDirOf, ensureInbox } from '../bus/layout.js';
+import { cleanStaleTmp } from '../bus/reader.js';
+import { writeMessage } from '../bus/writer.js';
+import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { JournalRecord } from '../core/journal.js';
+import type { ProjectPaths } from '../core/paths.js';
+import { Deliverer, type JournalLike, type Recipient } from '../delivery/deliverer.js';
+import { OutputTracker } from '../delivery/output-tracker.js';
+import { PaneLocks } from '../delivery/pane-locks.js';
+import { PROFILES, profileFor } from '../delivery/profiles.js';
+import { DEFAULT_HEADER, DEFAULT_PASTE_MAX } from '../delivery/render.js';
+import { Typist, type PaneRunner } from '../delivery/typist.js';
+import type { PaneInfo } from '../tmux/port.js';
+
+export const DEFAULT_RELAY = '^@(?<to>[a-z][a-z0-9_-]{0,31}): (?<text>.+)$';
+const SWEEP_MS = 1000;
+const STALE_TMP_MS = 60 * 60 * 1000;
+
+/** Panes that take messages: agents and plain shells (never the conductor or dashboard). */
+export function takesMessages(p: PaneLayout): boolean {
+  return p.role === 'agent' || p.role === 'shell';
+}
+
+/** Ids journaled `delivering` and never finished, from the snapshot's set and the journal after it. */
+export function inflightIds(snapshotIds: readonly string[], records: Iterable<JournalRecord>): Set<string> {
+  const s = new Set(snapshotIds);
+  for (const r of records) {
+    const ids = (r.payload as { ids?: string[] } | null)?.ids ?? [];
+    if (r.type === 'message.delivering') for (const id of ids) s.add(id);
+    else if (r.type === 'message.delivered' || r.type === 'message.failed') for (const id of ids) s.delete(id);
+  }
+  return s;
+}
+
+/**
+ * The message bus inside the controller: inboxes for the layout's panes, a watcher on `new/` (a
+ * hint) plus a periodic rescan (the truth), the deliverer, pane output into logs, and relay of
+ * `@agent: text` lines printed by an agent into messages.
+ */
+export class Messaging {
+  readonly busDir: string;
+  readonly tracker: OutputTracker;
+  readonly locks = new PaneLocks();
+  private readonly deliverer: Deliverer;
+  private readonly configs = new Map<string, Omit<Recipient, 'paneId'> & { relay: RegExp | null }>();
+  private paneIds = new Map<string, string>();
+  private watcher?: FSWatcher;
+  private sweep?: NodeJS.Timeout;
+
+  constructor(
+    paths: ProjectPaths,
+    layout: Layout,
+    tmux: PaneRunner,
+    private readonly journal: JournalLike,
+    inflight: Set<string>,
+  ) {
+    this.busDir = busDirOf(paths);
+    this.tracker = new OutputTracker(paths.logs);
+    for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configs.set(p.name, recipientConfig(p));
+    for (const name of this.configs.keys()) ensureInbox(this.busDir, name);
+    this.deliverer = new Deliverer({
+      busDir: this.busDir,
+      typist: new Typist(tmux, join(paths.run, 'paste')),
+      tracker: this.tracker,
+      locks: this.locks,
+      journal,
+      inflight,
+      recipient: (name) => {
+        const c = this.configs.get(name);
+        const paneId = this.paneIds.get(name);
+        return c && paneId ? { ...c, paneId } : null;
+      },
+    });
+    this.tracker.onLine((name, _pane, line) => this.relay(name, line));
+  }
+
+  get recipients(): string[] {
+    return [...this.configs.keys()];
+  }
+
+  start(panes: PaneInfo[]): void {
+    this.updatePanes(panes);
+    for (const removed of cleanStaleTmp(this.busDir, STALE_TMP_MS)) this.journal.append('message.tmp-cleaned', { path: removed });
+    this.watcher = watch(this.busDir, { ignoreInitial: true, depth: 2 }).on('add', (path) => {
+      const parts = relative(this.busDir, path).split(sep);
+      if (parts.length === 3 && parts[1] === 'new') this.deliverer.kick(parts[0]!);
+    });
+    this.watcher.on('error', (e) => this.journal.append('bus.watch-error', { error: String(e) }));
+    this.sweep = setInterval(() => this.kickAll(), SWEEP_MS);
+    this.sweep.unref();
+    this.kickAll();
+  }
+
+  /** Pane ids change on respawn and server restarts: keep the name → %id map current. */
+  updatePanes(panes: PaneInfo[]): void {
+    const ids = new Map<string, string>();
+    for (const p of panes) {
+      if (!this.configs.has(p.agent)) continue;
+      ids.set(p.agent, p.paneId);
+      this.tracker.track(p.paneId, p.agent);
+    }
+    for (const [name, id] of this.paneIds) if (ids.get(name) !== id) this.tracker.untrack(id);
+    this.paneIds = ids;
+  }
+
+  onOutput(paneId: string, data: Buffer): void {
+    this.tracker.feed(paneId, data);
+  }
+
+  kickAll(): void {
+    for (const name of this.configs.keys()) this.deliverer.kick(name);
+  }
+
+  waitingReasons(): Record<string, string> {
+    return Object.fromEntries(this.deliverer.waiting);
+  }
+
+  private relay(from: string, line: string): void {
+    const re = this.configs.get(from)?.relay;
+    if (!re || line.includes('[from ')) return;
+    const m = re.exec(line);
+    const to = m?.groups?.to;
+    const text = m?.groups?.text;
+    if (!to || !text) return;
+    if (!this.configs.has(to)) {
+      this.journal.append('relay.unknown-recipient', { from, to });
+      return;
+    }
+    try {
+      const r = writeMessage(this.busDir, { from, to, text });
+      this.journal.append('relay.sent', { from, to, id: r.id });
+    } catch (e) {
+      this.journal.append('relay.refused', { from, to, error: String(e) });
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweep);
+    void this.watcher?.close();
+    this.deliverer.close();
+    this.tracker.close();
+  }
+}
+
+function recipientConfig(p: PaneLayout): Omit<Recipient, 'paneId'> & { relay: RegExp | null } {
+  const base = profileFor(p.command.argv, p.profile);
+  const m = p.messages ?? {};
+  const profile = {
+    ...(PROFILES[base.name] ?? base),
+    ...(m.submitKey !== undefined ? { submitKey: m.submitKey } : {}),
+    ...(m.submitDelayMs !== undefined ? { submitDelayMs: m.submitDelayMs } : {}),
+    ...(m.settleMs !== undefined ? { settleMs: m.settleMs } : {}),
+  };
+  return {
+    name: p.name,
+    profile,
+    header: m.header ?? (profile.header ? DEFAULT_HEADER : false),
+    mode: m.delivery ?? 'full',
+    batch: m.batch ?? false,
+    pasteMax: DEFAULT_PASTE_MAX,
+    relay: m.relay === false ? null : new RegExp(m.relay ?? DEFAULT_RELAY),
+  };
+}
