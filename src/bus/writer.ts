@@ -124,7 +124,7 @@ export function writeMessage(busDir: string, input: SendInput, options: WriteOpt
         ensureInbox(busDir, to, fs);
         continue;
       }
-      throw ioError('bus: creating', tmpPath, e);
+      throw ioError(`bus: sending to ${to}: creating`, tmpPath, e);
     }
   }
 
