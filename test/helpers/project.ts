@@ -18,7 +18,7 @@ export interface CliResult {
 export interface TestProject {
   root: string;
   tmux: TestTmux;
-  miyabi(args: string[], opts?: { env?: Record<string, string> }): Promise<CliResult>;
+  miyabi(args: string[], opts?: { env?: Record<string, string>; input?: string | Buffer }): Promise<CliResult>;
   controllerPid(): number | null;
   write(rel: string, text: string): string;
   cleanup(): Promise<void>;
@@ -40,8 +40,8 @@ export function makeProject(prefix = 'miyabi-it'): TestProject {
         cwd: root,
         env: { MIYABI_TMUX_SOCKET: tmux.socket, ...opts.env },
         reject: false,
-        timeout: 30_000,
-        stdin: 'ignore',
+        timeout: 60_000,
+        ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
       });
       return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
     },
