@@ -132,7 +132,14 @@ export class Deliverer {
       const quiet = Date.now() - this.d.tracker.lastOutputAt(r.paneId);
       if (quiet < r.profile.settleMs) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: r.profile.settleMs - quiet + 5 };
     }
-    const input = r.profile.inputLine?.exec(await this.d.typist.cursorLine(r.paneId, st))?.groups?.input;
+    if (!r.profile.inputLine) return null;
+    const prompt = r.profile.inputLine.exec(await this.d.typist.cursorLine(r.paneId, st));
+    if (!prompt) {
+      const age = this.d.tracker.age(r.paneId);
+      if (age < r.profile.readyGraceMs) return { reason: 'waiting for the program to show its prompt', retryMs: 100 };
+      return null;
+    }
+    const input = prompt.groups?.input;
     if (input !== undefined && input.trim() !== '') return { reason: 'input line holds unsent text', retryMs: 500 };
     return null;
   }

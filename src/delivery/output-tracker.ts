@@ -10,6 +10,7 @@ interface PaneOutput {
   text: string;
   base: number;
   lastAt: number;
+  since: number;
   raw: WriteStream;
   plain: WriteStream;
   partialLine: string;
@@ -36,6 +37,7 @@ export class OutputTracker {
       text: '',
       base: 0,
       lastAt: 0,
+      since: Date.now(),
       raw: createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a', mode: 0o600 }),
       plain: createWriteStream(join(this.logDir, `${name}.txt`), { flags: 'a', mode: 0o600 }),
       partialLine: '',
@@ -90,6 +92,12 @@ export class OutputTracker {
 
   recent(paneId: string): string {
     return this.panes.get(paneId)?.text ?? '';
+  }
+
+  /** How long this pane has been watched (since it was created, respawned or adopted). */
+  age(paneId: string): number {
+    const p = this.panes.get(paneId);
+    return p ? Date.now() - p.since : 0;
   }
 
   lastOutputAt(paneId: string): number {

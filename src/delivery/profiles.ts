@@ -12,6 +12,11 @@ export interface DeliveryProfile {
   submitDelayMs: number;
   /** The pane must have printed nothing for this long before a message goes in. */
   settleMs: number;
+  /**
+   * How long a new pane may go without showing a prompt (`inputLine`) before messages go in
+   * anyway: a program starting up drops or mangles what is typed too early (tmuxinator#371).
+   */
+  readyGraceMs: number;
   /** Applied to the cursor line; the `input` group is what a person has typed and not sent. */
   inputLine?: RegExp;
   /** Screen text that says the program queued the input behind a running turn. */
@@ -29,8 +34,10 @@ const shell: DeliveryProfile = {
   submitKey: 'Enter',
   submitDelayMs: 0,
   settleMs: 150,
-  // A prompt ends in one of these followed by a space; what follows on the line is typed input.
-  inputLine: /^.*?[$#%>❯›] (?<input>.*)$/,
+  readyGraceMs: 10_000,
+  // A prompt ends in one of these and a space (which capture-pane trims from an empty line);
+  // what follows on the line is typed input.
+  inputLine: /^.*?[$#%>❯›](?:$| (?<input>.*)$)/,
   header: false,
   confirmTimeoutMs: 2000,
   maxAttempts: 3,
@@ -41,6 +48,7 @@ const claude: DeliveryProfile = {
   submitKey: 'Enter',
   submitDelayMs: 80,
   settleMs: 400,
+  readyGraceMs: 30_000,
   inputLine: /^[│ ]*❯\s?(?<input>.*?)[│ ]*$/,
   queued: /Press up to edit queued messages/,
   header: true,
@@ -54,13 +62,14 @@ const codex: DeliveryProfile = {
   // Codex's paste-burst window is 120 ms (codex-rs paste_burst.rs): Enter inside it is a newline.
   submitDelayMs: 200,
   settleMs: 400,
+  readyGraceMs: 30_000,
   inputLine: /^[│ ]*›\s?(?<input>.*?)[│ ]*$/,
   header: true,
   confirmTimeoutMs: 5000,
   maxAttempts: 3,
 };
 
-const aider: DeliveryProfile = { ...shell, name: 'aider', header: true, settleMs: 400, inputLine: /^.*?> (?<input>.*)$/, confirmTimeoutMs: 5000 };
+const aider: DeliveryProfile = { ...shell, name: 'aider', header: true, settleMs: 400, inputLine: /^.*?>(?:$| (?<input>.*)$)/, confirmTimeoutMs: 5000 };
 const gemini: DeliveryProfile = { ...claude, name: 'gemini', inputLine: /^[│ ]*>\s?(?<input>.*?)[│ ]*$/, queued: undefined };
 
 export const PROFILES: Readonly<Record<string, DeliveryProfile>> = { shell, claude, codex, aider, gemini };
