@@ -112,7 +112,13 @@ export class Deliverer {
         this.kick(name, hold.retryMs);
         return;
       }
-      const batch = r.batch ? takeBatch(messages, r.pasteMax) : [first];
+      if (this.d.inflight.has(first.id)) {
+        // Each message a dead controller may have typed is looked for on its own first.
+        const done = await this.d.locks.withPane(r.paneId, () => this.recover(r, first));
+        box.forget(first.id);
+        if (done) continue;
+      }
+      const batch = r.batch ? takeBatch(messages, r.pasteMax, this.d.inflight) : [first];
       for (const m of batch) this.waiting.delete(m.id);
       await this.d.locks.withPane(r.paneId, () => this.deliver(r, batch));
       for (const m of batch) box.forget(m.id);
@@ -149,7 +155,6 @@ export class Deliverer {
     const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) }));
     const text = rendered.map((x) => x.text).join('\n');
     const probe = probeOf(text);
-    if (ids.some((id) => this.d.inflight.has(id)) && (await this.recover(r, batch, probe))) return;
     this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids });
     let typed = false;
     let reason = 'not seen in the pane';
@@ -183,20 +188,23 @@ export class Deliverer {
     this.finish(r, batch, 'F', { outcome: 'unconfirmed', reason });
   }
 
-  /** After a crash between typing and recording: finish what the pane shows, retype nothing. */
-  private async recover(r: Recipient, batch: ParsedMessage[], probe: string): Promise<boolean> {
-    for (const m of batch) this.d.inflight.delete(m.id);
+  /**
+   * After a crash between typing and recording: if the pane shows the message, finish it (press
+   * the submit key if it still sits in the input line) and type nothing; else it goes in anew.
+   */
+  private async recover(r: Recipient, msg: ParsedMessage): Promise<boolean> {
+    this.d.inflight.delete(msg.id);
+    const { text } = render(msg, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) });
+    const probe = probeOf(text);
+    const marker = r.header === false ? probe : `#${shortId(msg.id)}`;
     const screen = squeeze(await this.d.typist.screen(r.paneId, 5000));
-    const marker = r.header === false ? probe : `#${shortId(batch[batch.length - 1]!.id)}`;
     if (marker === '' || !screen.includes(marker)) return false;
-    const line = squeeze(await this.d.typist.cursorLine(r.paneId));
-    if (line.includes(probe)) {
+    if (squeeze(await this.d.typist.cursorLine(r.paneId)).includes(probe)) {
       const mark = this.d.tracker.mark(r.paneId);
       await this.d.typist.submit(r.paneId, r.profile);
-      const outcome = await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark);
-      if (outcome === 'not-submitted') return false;
+      if ((await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark)) === 'not-submitted') return false;
     }
-    this.finish(r, batch, 'D', { outcome: 'submitted', recovered: true });
+    this.finish(r, [msg], 'D', { outcome: 'submitted', recovered: true });
     return true;
   }
 
@@ -224,10 +232,11 @@ export class Deliverer {
 }
 
 /** Consecutive messages that fit one paste (each keeps its own header). */
-function takeBatch(messages: ParsedMessage[], pasteMax: number): ParsedMessage[] {
+function takeBatch(messages: ParsedMessage[], pasteMax: number, inflight: Set<string>): ParsedMessage[] {
   const out: ParsedMessage[] = [];
   let bytes = 0;
   for (const m of messages) {
+    if (out.length > 0 && inflight.has(m.id)) break;
     if (out.length >= MAX_BATCH || (out.length > 0 && bytes + m.body.length > pasteMax)) break;
     out.push(m);
     bytes += m.body.length;
