@@ -99,6 +99,9 @@ export function inspectFile(dir: string, name: string, recipient: string, idName
 
 /** Reads `new/<name>`: a message, or junk (then moved to quarantine), or gone (taken meanwhile). */
 export function readEntry(busDir: string, recipient: string, name: string, options: ReadOptions = {}): Entry & { quarantined?: Quarantined } {
+  if (name.includes('/') || name === '.' || name === '..' || name === '') {
+    throw new MiyabiError('INTERNAL', `${JSON.stringify(name)} is not a file name in new/`);
+  }
   const box = inboxPaths(busDir, recipient);
   const entry = inspectFile(box.new, name, recipient, name, options);
   if (entry.kind !== 'junk') return entry;
