@@ -16,6 +16,7 @@
 # that file or folder): the tmp file is synced before the rename, and new/ after it, as
 # RELIABILITY.md asks; the rename itself is atomic. Cost: about four small processes per message
 # (date, sync, mv, sync; bash 5 needs no date), a few milliseconds.
+# shellcheck disable=SC2015,SC2317  # `a && b || die` is meant; cleanup runs from the EXIT trap
 set -u
 umask 077
 LC_ALL=C
@@ -98,6 +99,7 @@ check_text_slow() {
     else
       set -- NUL SOH STX ETX EOT ENQ ACK BEL BS TAB LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US
       shift "$code"
+      # shellcheck disable=SC2059  # the format is an octal escape built on purpose
       what="$1 ($(printf '0x%02x' "$code"), Ctrl-$(printf "\\$(printf '%03o' $((code + 64)))"))"
     fi
     die 2 "message text contains the control character $what at byte ${#pre} (line $line)" "$control_hint"
@@ -108,6 +110,7 @@ check_text_slow() {
   esac
   c2=$(printf '\302')
   c1=$(printf '\200\201\202\203\204\205\206\207\210\211\212\213\214\215\216\217\220\221\222\223\224\225\226\227\230\231\232\233\234\235\236\237')
+  # shellcheck disable=SC2295  # $c1 is meant as the bytes of a bracket expression
   case $text in
     *"$c2"[$c1]*)
       pre=${text%%"$c2"[$c1]*}
@@ -212,10 +215,12 @@ fi
 [ -n "$text" ] || die 2 'message text is empty' 'give the message text as arguments or on standard input'
 [ ${#text} -le "$MIYABI_BUS_MAX_BYTES" ] || die 2 "message text is ${#text} bytes, over the limit of $MIYABI_BUS_MAX_BYTES bytes" 'write the text to a file and send its path instead, or raise MIYABI_BUS_MAX_BYTES'
 if [ -z "$raw" ]; then
+  # shellcheck disable=SC2101  # [![:print:]...] is a negated bracket expression holding a class
   case $text in *[![:print:]"$nl$tab"]*) check_text_slow ;; esac
 fi
 
 # Id: <ns since the epoch, 19 digits>.<sender>.<seq, 6 digits>.<pid>, as src/bus/ids.ts.
+# shellcheck disable=SC3028  # unset outside bash 5, which is what the fallback is for
 e=${EPOCHREALTIME:-} # bash 5: seconds.microseconds, no fork
 case $e in
   [1-9]?????????.??????) t=${e%.*}${e#*.}000 ;;
