@@ -4,10 +4,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { benchUp } from './bench/up.mjs';
+import { benchLatency, benchSendProcess, benchThroughput } from './bench/bus.mjs';
 import { table } from './bench/stats.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
-const rows = [...benchUp(runs)];
+const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=bus
+const rows = [];
+if (!only || only === 'up') rows.push(...benchUp(runs));
+if (!only || only === 'bus') {
+  rows.push(...benchSendProcess(Math.max(runs, 20)));
+  rows.push(await benchLatency(Number(process.env.BENCH_MESSAGES ?? 500)));
+  rows.push(await benchThroughput(5000, 1));
+  rows.push(await benchThroughput(5000, 8));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });

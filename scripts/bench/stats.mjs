@@ -15,13 +15,14 @@ export const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 export const now = () => process.hrtime.bigint();
 
 export function table(rows) {
-  const head = ['benchmark', 'runs', 'p50 ms', 'p90 ms', 'p99 ms', 'vs baseline', 'target'];
+  const head = ['benchmark', 'runs', 'p50', 'p90', 'p99', 'unit', 'vs baseline', 'target'];
   const body = rows.map((r) => [
     r.name,
     String(r.runs),
     r.p50.toFixed(1),
     r.p90.toFixed(1),
     r.p99.toFixed(1),
+    r.unit ?? 'ms',
     r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.baseline}`,
     r.target ?? '',
   ]);
