@@ -61,5 +61,5 @@ describe(`bus under load: ${WRITERS} writers × ${N} messages, controller killed
       expect(seq).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     }
     expect(readdirSync(join(p.root, '.miyabi', 'bus', 'r1', 'new'))).toEqual([]);
-  });
+  }, 60_000 + N * 400);
 });
