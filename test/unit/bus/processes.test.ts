@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseId } from '../../../src/bus/ids.js';
 import { ensureInbox } from '../../../src/bus/layout.js';
 import { cleanStaleTmp, scanInbox } from '../../../src/bus/reader.js';
@@ -28,10 +28,15 @@ while [ "$i" -lt "$COUNT" ]; do
 done
 `;
 
+let writerUrl = '';
+beforeAll(() => {
+  writerUrl = pathToFileURL(builtEntry('bus/writer.js', ['bus', 'core'])).href; // may run tsc once
+}, 180_000);
+
 function env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MIYABI_')) out[k] = v;
-  return { ...out, BUS_WRITER: pathToFileURL(builtEntry('bus/writer.js', ['bus', 'core'])).href, ...extra };
+  return { ...out, BUS_WRITER: writerUrl, ...extra };
 }
 
 function nodeSender(from: string, count: number, extra: NodeJS.ProcessEnv = {}) {
