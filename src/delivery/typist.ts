@@ -2,6 +2,7 @@ import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
 import type { DeliveryProfile } from './profiles.js';
+import { typedText } from './screen-cells.js';
 
 /** The slice of the tmux adapter typing needs: every pane command goes through `pane(id)`. */
 export interface PaneRunner {
@@ -42,12 +43,12 @@ export class Typist {
     return { gone: false, dead: dead === '1', inMode: mode === '1', cursorY: Number(cy) || 0 };
   }
 
-  /** The line the cursor is on, as the screen shows it. */
+  /** The line the cursor is on, as a person reads it: dim placeholder text left out. */
   async cursorLine(paneId: string, st?: PaneState): Promise<string> {
     const s = st ?? (await this.state(paneId));
     const y = String(s.cursorY);
-    const [line = ''] = await this.tmux.pane(paneId).run('capture-pane', ['-p', '-S', y, '-E', y]);
-    return line;
+    const [line = ''] = await this.tmux.pane(paneId).run('capture-pane', ['-p', '-e', '-S', y, '-E', y]);
+    return typedText(line);
   }
 
   async screen(paneId: string, scrollback = 0): Promise<string> {
