@@ -7,7 +7,8 @@
 # removed). Options go before TO; everything after TO is text, even when it starts with "-".
 # FROM defaults to $MIYABI_AGENT, else "shell". The bus is $MIYABI_BUS, else
 # $MIYABI_ROOT/.miyabi/bus, else the first .miyabi/bus found walking up from the current folder.
-# Limits: MIYABI_BUS_MAX_BYTES (default 65536), MIYABI_BUS_INBOX_CAP (default 10000).
+# Limits: MIYABI_BUS_MAX_BYTES (default 65536), MIYABI_BUS_INBOX_CAP (default: the layout's
+# inbox_cap, kept in <bus>/<to>/cap by the controller, else 10000).
 #
 # Exit 0 only once the message is in new/ and synced; 2 for bad input or an unknown recipient
 # (the known ones are listed); 1 for a full inbox or an I/O failure (nothing is left behind).
@@ -160,7 +161,8 @@ check_name recipient "$to"
 check_name sender "$from"
 case $prio in high | normal | low) ;; *) die 2 "priority \"$prio\" is not one of high, normal, low" ;; esac
 positive MIYABI_BUS_MAX_BYTES "${MIYABI_BUS_MAX_BYTES:-}" 65536
-positive MIYABI_BUS_INBOX_CAP "${MIYABI_BUS_INBOX_CAP:-}" 10000
+cap_env=${MIYABI_BUS_INBOX_CAP:-}
+positive MIYABI_BUS_INBOX_CAP "$cap_env" 10000
 flags=${raw:+raw}
 [ -z "$now" ] || flags=${flags:+$flags,}now
 
@@ -227,6 +229,12 @@ case $e in
   *) t=$(date +%s%N) ;;
 esac
 case $t in [1-9]??????????????????) ;; *) t=$(date +%s)000000000 ;; esac # a date without %N
+
+# The layout's inbox_cap, which the controller writes into the inbox; the variable wins.
+if [ -z "$cap_env" ] && [ -f "$box/cap" ]; then
+  read -r cap_file < "$box/cap" || cap_file=
+  case $cap_file in [1-9]*) case $cap_file in *[!0-9]*) ;; *) MIYABI_BUS_INBOX_CAP=$cap_file ;; esac ;; esac
+fi
 
 # Pending messages: the cap, and the newest id (a new id sorts after it even if the clock went back).
 set -- "$box/new"/*

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { busDirOf, ensureInbox } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
@@ -44,7 +45,7 @@ export class Messaging {
   readonly tracker: OutputTracker;
   readonly locks = new PaneLocks();
   private readonly deliverer: Deliverer;
-  private readonly configs = new Map<string, Omit<Recipient, 'paneId'> & { relay: RegExp | null }>();
+  private readonly configs = new Map<string, RecipientConfig>();
   private paneIds = new Map<string, string>();
   private watcher?: FSWatcher;
   private sweep?: NodeJS.Timeout;
@@ -59,7 +60,12 @@ export class Messaging {
     this.busDir = busDirOf(paths);
     this.tracker = new OutputTracker(paths.logs);
     for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configs.set(p.name, recipientConfig(p));
-    for (const name of this.configs.keys()) ensureInbox(this.busDir, name);
+    for (const [name, c] of this.configs) {
+      const box = ensureInbox(this.busDir, name);
+      // Senders read the layout's cap from here (send and scripts/miyabi-send.sh).
+      if (c.inboxCap !== undefined) writeFileSync(join(box.root, 'cap'), `${c.inboxCap}\n`, { mode: 0o600 });
+      else rmSync(join(box.root, 'cap'), { force: true });
+    }
     this.deliverer = new Deliverer({
       busDir: this.busDir,
       typist: new Typist(tmux, join(paths.run, 'paste')),
@@ -144,7 +150,9 @@ export class Messaging {
   }
 }
 
-function recipientConfig(p: PaneLayout): Omit<Recipient, 'paneId'> & { relay: RegExp | null } {
+type RecipientConfig = Omit<Recipient, 'paneId'> & { relay: RegExp | null; inboxCap?: number };
+
+function recipientConfig(p: PaneLayout): RecipientConfig {
   const base = profileFor(p.command.argv, p.profile);
   const m = p.messages ?? {};
   const profile = {
@@ -161,5 +169,6 @@ function recipientConfig(p: PaneLayout): Omit<Recipient, 'paneId'> & { relay: Re
     batch: m.batch ?? false,
     pasteMax: DEFAULT_PASTE_MAX,
     relay: m.relay === false ? null : new RegExp(m.relay ?? DEFAULT_RELAY),
+    ...(m.inboxCap !== undefined ? { inboxCap: m.inboxCap } : {}),
   };
 }

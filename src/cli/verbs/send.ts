@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
@@ -47,6 +47,13 @@ function parse(argv: string[]) {
   }
 }
 
+/** MIYABI_BUS_INBOX_CAP, else the layout's inbox_cap (the controller keeps it in `<to>/cap`). */
+function inboxCap(busDir: string, to: string): number | undefined {
+  const raw = process.env.MIYABI_BUS_INBOX_CAP ?? (existsSync(join(busDir, to, 'cap')) ? readFileSync(join(busDir, to, 'cap'), 'utf8').trim() : '');
+  const n = Number(raw);
+  return raw !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 function controllerUp(root: string): boolean {
   try {
     const { pid } = JSON.parse(readFileSync(join(root, '.miyabi', 'run', 'controller.lock'), 'utf8')) as { pid: number };
@@ -54,6 +61,26 @@ function controllerUp(root: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** How the controller judged it ("submitted", "queued", "unconfirmed"), from the journal's tail. */
+function journaledOutcome(root: string, id: string): string | null {
+  try {
+    const file = join(root, '.miyabi', 'journal', 'events.jsonl');
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 256 * 1024);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      const line = buf.toString('utf8').split('\n').reverse().find((l) => l.includes(id) && /"message\.(delivered|failed)"/.test(l));
+      return line ? ((JSON.parse(line) as { payload: { outcome?: string } }).payload.outcome ?? null) : null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
   }
 }
 
@@ -88,14 +115,24 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
 
   const up = controllerUp(root);
-  const sent = to.map((t) => ({ to: t, ...writeMessage(busDir, { from, to: t, text, priority, raw: o.raw === true, flags: o.now ? ['now'] : [] }) }));
+  const sent = to.map((t) => {
+    const cap = inboxCap(busDir, t);
+    const msg = { from, to: t, text, priority, raw: o.raw === true, flags: o.now ? ['now'] : [] };
+    return { to: t, ...writeMessage(busDir, msg, cap === undefined ? {} : { inboxCap: cap }) };
+  });
   for (const s of sent) process.stdout.write(`queued ${s.id} for ${s.to}\n`);
   if (!up) process.stderr.write('the controller is not running: delivered on the next `miyabi up`\n');
   if (!o.wait) return 0;
   let code = 0;
   for (const s of sent) {
     const r = await waitOutcome(busDir, s.to, s.id, timeout);
-    process.stdout.write(`${r} ${s.id} for ${s.to}\n`);
+    // The rename into cur/ comes just before the journal record (RELIABILITY.md order): look a little.
+    let how = r === 'timeout' ? `no answer within ${timeout} s` : journaledOutcome(root, s.id);
+    for (let i = 0; how === null && i < 50; i++) {
+      await new Promise((res) => setTimeout(res, 10));
+      how = journaledOutcome(root, s.id);
+    }
+    process.stdout.write(`${r} ${s.id} for ${s.to}${how ? ` (${how === 'queued' ? 'queued by the agent' : how})` : ''}\n`);
     if (r !== 'delivered') code = 1;
   }
   return code;
