@@ -1,0 +1,90 @@
+/**
+ * The one door to the git binary (DESIGN.md: `git/` is the only code that touches git, through
+ * simple-git). Every call names its subcommand in the error, like libtmux's `subcommand=`.
+ */
+import { existsSync } from 'node:fs';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { MiyabiError } from '../core/errors.js';
+
+/** Identity for the commits miyabi writes itself (archives): never depends on the user's config. */
+const MIYABI_IDENTITY = {
+  GIT_AUTHOR_NAME: 'miyabi',
+  GIT_AUTHOR_EMAIL: 'miyabi@localhost',
+  GIT_COMMITTER_NAME: 'miyabi',
+  GIT_COMMITTER_EMAIL: 'miyabi@localhost',
+};
+
+export interface GitRunner {
+  readonly dir: string;
+  /** Runs `git <args>` in `dir`; throws a MiyabiError naming the subcommand when git fails. */
+  run(args: string[]): Promise<string>;
+  /** Like run, but returns null instead of throwing when git exits non-zero. */
+  tryRun(args: string[]): Promise<string | null>;
+}
+
+export interface GitRunnerOptions {
+  /** Extra environment (e.g. GIT_INDEX_FILE), added to process.env. */
+  env?: Record<string, string>;
+  /** Use miyabi's own author/committer identity (for archive commits). */
+  miyabiIdentity?: boolean;
+}
+
+export function gitFailure(dir: string, args: readonly string[], e: unknown): MiyabiError {
+  const text = e instanceof Error ? e.message.trim() : String(e);
+  return new MiyabiError('IO', `git ${args.slice(0, 3).join(' ')} failed in ${dir}: ${text || 'no output'}`, {
+    cause: e,
+    detail: { kind: 'GIT_FAILED', command: ['git', ...args], dir },
+  });
+}
+
+export function git(dir: string, options: GitRunnerOptions = {}): GitRunner {
+  if (!existsSync(dir)) {
+    throw new MiyabiError('NOT_FOUND', `git: folder ${dir} does not exist`, { detail: { kind: 'GIT_FAILED', dir } });
+  }
+  let sg: SimpleGit = simpleGit({
+    baseDir: dir,
+    maxConcurrentProcesses: 8,
+    trimmed: false,
+    // simple-git only fails a command that exits non-zero *and* wrote to stderr; `show-ref
+    // --quiet` and `rev-parse --quiet` fail silently, so any non-zero exit is an error here.
+    errors: (error, result) => {
+      if (error) return error;
+      if (result.exitCode === 0) return undefined;
+      const text = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').trim();
+      return Buffer.from(text || `exit code ${result.exitCode}`);
+    },
+  });
+  if (options.env || options.miyabiIdentity) {
+    const env: Record<string, string | undefined> = { ...process.env, ...(options.miyabiIdentity ? MIYABI_IDENTITY : {}), ...options.env };
+    sg = sg.env(env);
+  }
+  const run = async (args: string[]): Promise<string> => {
+    try {
+      return await sg.raw(args);
+    } catch (e) {
+      throw gitFailure(dir, args, e);
+    }
+  };
+  return {
+    dir,
+    run,
+    tryRun: async (args) => {
+      try {
+        return await sg.raw(args);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** The commit `ref` names, or null when it names none. */
+export async function resolveCommit(g: GitRunner, ref: string): Promise<string | null> {
+  const out = await g.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  const sha = out?.trim();
+  return sha ? sha : null;
+}
+
+export async function refExists(g: GitRunner, ref: string): Promise<boolean> {
+  return (await g.tryRun(['show-ref', '--verify', '--quiet', ref])) !== null;
+}

@@ -1,0 +1,57 @@
+/**
+ * Which worktrees are miyabi's: `<repo>/.miyabi/state/worktrees.json`.
+ *
+ * A file rather than refs (`refs/miyabi/owned/<name>`) because an entry needs more than a commit
+ * (folder, branch, base, port), and because losing it is safe: a worktree missing from it is only
+ * "unknown" — reported by doctor, never removed. Archives, which must survive everything, are refs.
+ */
+import { join } from 'node:path';
+import { readState, updateState } from './state-file.js';
+
+export interface WorktreeRecord {
+  name: string;
+  /** Absolute, real path of the worktree folder. */
+  path: string;
+  /** Short branch name; null for a detached worktree (restored from a detached archive). */
+  branch: string | null;
+  /** The base ref as given ('HEAD', 'main', a sha) and the commit it named at creation. */
+  base: string;
+  baseCommit: string;
+  task?: string;
+  port?: number;
+  createdAt: string;
+  source: 'create' | 'pool' | 'restore';
+}
+
+export interface PoolRecord {
+  id: string;
+  path: string;
+  branch: string;
+  base: string;
+  baseCommit: string;
+  createdAt: string;
+}
+
+export interface Registry {
+  version: 1;
+  worktrees: Record<string, WorktreeRecord>;
+  pool: Record<string, PoolRecord>;
+}
+
+export const emptyRegistry = (): Registry => ({ version: 1, worktrees: {}, pool: {} });
+
+export function stateDir(repo: string): string {
+  return join(repo, '.miyabi', 'state');
+}
+
+export function registryFile(repo: string): string {
+  return join(stateDir(repo), 'worktrees.json');
+}
+
+export function readRegistry(repo: string): Registry {
+  return readState(registryFile(repo), emptyRegistry);
+}
+
+export function updateRegistry<T>(repo: string, fn: (r: Registry) => T): Promise<T> {
+  return updateState(registryFile(repo), emptyRegistry, fn);
+}
