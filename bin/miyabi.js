@@ -11,7 +11,7 @@ if (!existsSync(fileURLToPath(entry))) {
 const verb = process.argv[2];
 if (verb === 'send' || verb === 'broadcast') {
   // Scripts call send in tight loops: skip the full command parser and load only the bus.
-  const { runSend } = await import(new URL('../dist/cli/send-entry.js', import.meta.url).href);
+  const { runSend } = await import(new URL('../dist/cli/send.bundle.mjs', import.meta.url).href);
   process.exitCode = await runSend(process.argv.slice(3), verb === 'broadcast');
 } else {
   const { main } = await import(entry.href);

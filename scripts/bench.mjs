@@ -14,8 +14,8 @@ if (!only || only === 'up') rows.push(...benchUp(runs));
 if (!only || only === 'bus') {
   rows.push(...benchSendProcess(Math.max(runs, 20)));
   rows.push(await benchLatency(Number(process.env.BENCH_MESSAGES ?? 500)));
-  rows.push(await benchThroughput(5000, 1));
-  rows.push(await benchThroughput(5000, 8));
+  rows.push(...(await benchThroughput(5000, 1)));
+  rows.push(...(await benchThroughput(5000, 8)));
 }
 
 process.stdout.write(`\n${table(rows)}\n`);
