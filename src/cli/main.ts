@@ -53,6 +53,35 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .action((agent: string, _o, c: Command) =>
       run(async () => (await import('./verbs/tail.js')).tail as unknown as Action, { ...all(c), agent }),
     );
+  verb('validate', 'check pipelines, skills and layouts (default: the project\'s pipelines/, skills/, layouts/)')
+    .argument('[files...]')
+    .action((files: string[], _o, c: Command) =>
+      run(async () => (await import('./verbs/validate.js')).validate as Action, { ...all(c), files }),
+    );
+  verb('run', 'run a pipeline (here, or beside the controller when one runs and --wait is not given)')
+    .argument('[pipeline]', 'a pipelines/NAME.yaml name or a file')
+    .option('--var <name=value>', 'a run variable (repeatable), e.g. --var branch=main', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--wait', 'run in this process and wait for the outcome')
+    .option('--resume <run>', 'resume a run that was interrupted')
+    .addOption(new Option('--run-id <id>').hideHelp())
+    .action((pipeline: string | undefined, _o, c: Command) =>
+      run(async () => (await import('./verbs/run.js')).run as Action, { ...all(c), pipeline }),
+    );
+  verb('runs', 'pipeline runs with each stage\'s outcome and duration')
+    .option('--json', 'machine-readable output')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/runs.js')).runs as Action, all(c)));
+  verb('logs', 'the logs of a run (every stage, or one)')
+    .argument('<run>')
+    .argument('[stage]')
+    .option('-f, --follow', 'keep printing until the run ends')
+    .action((runId: string, stage: string | undefined, _o, c: Command) =>
+      run(async () => (await import('./verbs/logs.js')).logs as unknown as Action, { ...all(c), run: runId, stage }),
+    );
+  verb('cancel', 'cancel a run (its commands\' process groups are killed)')
+    .argument('<run>')
+    .action((runId: string, _o, c: Command) =>
+      run(async () => (await import('./verbs/cancel.js')).cancel as unknown as Action, { ...all(c), run: runId }),
+    );
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

@@ -1,0 +1,70 @@
+/**
+ * `miyabi validate [FILES…]`: checks config files with no controller. With no FILES: the project's
+ * pipelines/*.yaml, skills/*.yaml and layouts/*.yaml. Every problem is printed as
+ * `file:line:col field: message`; any error exits 2.
+ */
+import path from 'node:path';
+import { formatIssue, type ConfigIssue } from '../../config/config-issue.js';
+import { loadLayoutFile } from '../../config/load-layout.js';
+import { loadPipelineFile } from '../../config/load-pipeline.js';
+import { loadSkillFiles, skillDirs, yamlFilesIn } from '../../config/load-skill.js';
+import { parseYamlSource, readConfigFile } from '../../config/yaml-source.js';
+import { findProjectRoot } from '../../core/paths.js';
+import type { GlobalOptions } from '../context.js';
+
+type Kind = 'pipeline' | 'skill' | 'layout';
+
+/** By folder name, else by content (stages → pipeline, windows → layout, actions → skill). */
+function kindOf(abs: string): Kind {
+  const dir = path.basename(path.dirname(abs));
+  if (dir === 'pipelines') return 'pipeline';
+  if (dir === 'skills') return 'skill';
+  if (dir === 'layouts') return 'layout';
+  const read = readConfigFile(abs, abs);
+  const parsed = read.ok ? parseYamlSource(abs, read.value) : null;
+  const data = parsed?.ok ? (parsed.value.data as Record<string, unknown> | null) : null;
+  if (data && typeof data === 'object') {
+    if ('windows' in data) return 'layout';
+    if ('actions' in data && !('stages' in data)) return 'skill';
+  }
+  return 'pipeline';
+}
+
+export interface ValidateReport {
+  files: number;
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+}
+
+export function validateFiles(files: readonly string[], projectRoot: string, cwd = process.cwd()): ValidateReport {
+  const abs = files.map((f) => path.resolve(cwd, f));
+  const byKind = (k: Kind) => abs.filter((f) => kindOf(f) === k);
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  const take = (r: { ok: boolean; warnings: ConfigIssue[]; issues?: ConfigIssue[] }) => {
+    warnings.push(...r.warnings);
+    if (!r.ok) errors.push(...(r.issues ?? []));
+  };
+  // Skills: the files asked about, checked alone; pipelines see every skill the project has.
+  const skillFiles = byKind('skill');
+  take(loadSkillFiles(skillFiles, cwd));
+  const all = loadSkillFiles([...new Set([...skillFiles, ...skillDirs({ projectRoot }).flatMap(yamlFilesIn)])], cwd);
+  const registry = all.ok ? all.value : (all.partial ?? new Map());
+  for (const f of byKind('pipeline')) take(loadPipelineFile(f, { skills: registry, cwd }));
+  for (const f of byKind('layout')) take(loadLayoutFile(f, { projectRoot, miyabiBin: process.argv[1] ?? 'miyabi', cwd }));
+  return { files: abs.length, errors, warnings };
+}
+
+export function defaultFiles(projectRoot: string): string[] {
+  return ['pipelines', 'skills', 'layouts'].flatMap((d) => yamlFilesIn(path.join(projectRoot, d)));
+}
+
+export async function validate(o: GlobalOptions & { files?: string[] }): Promise<number> {
+  const root = findProjectRoot();
+  const files = o.files && o.files.length > 0 ? o.files : defaultFiles(root);
+  const r = validateFiles(files, root);
+  for (const i of [...r.errors, ...r.warnings]) process.stdout.write(`${formatIssue(i)}\n`);
+  const summary = `${r.files} file(s) checked: ${r.errors.length} error(s), ${r.warnings.length} warning(s)`;
+  process.stderr.write(`${r.errors.length > 0 ? 'miyabi: ' : ''}${summary}\n`);
+  return r.errors.length > 0 ? 2 : 0;
+}

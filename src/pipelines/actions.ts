@@ -1,0 +1,103 @@
+/**
+ * Runs one action of a stage: a shell command (argument array, or sh -c for shell syntax), a command
+ * the user configures, an agent task, or a built-in. Resolves with the action's output (standard
+ * output trimmed, or the built-in's result); rejects with an ActionError.
+ */
+import type { SkillAction } from '../config/skill-schema.js';
+import { ActionError } from './action-error.js';
+import { isAgentBuiltin, type AgentPort } from './agent-port.js';
+import { renderReport, writeReport } from './reports.js';
+import { runCommand } from './process-group.js';
+import type { JournalLike, RunState } from './run-state.js';
+
+export interface ActionContext {
+  runId: string;
+  pipeline: string;
+  stage: string;
+  cwd: string;
+  /** The full environment for commands (process env + pipeline, stage and action env + MIYABI_*). */
+  env: Record<string, string>;
+  vars: Record<string, string>;
+  inputs: Record<string, string>;
+  logFile: string;
+  logDir: string;
+  reportsDir: string;
+  signal: AbortSignal;
+  journal: JournalLike;
+  agents: AgentPort;
+  /** The run so far, for reports. */
+  state: () => RunState;
+  onSpawn?: (pgid: number) => void;
+  onExit?: (pgid: number) => void;
+}
+
+/** A configured command: `--var NAME=…` first, then the environment. */
+export function configuredCommand(variable: string, ctx: Pick<ActionContext, 'vars' | 'env'>): string | undefined {
+  const v = ctx.vars[variable] ?? ctx.env[variable];
+  return v !== undefined && v.trim() !== '' ? v : undefined;
+}
+
+export function notConfigured(variable: string, hint: string): ActionError {
+  return new ActionError(`not configured: set ${variable} (with --var ${variable}=… or in the environment) to ${hint}`, { permanent: true });
+}
+
+async function shell(argv: readonly string[], a: SkillAction, ctx: ActionContext): Promise<string> {
+  const r = await runCommand(argv, {
+    cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, logFile: ctx.logFile, signal: ctx.signal,
+    ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}), ...(ctx.onExit ? { onExit: ctx.onExit } : {}),
+  });
+  return r.stdout.trim();
+}
+
+async function builtin(name: string, ctx: ActionContext): Promise<string> {
+  const request = { runId: ctx.runId, pipeline: ctx.pipeline, stage: ctx.stage, inputs: ctx.inputs, cwd: ctx.cwd, signal: ctx.signal };
+  if (isAgentBuiltin(name)) return ctx.agents.builtin(name, request);
+  switch (name) {
+    case 'generate-error-report':
+      return writeReport(ctx.reportsDir, ctx.runId, 'error', renderReport('error', ctx.state(), ctx.logDir));
+    case 'generate-success-report':
+      return writeReport(ctx.reportsDir, ctx.runId, 'success', renderReport('success', ctx.state(), ctx.logDir));
+    case 'summarize-content-created':
+      return writeReport(ctx.reportsDir, ctx.runId, 'content', renderReport('content', ctx.state(), ctx.logDir));
+    case 'notify-conductor': {
+      const st = ctx.state();
+      const failed = st.stages.filter((r) => r.outcome === 'failed').map((r) => r.name);
+      const message = failed.length > 0
+        ? `pipeline ${st.pipeline} run ${st.runId}: ${failed.join(', ')} failed`
+        : `pipeline ${st.pipeline} run ${st.runId}: no stage failed so far`;
+      // The controller relays conductor.notify records to the conductor pane.
+      ctx.journal.appendDurable('conductor.notify', { runId: ctx.runId, stage: ctx.stage, message, inputs: ctx.inputs });
+      return message;
+    }
+    case 'aggregate-status': {
+      const st = ctx.state();
+      const counts: Record<string, number> = {};
+      for (const r of st.stages) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+      return JSON.stringify({ run: st.runId, stages: counts });
+    }
+  }
+  throw new ActionError(`unknown built-in ${JSON.stringify(name)}`, { permanent: true });
+}
+
+export async function runAction(a: SkillAction, ctx: ActionContext): Promise<string> {
+  switch (a.kind) {
+    case 'shell':
+      return shell(a.argv, a, ctx);
+    case 'configured': {
+      const cmd = configuredCommand(a.variable, ctx);
+      if (cmd === undefined) {
+        const err = notConfigured(a.variable, a.hint);
+        ctx.journal.append('action.log', { stage: ctx.stage, action: a.name, message: err.message });
+        throw err;
+      }
+      // The user wrote it as shell text, so a shell runs it.
+      return shell(['/bin/sh', '-c', cmd], a, ctx);
+    }
+    case 'agent': {
+      const request = { runId: ctx.runId, pipeline: ctx.pipeline, stage: ctx.stage, inputs: ctx.inputs, cwd: ctx.cwd, signal: ctx.signal };
+      return ctx.agents.task(a.task, request);
+    }
+    case 'builtin':
+      return builtin(a.builtin, ctx);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The door to agents (panes, worktrees, the task queue) for the built-in actions that need them. The
+ * agents feature (issue 5) implements it; until then `noAgents` refuses every call with a clear error,
+ * so a pipeline never pretends an agent did something.
+ */
+import type { BuiltinName } from '../config/skill-schema.js';
+import { ActionError } from './action-error.js';
+
+export const AGENT_BUILTINS = [
+  'create-worktree', 'get-available-pane', 'assign-agent', 'notify-agent', 'start-in-pane', 'report-progress',
+  'relay-messages', 'assess-damage', 'restore-agent',
+] as const satisfies readonly BuiltinName[];
+export type AgentBuiltin = (typeof AGENT_BUILTINS)[number];
+
+export interface AgentRequest {
+  runId: string;
+  pipeline: string;
+  stage: string;
+  /** The stage's inputs by name (e.g. worktree_path, pane_id). */
+  inputs: Record<string, string>;
+  cwd: string;
+  signal: AbortSignal;
+}
+
+export interface AgentPort {
+  /** Runs an agent built-in; resolves with its result (the stage output), rejects with an ActionError. */
+  builtin(name: AgentBuiltin, request: AgentRequest): Promise<string>;
+  /** Hands `task` to an agent through the task queue; resolves when the agent runs `miyabi done`. */
+  task(task: string, request: AgentRequest): Promise<string>;
+}
+
+export function isAgentBuiltin(name: string): name is AgentBuiltin {
+  return (AGENT_BUILTINS as readonly string[]).includes(name);
+}
+
+const NEEDS = 'needs the agents feature (issue 5)';
+
+/** The AgentPort of a runner with no agents wired in: every call fails, permanently (no retry helps). */
+export const noAgents: AgentPort = {
+  builtin: (name) => Promise.reject(new ActionError(`${name} ${NEEDS}: it works with agent panes and worktrees, and no agent registry is wired into this runner yet`, { permanent: true })),
+  task: (task) => Promise.reject(new ActionError(`an agent task ${NEEDS}: "${task.slice(0, 60)}" would be handed to an agent through the task queue, which is not wired into this runner yet`, { permanent: true })),
+};

@@ -1,0 +1,111 @@
+/**
+ * Runs one command in its own process group (spawned detached, so the child leads a new group) and
+ * kills the whole group — the command and everything it started — on abort (timeout, cancel) and
+ * when the command itself exits (no stragglers outlive their stage). Output goes to the stage's log
+ * file; standard output is also kept (up to 1 MiB) as the action's result.
+ */
+import { appendFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { ActionError } from './action-error.js';
+
+const MAX_KEEP = 1024 * 1024;
+/** After SIGTERM, a group gets this long before SIGKILL. */
+export const KILL_GRACE_MS = 1500;
+
+export interface CommandOptions {
+  cwd: string;
+  env: Record<string, string>;
+  logFile: string;
+  signal: AbortSignal;
+  /** Called with the group's id once the command is running (cancel reads it from the run folder). */
+  onSpawn?: (pgid: number) => void;
+  onExit?: (pgid: number) => void;
+}
+
+export interface CommandResult {
+  stdout: string;
+  exitCode: number;
+}
+
+/** Signals a whole process group; false when it is already gone. */
+export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SIGTERM now, SIGKILL after the grace period if anything of the group is left. */
+export function terminateGroup(pgid: number, graceMs = KILL_GRACE_MS): void {
+  if (!killGroup(pgid, 'SIGTERM')) return;
+  const t = setTimeout(() => killGroup(pgid, 'SIGKILL'), graceMs);
+  t.unref();
+}
+
+export async function runCommand(argv: readonly string[], o: CommandOptions): Promise<CommandResult> {
+  const [file, ...args] = argv as [string, ...string[]];
+  const log = (s: string | Buffer) => {
+    try {
+      appendFileSync(o.logFile, s);
+    } catch {
+      // the log is for people; a full disk must not change the stage's outcome
+    }
+  };
+  log(`$ ${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`);
+  if (o.signal.aborted) throw new ActionError('cancelled before it started');
+  const child = execa(file, args, {
+    cwd: o.cwd,
+    env: o.env,
+    extendEnv: false,
+    detached: true,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    // execa's own cleanup kills only the leader; the group is ours to kill (below).
+    cleanup: true,
+  });
+  const pgid = child.pid;
+  let kept = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    log(d);
+    if (kept.length < MAX_KEEP) kept += d.toString('utf8');
+  });
+  child.stderr?.on('data', (d: Buffer) => log(d));
+  const abort = () => {
+    if (pgid !== undefined) terminateGroup(pgid);
+  };
+  if (pgid !== undefined) o.onSpawn?.(pgid);
+  o.signal.addEventListener('abort', abort, { once: true });
+  try {
+    const r = await child;
+    if (r.failed && r.exitCode === undefined && r.signal === undefined) {
+      const why = String((r as { originalMessage?: string }).originalMessage ?? r.message ?? 'could not start');
+      log(`${why}\n`);
+      throw new ActionError(`could not run ${file}: ${why}`, { exitCode: 127 });
+    }
+    if (o.signal.aborted) throw new ActionError(`stopped (${String(o.signal.reason ?? 'aborted')})`);
+    const code = r.exitCode ?? 1;
+    if (code !== 0 || r.signal) {
+      throw new ActionError(r.signal ? `${file} was killed by ${r.signal}` : `${file} exited with code ${code}`, { exitCode: code });
+    }
+    return { stdout: kept.slice(0, MAX_KEEP), exitCode: 0 };
+  } finally {
+    o.signal.removeEventListener('abort', abort);
+    // Whatever the command left running in its group goes with it.
+    if (pgid !== undefined) {
+      killGroup(pgid, 'SIGKILL');
+      o.onExit?.(pgid);
+    }
+  }
+}
