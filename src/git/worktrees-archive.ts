@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
 import { git, resolveCommit } from './client.js';
-import { serialize } from './limit.js';
+import { adminLock } from './worktrees-common.js';
 import type { WorktreeInspection, WorktreeTarget } from './worktrees-inspect.js';
 
 export const ARCHIVE_PREFIX = 'refs/miyabi/archive/';
@@ -102,7 +102,7 @@ export async function archiveWorktree(
   const message = `miyabi archive of worktree ${target.name}${target.branch ? ` (${target.branch})` : ''}\n\n${META}${JSON.stringify(meta)}\n`;
   const commit = (await main.run(['commit-tree', trees.worktreeTree, ...parents, '-m', message])).trim();
   const zero = '0'.repeat(commit.length);
-  const ref = await serialize(`refs:${repo}`, async () => {
+  const ref = await adminLock(repo, async () => {
     const stamp = archiveStamp();
     for (let n = 0; ; n++) {
       const candidate = `${ARCHIVE_PREFIX}${target.name}/${stamp}${n === 0 ? '' : `-${n}`}`;

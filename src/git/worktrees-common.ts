@@ -1,5 +1,8 @@
 /** Settings and steps shared by create, take-from-pool, restore and remove. */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureExcluded } from './exclude.js';
 import { MiyabiError } from '../core/errors.js';
 import { git, type GitRunner } from './client.js';
 import { serialize } from './limit.js';
@@ -44,6 +47,8 @@ export async function openRepo(repo: string): Promise<{ repo: string; main: GitR
         hint: top ? `use ${top}` : 'run git init, or run miyabi inside a git repository',
       });
     }
+    // Keeps `.miyabi/` (our state files) out of the main tree's `git status`.
+    ensureExcluded(real);
     verified.set(real, real);
   }
   return { repo: real, main: git(real) };
@@ -85,8 +90,63 @@ export async function prepareWorktree(
   }
 }
 
+/**
+ * Git commands that change `.git/worktrees/`, branches, refs or `.git/config` run one at a time per
+ * repository: git does not wait for its own lock files, and `worktree add` (and `branch -D`) read
+ * every other worktree's admin folder, failing on one that is half made ("failed to read
+ * .git/worktrees/x/commondir"). The slow parts — checkouts, status, archives, deleting files — run
+ * outside this lock, in parallel. (Within one process: the controller is the only writer.)
+ */
+export function adminLock<T>(repo: string, fn: () => Promise<T>): Promise<T> {
+  return serialize(`git-admin:${repo}`, fn);
+}
+
+export interface AddSpec {
+  path: string;
+  commit: string;
+  /** Branch to make at `commit` (create) or to check out (existing); none: detached at `commit`. */
+  branch?: { name: string; create: boolean };
+  /** Fill the folder (default true). Without it the index and folder are left empty. */
+  checkout?: boolean;
+}
+
+/** `git worktree add --no-checkout` under the admin lock, then the checkout outside it. */
+export async function addWorktree(main: GitRunner, spec: AddSpec): Promise<void> {
+  const args = ['worktree', 'add', '--quiet', '--no-checkout'];
+  if (!spec.branch) args.push('--detach', spec.path, spec.commit);
+  else if (spec.branch.create) args.push('-b', spec.branch.name, spec.path, spec.commit);
+  else args.push(spec.path, spec.branch.name);
+  await adminLock(main.dir, () => main.run(args));
+  if (spec.checkout !== false) await git(spec.path).run(['reset', '--hard', '--quiet']);
+}
+
+/**
+ * Deletes a worktree: its files first, in parallel with other removals (node_modules can take
+ * seconds), then `git worktree remove` under the admin lock. Callers archive before this.
+ */
+export async function deleteWorktreeFolder(main: GitRunner, path: string): Promise<void> {
+  if (existsSync(path)) {
+    const names = await readdir(path);
+    await Promise.all(names.filter((n) => n !== '.git').map((n) => rm(join(path, n), { recursive: true, force: true })));
+  }
+  await adminLock(main.dir, async () => {
+    if (!existsSync(path)) return void (await main.run(['worktree', 'prune']));
+    // --force twice: also when it is locked (we only get here past the losses check, or --force).
+    await main.run(['worktree', 'remove', '--force', '--force', path]);
+  });
+}
+
+/** Deletes `branch` if it still points at one of `tips` (a branch moved by someone else stays). */
+export async function deleteBranch(main: GitRunner, branch: string, tips?: readonly (string | null)[]): Promise<boolean> {
+  return adminLock(main.dir, async () => {
+    const tip = (await main.tryRun(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]))?.trim();
+    if (!tip || (tips && !tips.includes(tip))) return false;
+    return (await main.tryRun(['branch', '-D', branch])) !== null;
+  });
+}
+
 /** Undoes a worktree miyabi has just made (nothing in it can be anyone's work yet). */
 export async function discardNewWorktree(main: GitRunner, path: string, branch: string | null): Promise<void> {
-  await main.tryRun(['worktree', 'remove', '--force', '--force', path]);
-  if (branch) await serialize(`refs:${main.dir}`, () => main.tryRun(['branch', '-D', branch]));
+  await adminLock(main.dir, () => main.tryRun(['worktree', 'remove', '--force', '--force', path]));
+  if (branch) await deleteBranch(main, branch);
 }

@@ -4,14 +4,12 @@
  * removal, forced or not, first writes an archive (worktrees-archive.ts), so `restoreWorktree`
  * can bring any removed worktree back whole.
  */
-import { existsSync } from 'node:fs';
 import { MiyabiError, isMiyabiError } from '../core/errors.js';
-import { resolveCommit } from './client.js';
 import { runTeardownHooks, type CommandResult } from './hooks.js';
 import { mapLimit, serialize } from './limit.js';
 import { releasePort } from './ports.js';
 import { archiveWorktree, type ArchiveInfo } from './worktrees-archive.js';
-import { openRepo, worktreeEnv, type WorktreeSettings } from './worktrees-common.js';
+import { deleteBranch, deleteWorktreeFolder, openRepo, worktreeEnv, type WorktreeSettings } from './worktrees-common.js';
 import { describeLosses, hasLosses, inspectTarget, type WorktreeInspection } from './worktrees-inspect.js';
 import { realOrSame } from './worktrees-paths.js';
 import { readRegistry, updateRegistry } from './worktrees-registry.js';
@@ -70,23 +68,9 @@ export function removeWorktree(repoIn: string, name: string, o: RemoveOptions = 
     // The archive is written before anything is deleted; if it fails, nothing is removed.
     const archive = await archiveWorktree(repo, { ...rec, ...(rec.task !== undefined ? { task: rec.task } : {}) }, inspection);
 
-    if (existsSync(rec.path)) {
-      const g = await main.tryRun(['worktree', 'remove', '--force', rec.path]);
-      // A locked worktree needs --force twice; we only get here past the losses check or --force.
-      if (g === null) await main.run(['worktree', 'remove', '--force', '--force', rec.path]);
-    } else {
-      await main.run(['worktree', 'prune']);
-    }
-    let branchDeleted = false;
-    if (rec.branch && !o.keepBranch) {
-      const branch = rec.branch;
-      branchDeleted = await serialize(`refs:${repo}`, async () => {
-        // Only the tip that was archived: a branch moved meanwhile (by another worktree) stays.
-        const tip = await resolveCommit(main, `refs/heads/${branch}`);
-        if (!tip || (tip !== inspection.head && tip !== archive.meta.head)) return false;
-        return (await main.tryRun(['branch', '-D', branch])) !== null;
-      });
-    }
+    await deleteWorktreeFolder(main, rec.path);
+    // Only the tip that was archived: a branch moved meanwhile (by another worktree) stays.
+    const branchDeleted = rec.branch && !o.keepBranch ? await deleteBranch(main, rec.branch, [inspection.head, archive.meta.head]) : false;
     await updateRegistry(repo, (r) => {
       delete r.worktrees[name];
     });

@@ -9,7 +9,7 @@ import { MiyabiError } from '../core/errors.js';
 import { git, resolveCommit } from './client.js';
 import { serialize } from './limit.js';
 import { listArchives, readArchive, type ArchiveInfo } from './worktrees-archive.js';
-import { discardNewWorktree, openRepo, prepareWorktree, settingsRoot, type Worktree, type WorktreeSettings } from './worktrees-common.js';
+import { addWorktree, discardNewWorktree, openRepo, prepareWorktree, settingsRoot, type Worktree, type WorktreeSettings } from './worktrees-common.js';
 import { checkTargetDir, checkWorktreeName, realOrSame, realRoot } from './worktrees-paths.js';
 import { readRegistry, updateRegistry, type WorktreeRecord } from './worktrees-registry.js';
 
@@ -55,15 +55,10 @@ export function restoreWorktree(repoIn: string, nameIn: string, o: RestoreOption
       }
       createBranch = tip === null;
     }
-    const add = branch
-      ? createBranch
-        ? ['worktree', 'add', '--quiet', '-b', branch, path, m.head]
-        : ['worktree', 'add', '--quiet', path, branch]
-      : ['worktree', 'add', '--quiet', '--detach', path, m.head];
-    await main.run(add);
+    await addWorktree(main, { path, commit: m.head, ...(branch ? { branch: { name: branch, create: createBranch } } : {}), checkout: false });
     try {
       const w = git(path);
-      // Files := the archived working tree (removing what it did not have); then index := as staged.
+      // Files := the archived working tree (into the empty folder); then index := as staged.
       await w.run(['read-tree', '--reset', '-u', archive.commit]);
       await w.run(['read-tree', '--reset', `${m.index}^{tree}`]);
       const record: WorktreeRecord = {

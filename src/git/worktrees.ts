@@ -9,6 +9,8 @@ import { refExists, resolveCommit } from './client.js';
 import { serialize } from './limit.js';
 import { parseWorktreeList, type GitWorktreeEntry } from './parse/worktree-list.js';
 import {
+  addWorktree,
+  adminLock,
   branchTemplate,
   discardNewWorktree,
   openRepo,
@@ -78,7 +80,7 @@ export async function planWorktree(o: CreateWorktreeOptions) {
 export function createWorktree(o: CreateWorktreeOptions): Promise<Worktree> {
   return serialize(`name:${realOrSame(o.repo)}:${o.name}`, async () => {
     const p = await planWorktree(o);
-    await p.main.run(['worktree', 'add', '--quiet', '-b', p.branch, p.path, p.baseCommit]);
+    await addWorktree(p.main, { path: p.path, commit: p.baseCommit, branch: { name: p.branch, create: true } });
     const record: WorktreeRecord = {
       name: p.name,
       path: realOrSame(p.path),
@@ -159,7 +161,7 @@ export interface PruneResult {
 export async function pruneWorktrees(repoIn: string): Promise<PruneResult> {
   const { repo, main } = await openRepo(repoIn);
   const before = await listWorktrees(repo);
-  await main.run(['worktree', 'prune']);
+  await adminLock(repo, () => main.run(['worktree', 'prune']));
   const after = await listWorktrees(repo);
   const still = new Set(after.map((w) => w.path));
   const pruned = before.filter((w) => !still.has(w.path)).map((w) => ({ path: w.path, branch: w.branch, owner: w.owner }));
