@@ -154,6 +154,8 @@ export class Deliverer {
     const ids = batch.map((m) => m.id);
     const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) }));
     const text = rendered.map((x) => x.text).join('\n');
+    const refused = refusal(r, text);
+    if (refused) return this.finish(r, batch, 'F', { outcome: 'refused', reason: refused });
     const probe = probeOf(text);
     this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids });
     let typed = false;
@@ -229,6 +231,16 @@ export class Deliverer {
     writeFileSync(file, msg.body, { mode: 0o600 });
     return file;
   }
+}
+
+/** Why `text` must not be typed into this pane at all, or null. */
+function refusal(r: Recipient, text: string): string | null {
+  // On tmux 3.3a nothing in a paste is escaped: this sequence would end a bracketed paste early.
+  if (text.includes('\x1b[201~')) return 'holds the bracketed-paste end sequence ESC [201~';
+  if (r.header === false && r.profile.commandStart?.test(text)) {
+    return `starts with a character ${r.profile.name} runs as a command; turn the header on for this agent or reword it`;
+  }
+  return null;
 }
 
 /** Consecutive messages that fit one paste (each keeps its own header). */

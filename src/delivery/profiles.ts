@@ -21,6 +21,12 @@ export interface DeliveryProfile {
   inputLine?: RegExp;
   /** Screen text that says the program queued the input behind a running turn. */
   queued?: RegExp;
+  /**
+   * Text the program would not take as a message when it comes first: Claude Code runs a leading
+   * `!` as a shell command and a leading `/word` as a slash command. Such a message goes in only
+   * behind a header; without one it is failed with the reason rather than typed.
+   */
+  commandStart?: RegExp;
   /** Whether messages carry the `[from … #id]` header by default (a shell would run it). */
   header: boolean;
   /** How long to wait for each sign of delivery before trying again. */
@@ -51,6 +57,7 @@ const claude: DeliveryProfile = {
   readyGraceMs: 30_000,
   inputLine: /^[│ ]*❯\s?(?<input>.*?)[│ ]*$/,
   queued: /Press up to edit queued messages/,
+  commandStart: /^\s*[!/]/,
   header: true,
   confirmTimeoutMs: 5000,
   maxAttempts: 3,

@@ -94,6 +94,18 @@ describe('delivery into panes', () => {
     expect(pending).toEqual([]);
   });
 
+  it('never types the bracketed-paste end sequence, even with --raw (B3)', async () => {
+    p = makeProject();
+    await upReaders(p, ['r1']);
+    const r = await p.miyabi(['send', 'r1', '--raw', '--stdin', '--wait'], { input: 'before\x1b[201~after' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/failed .* \(refused\)/);
+    expect(journal(p)).toContain('bracketed-paste end sequence');
+    const ok = await p.miyabi(['send', 'r1', 'next one', '--wait']);
+    expect(ok.exitCode).toBe(0);
+    expect(received(p, 'r1')).toEqual(['next one']);
+  });
+
   it('quarantines junk found in new/ and goes on delivering (B11)', async () => {
     p = makeProject();
     await upReaders(p, ['r1']);

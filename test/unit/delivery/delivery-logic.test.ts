@@ -70,3 +70,13 @@ describe('what is typed for a message', () => {
     expect(probeOf('\n  \n')).toBe('');
   });
 });
+
+describe('commands hidden at the start of a message', () => {
+  it('the claude profile knows a leading ! or /word is a command', () => {
+    const re = PROFILES.claude!.commandStart!;
+    expect(re.test('!rm -rf ~')).toBe(true);
+    expect(re.test('/clear')).toBe(true);
+    expect(re.test('please run /clear')).toBe(false);
+    expect(PROFILES.shell!.commandStart).toBeUndefined();
+  });
+});
