@@ -12,6 +12,11 @@ export interface Handler<S extends z.ZodType = z.ZodType> {
 
 export type HandlerTable = Record<string, Handler>;
 
+/** Keeps the payload's type from the schema inside `handle` when the entry goes into a table. */
+export function handler<S extends z.ZodType>(h: Handler<S>): Handler {
+  return h as unknown as Handler;
+}
+
 export interface IpcConnection {
   /** Turns this connection into a journal event stream. */
   subscribe(): void;

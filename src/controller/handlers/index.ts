@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { HandlerTable } from '../../ipc/server.js';
+import { writeMessage } from '../../bus/writer.js';
+import { MiyabiError } from '../../core/errors.js';
+import { handler, type HandlerTable } from '../../ipc/server.js';
 import type { Controller } from '../controller.js';
 
 const empty = z.object({}).strict();
@@ -22,6 +24,22 @@ export function handlers(c: Controller): HandlerTable {
       describe: 'why queued messages are still waiting, by id',
       handle: () => ({ waiting: c.messaging?.waitingReasons() ?? {}, recipients: c.messaging?.recipients ?? [] }),
     },
+    send: handler({
+      schema: z
+        .object({
+          to: z.string(),
+          text: z.string(),
+          from: z.string().default('conductor'),
+          priority: z.enum(['high', 'normal', 'low']).default('normal'),
+        })
+        .strict(),
+      describe: 'put a message on the bus (for the conductor and dashboard, which speak only IPC)',
+      handle: (m) => {
+        if (!c.messaging) throw new MiyabiError('CONTROLLER_START', 'the bus is not up yet');
+        const r = writeMessage(c.messaging.busDir, { from: m.from, to: m.to, text: m.text, priority: m.priority });
+        return { id: r.id };
+      },
+    }),
     down: {
       schema: empty,
       describe: 'end the session and stop the controller',

@@ -41,7 +41,20 @@ const exitCommand: ConductorCommand = {
   },
 };
 
+/** `send <agent> <text…>`: the conductor speaks to an agent through the controller's bus. */
+const sendCommand: ConductorCommand = {
+  summary: 'send a message to an agent: send <agent> <text…>',
+  usage: '<agent> <text…>',
+  run: async (args, ctx) => {
+    const [to, ...words] = args;
+    if (!to || words.length === 0) throw new MiyabiError('USAGE', 'send needs an agent and some text', { hint: 'send agent-1 please run the tests' });
+    const r = await ctx.client.request<{ id: string }>('send', { to, text: words.join(' ') });
+    ctx.print(`queued ${r.id} for ${to}`);
+  },
+};
+
 export const builtinCommands: CommandTable = {
+  send: sendCommand,
   help: {
     summary: 'list the commands, or show one: help <command>',
     usage: '[command]',

@@ -106,6 +106,18 @@ describe('delivery into panes', () => {
     expect(received(p, 'r1')).toEqual(['next one']);
   });
 
+  it('takes messages from the conductor over IPC', async () => {
+    p = makeProject();
+    const st = await upReaders(p, ['r1']);
+    const { IpcClient } = await import('../../../src/ipc/client.js');
+    const c = await IpcClient.connect(st.controller.ipcPath);
+    const r = await c.request<{ id: string }>('send', { to: 'r1', text: 'from the conductor' });
+    c.close();
+    expect(r.id).toMatch(/\.conductor\./);
+    await until(() => received(p!, 'r1').length === 1, 'the message');
+    expect(received(p, 'r1')).toEqual(['from the conductor']);
+  });
+
   it('quarantines junk found in new/ and goes on delivering (B11)', async () => {
     p = makeProject();
     await upReaders(p, ['r1']);
