@@ -29,8 +29,26 @@ export interface GitRunnerOptions {
   miyabiIdentity?: boolean;
 }
 
+/**
+ * simple-git waits 50 ms more after a process that printed nothing (its completion plugin's
+ * `deferClose`, a guard against 'close' arriving before the output). Silent commands are common
+ * here (`branch -m`, `worktree move`, `update-ref`, a failing `show-ref --quiet`), so three of them
+ * cost 150 ms. With GIT_TRACE=1 git writes a trace line to stderr first, and simple-git returns as
+ * soon as the process closes; the trace lines are dropped from error messages.
+ */
+const TRACE_ENV = { GIT_TRACE: '1' };
+const TRACE_LINE = /^\d{2}:\d{2}:\d{2}\.\d+ \S+:\d+ +trace: .*$/;
+
+export function withoutTrace(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !TRACE_LINE.test(l))
+    .join('\n')
+    .trim();
+}
+
 export function gitFailure(dir: string, args: readonly string[], e: unknown): MiyabiError {
-  const text = e instanceof Error ? e.message.trim() : String(e);
+  const text = withoutTrace(e instanceof Error ? e.message : String(e));
   return new MiyabiError('IO', `git ${args.slice(0, 3).join(' ')} failed in ${dir}: ${text || 'no output'}`, {
     cause: e,
     detail: { kind: 'GIT_FAILED', command: ['git', ...args], dir },
@@ -50,14 +68,11 @@ export function git(dir: string, options: GitRunnerOptions = {}): GitRunner {
     errors: (error, result) => {
       if (error) return error;
       if (result.exitCode === 0) return undefined;
-      const text = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').trim();
+      const text = withoutTrace(Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8'));
       return Buffer.from(text || `exit code ${result.exitCode}`);
     },
   });
-  if (options.env || options.miyabiIdentity) {
-    const env: Record<string, string | undefined> = { ...process.env, ...(options.miyabiIdentity ? MIYABI_IDENTITY : {}), ...options.env };
-    sg = sg.env(env);
-  }
+  sg = sg.env({ ...process.env, ...TRACE_ENV, ...(options.miyabiIdentity ? MIYABI_IDENTITY : {}), ...options.env });
   const run = async (args: string[]): Promise<string> => {
     try {
       return await sg.raw(args);
