@@ -16,7 +16,8 @@ import type { SkillRegistry } from '../../config/skill-schema.js';
 import { MiyabiError } from '../../core/errors.js';
 import { Journal } from '../../core/journal.js';
 import { currentBranch } from '../../pipelines/branch.js';
-import { listRuns, newRunId, pgidTracker, pidAlive, readRun, reportsDir, runDir, writePid } from '../../pipelines/run-dir.js';
+import { killGroup } from '../../pipelines/process-group.js';
+import { listRuns, newRunId, pgidTracker, pidAlive, readPgids, readRun, reportsDir, runDir, writePid } from '../../pipelines/run-dir.js';
 import { formatMs } from '../../pipelines/reports.js';
 import { PipelineRunner } from '../../pipelines/runner.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
@@ -112,6 +113,8 @@ export async function run(o: RunOptions): Promise<number> {
     if (prev === null) throw new MiyabiError('NOT_FOUND', `no run ${JSON.stringify(o.resume)} in ${path.dirname(dir)}`, { hint: 'miyabi runs lists them' });
     if (prev.status === 'running') throw new MiyabiError('USAGE', `run ${o.resume} is still running (pid ${prev.pid})`);
     const { pipeline, skills } = loadAll(root, prev.source);
+    // Commands the dead runner left behind go first: the stage they belonged to runs again.
+    for (const g of readPgids(dir)) killGroup(g, 'SIGKILL');
     return runHere(root, o.resume, pipeline, skills, prev.vars, true);
   }
   if (o.pipeline === undefined) throw new MiyabiError('USAGE', 'which pipeline? miyabi run <pipeline>', { hint: 'miyabi validate lists the pipelines it checks' });
