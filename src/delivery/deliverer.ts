@@ -173,7 +173,7 @@ export class Deliverer {
           }
         }
         const mark = this.d.tracker.mark(r.paneId);
-        await this.d.typist.submit(r.paneId, r.profile);
+        await this.d.typist.submit(r.paneId, r.profile, attempt > 1);
         const outcome = await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark);
         if (outcome !== 'not-submitted') return this.finish(r, batch, 'D', { outcome, attempts: attempt });
         reason = 'the submit key did not take';

@@ -88,10 +88,14 @@ export class Typist {
     }
   }
 
-  /** Sends the profile's submit key, after its delay, out of any mode the pane entered. */
-  async submit(paneId: string, profile: DeliveryProfile): Promise<void> {
+  /**
+   * Sends the profile's submit key after its delay. `careful` (a retry) first checks the pane and
+   * takes it out of any mode; the first try skips that round trip, since the pane has just echoed
+   * the paste, and a submit key lost to a mode is caught by the check that follows and retried.
+   */
+  async submit(paneId: string, profile: DeliveryProfile, careful = true): Promise<void> {
     if (profile.submitDelayMs > 0) await this.sleep(profile.submitDelayMs);
-    await this.assertLive(paneId);
+    if (careful) await this.assertLive(paneId);
     await this.tmux.pane(paneId).run('send-keys', [profile.submitKey]);
   }
 }
