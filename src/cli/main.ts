@@ -9,6 +9,7 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .description('a tmux-native orchestrator for many AI coding agents side by side')
     .addOption(new Option('--socket <name>', 'tmux server name (tmux -L); default "miyabi"').env('MIYABI_TMUX_SOCKET'))
     .showHelpAfterError('(run `miyabi --help` for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   const verb = (name: string, summary: string) => p.command(name).description(summary).exitOverride();
   const all = (c: Command) => ({ ...p.opts(), ...c.opts() });

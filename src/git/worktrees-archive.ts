@@ -39,6 +39,8 @@ export interface ArchiveMeta {
   index: string;
   mergeHeads: string[];
   task: string | null;
+  /** Files the setup hook had copied in (see WorktreeRecord.copied). */
+  copied?: string[];
   archivedAt: string;
 }
 
@@ -96,6 +98,7 @@ export async function archiveWorktree(
     index,
     mergeHeads: info.mergeHeads,
     task: target.task ?? null,
+    ...(target.copied?.length ? { copied: target.copied } : {}),
     archivedAt: new Date().toISOString(),
   };
   const parents = [head, index, ...info.mergeHeads].flatMap((p) => ['-p', p]);

@@ -9,7 +9,7 @@ import { serialize } from './limit.js';
 import { runSetupHooks, type CommandRunner, type SetupResult, type WorktreeHooks } from './hooks.js';
 import { allocatePort, releasePort, type PortRange } from './ports.js';
 import { defaultWorktreesRoot, DEFAULT_BRANCH_TEMPLATE } from './worktrees-paths.js';
-import type { WorktreeRecord } from './worktrees-registry.js';
+import { updateRegistry, type WorktreeRecord } from './worktrees-registry.js';
 
 export interface WorktreeSettings {
   /** Folder that holds the worktrees (default: `<repo>/../.<repo-name>-miyabi-worktrees`). */
@@ -72,7 +72,10 @@ export function worktreeEnv(r: Pick<WorktreeRecord, 'name' | 'path' | 'branch' |
   };
 }
 
-/** Allocates the port and runs the setup hooks; on failure releases the port and rethrows. */
+/**
+ * Allocates the port and runs the setup hooks, then records both (port, copied files) in the
+ * registry entry; on failure releases the port and rethrows.
+ */
 export async function prepareWorktree(
   repo: string,
   record: WorktreeRecord,
@@ -83,6 +86,15 @@ export async function prepareWorktree(
   try {
     const env = worktreeEnv(record);
     const setup = runHooks && s.hooks ? await runSetupHooks({ repo, worktree: record.path, hooks: s.hooks, env, ...(s.runner ? { runner: s.runner } : {}) }) : null;
+    if (setup?.copied.length) record.copied = setup.copied;
+    if (record.port !== undefined || record.copied) {
+      await updateRegistry(repo, (r) => {
+        const w = r.worktrees[record.name];
+        if (w?.path !== record.path) return;
+        if (record.port !== undefined) w.port = record.port;
+        if (record.copied) w.copied = record.copied;
+      });
+    }
     return { ...record, env, setup };
   } catch (e) {
     if (s.ports) await releasePort(repo, record.name);

@@ -11,6 +11,8 @@ export interface WorktreeTarget {
   /** The base as given and the commit it named at creation: commits reachable from either are not lost. */
   base?: string;
   baseCommit?: string;
+  /** Paths copied in from the main tree by the setup hook. */
+  copied?: string[];
 }
 
 export interface LostCommit {
@@ -52,6 +54,16 @@ async function operationOf(g: GitRunner): Promise<{ operation: string | null; me
   if (has('REVERT_HEAD')) return { operation: 'revert', mergeHeads: [] };
   if (has('BISECT_LOG')) return { operation: 'bisect', mergeHeads: [] };
   return { operation: null, mergeHeads: [] };
+}
+
+/** A file the setup hook copied in, still byte for byte the main tree's: nothing to lose. */
+function copiedUnchanged(repo: string, t: WorktreeTarget, file: string): boolean {
+  if (!t.copied?.some((c) => file === c || file.startsWith(`${c}/`))) return false;
+  try {
+    return readFileSync(join(t.path, file)).equals(readFileSync(join(repo, file)));
+  } catch {
+    return false;
+  }
 }
 
 /** Commits reachable from `tips` and from nothing that stays after removal. */
@@ -102,6 +114,7 @@ export async function inspectTarget(repo: string, t: WorktreeTarget): Promise<Wo
       operationOf(w),
     ]);
     Object.assign(base, parseStatus(status), { head }, op);
+    if (t.copied?.length) base.untracked = base.untracked.filter((f) => !copiedUnchanged(repo, t, f));
   }
   const tips = [...new Set([base.head, branchTip, ...base.mergeHeads].filter((x): x is string => !!x))];
   base.commits = await unkeptCommits(main, tips, t);

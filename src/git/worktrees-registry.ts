@@ -19,6 +19,8 @@ export interface WorktreeRecord {
   baseCommit: string;
   task?: string;
   port?: number;
+  /** Files the setup hook copied from the main tree: not work to lose while they equal the main tree's. */
+  copied?: string[];
   createdAt: string;
   source: 'create' | 'pool' | 'restore';
 }

@@ -68,6 +68,7 @@ export function restoreWorktree(repoIn: string, nameIn: string, o: RestoreOption
         base: m.base ?? 'HEAD',
         baseCommit: m.baseCommit ?? m.head,
         ...(m.task ? { task: m.task } : {}),
+        ...(m.copied?.length ? { copied: m.copied } : {}),
         createdAt: new Date().toISOString(),
         source: 'restore',
       };

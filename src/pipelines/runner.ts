@@ -195,12 +195,6 @@ export class PipelineRunner {
         this.emit('stage.finished', { stage: name, outcome: 'failed', attempts: 0, durationMs: 0, error: `reached ${count - 1} times in one run: a loop that does not end`, next: null, via: 'end', unhandledFailure: true }, true);
         break;
       }
-      if (stage.continuous) {
-        this.launchBackground(stage);
-        next = route(stages, name, 'passed').to;
-        this.emit('stage.backgrounded', { stage: name, next }, true);
-        continue;
-      }
       const st = this.state;
       const t0 = Date.now();
       let skipReason: string | undefined;
@@ -215,6 +209,12 @@ export class PipelineRunner {
         const to = st.unhandledFailure ? nextFallThrough(stages, index) : route(stages, name, 'skipped').to;
         this.emit('stage.finished', { stage: name, outcome: 'skipped', attempts: 0, durationMs: 0, reason: skipReason, next: to, via: 'skipped' }, true);
         next = to;
+        continue;
+      }
+      if (stage.continuous) {
+        this.launchBackground(stage);
+        next = route(stages, name, 'passed').to;
+        this.emit('stage.backgrounded', { stage: name, next }, true);
         continue;
       }
       const r = await this.execute(stage, skill, this.hooks(stage), this.ctl.signal);
