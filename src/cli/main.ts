@@ -11,7 +11,8 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .showHelpAfterError('(run `miyabi --help` for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  const verb = (name: string, summary: string) => p.command(name).description(summary).exitOverride();
+  const verb = (name: string, summary: string) =>
+    p.command(name).description(summary).configureHelp({ showGlobalOptions: true }).exitOverride();
   const all = (c: Command) => ({ ...p.opts(), ...c.opts() });
 
   verb('up', 'start the session and its controller, or attach to it')
