@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireWorktree, drainPool, fillPool, poolEntries, takeFromPool } from '../../../src/git/pool.js';
-import { createWorktree, listWorktrees, removeWorktree, unknownWorktrees } from '../../../src/git/worktrees.js';
+import { cleanWorktrees, createWorktree, listWorktrees, removeWorktree, unknownWorktrees } from '../../../src/git/worktrees.js';
 import { makeRepo, type TestRepo } from './repo.js';
 
 // Enough files that a checkout costs something, as in a real project.
 let r: TestRepo;
 beforeAll(() => {
-  r = makeRepo({ files: 1500 });
+  r = makeRepo({ files: 1000 });
 });
 afterAll(() => r.cleanup());
 
@@ -39,11 +39,11 @@ describe('worktree pool', () => {
       expect(r.read('src/d3/f3.txt', t?.path ?? '')).toBe(r.read('src/d3/f3.txt', c.path));
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
-    console.log(`worktree with 1500 files: create from scratch median ${med(created).toFixed(1)} ms ${JSON.stringify(created.map((x) => Math.round(x)))}, take from pool median ${med(taken).toFixed(1)} ms ${JSON.stringify(taken.map((x) => Math.round(x)))}`);
+    console.log(`worktree with 1000 files: create from scratch median ${med(created).toFixed(1)} ms ${JSON.stringify(created.map((x) => Math.round(x)))}, take from pool median ${med(taken).toFixed(1)} ms ${JSON.stringify(taken.map((x) => Math.round(x)))}`);
     expect(poolEntries(r.repo)).toHaveLength(1);
     const branches = r.git(['branch', '--list', 'miyabi-pool/*']).trim().split('\n');
     expect(branches).toHaveLength(1); // the placeholder branches were renamed, not left behind
-    for (const n of ['c0', 'c1', 'c2', 't0', 't1', 't2']) await removeWorktree(r.repo, n);
+    await cleanWorktrees(r.repo, { names: ['c0', 'c1', 'c2', 't0', 't1', 't2'] });
   });
 
   it('a pool filled at an older base is reset to the new base when taken', async () => {
