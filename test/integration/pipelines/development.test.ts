@@ -24,7 +24,7 @@ const CRATE = {
   '.gitignore': 'target\n',
 };
 
-describe.skipIf(!has(['--version']))('development pipeline on a Rust crate', () => {
+describe.skipIf(!has(['--version']))('development pipeline on a Rust crate (skipped only where cargo is not installed)', () => {
   let p: Project;
   let run: RunJson;
   let out: { exitCode: number; stdout: string; stderr: string };
