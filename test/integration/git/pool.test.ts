@@ -8,7 +8,7 @@ import { makeRepo, type TestRepo } from './repo.js';
 // Enough files that a checkout costs something, as in a real project.
 let r: TestRepo;
 beforeAll(() => {
-  r = makeRepo({ files: 1000 });
+  r = makeRepo({ files: 600 });
 });
 afterAll(() => r.cleanup());
 
@@ -39,7 +39,7 @@ describe('worktree pool', () => {
       expect(r.read('src/d3/f3.txt', t?.path ?? '')).toBe(r.read('src/d3/f3.txt', c.path));
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
-    console.log(`worktree with 1000 files: create from scratch median ${med(created).toFixed(1)} ms ${JSON.stringify(created.map((x) => Math.round(x)))}, take from pool median ${med(taken).toFixed(1)} ms ${JSON.stringify(taken.map((x) => Math.round(x)))}`);
+    console.log(`worktree with 600 files: create from scratch median ${med(created).toFixed(1)} ms ${JSON.stringify(created.map((x) => Math.round(x)))}, take from pool median ${med(taken).toFixed(1)} ms ${JSON.stringify(taken.map((x) => Math.round(x)))}`);
     expect(poolEntries(r.repo)).toHaveLength(1);
     const branches = r.git(['branch', '--list', 'miyabi-pool/*']).trim().split('\n');
     expect(branches).toHaveLength(1); // the placeholder branches were renamed, not left behind
