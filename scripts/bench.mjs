@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { benchUp } from './bench/up.mjs';
 import { benchLatency, benchSendProcess, benchThroughput } from './bench/bus.mjs';
+import { benchPipelineStage } from './bench/pipelines.mjs';
 import { table } from './bench/stats.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
@@ -16,6 +17,11 @@ if (!only || only === 'bus') {
   rows.push(await benchLatency(Number(process.env.BENCH_MESSAGES ?? 500)));
   rows.push(...(await benchThroughput(5000, 1)));
   rows.push(...(await benchThroughput(5000, 8)));
+}
+if (!only || only === 'pipelines') rows.push(...benchPipelineStage(Math.max(runs, 10)));
+if (!only || only === 'worktrees') {
+  const { benchWorktrees } = await import('./bench/worktrees.mjs');
+  rows.push(...(await benchWorktrees(runs)));
 }
 
 process.stdout.write(`\n${table(rows)}\n`);
