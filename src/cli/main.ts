@@ -84,6 +84,15 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .action((runId: string, _o, c: Command) =>
       run(async () => (await import('./verbs/cancel.js')).cancel as unknown as Action, { ...all(c), run: runId }),
     );
+  verb('worktree', "the agents' git worktrees: list | prune | clean [names…] | restore <name> | archives [name]")
+    .argument('<action>')
+    .argument('[names...]')
+    .option('--json', 'machine-readable output')
+    .option('--force', 'clean: remove worktrees that hold work (each is archived first)')
+    .option('--ref <ref>', 'restore: the archive ref to restore (default: the newest)')
+    .action((action: string, names: string[], _o, c: Command) =>
+      run(async () => (await import('./verbs/worktree.js')).worktree as unknown as Action, { ...all(c), action, names }),
+    );
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

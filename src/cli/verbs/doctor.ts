@@ -88,6 +88,16 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
     checks.push({ level: 'ok', what: 'no controller running (start one with `miyabi up`)' });
   }
   checks.push(journalCheck(p, o.repair === true, client !== null));
+  if (isGitRoot(p.root)) {
+    const { unknownWorktrees } = await import('../../git/worktrees.js');
+    for (const w of await unknownWorktrees(p.root).catch(() => [])) {
+      checks.push({
+        level: 'warn',
+        what: `worktree ${w.path} (${w.branch ?? 'detached'}) is not miyabi's; miyabi never removes it`,
+        fix: `if it is no longer needed: git worktree remove ${w.path}`,
+      });
+    }
+  }
   if (info) {
     const live = await tmux.hasSession(info.session).catch(() => false);
     checks.push({
