@@ -1,3 +1,4 @@
+import { cells, plain } from '../../../src/delivery/screen-cells.js';
 /**
  * What Claude Code 2.1.197 shows on its screen (tmux capture-pane), as seen in
  * test/agents/FINDINGS.md and the fixtures in test/agents/fixtures/. Plain-text patterns work on
@@ -44,50 +45,8 @@ export function isReady(screen: string): boolean {
   return CLAUDE_SCREEN.promptLine.test(screen) && !isBusy(screen);
 }
 
-interface Cell {
-  ch: string;
-  dim: boolean;
-  reverse: boolean;
-}
+// Reading SGR attributes cell by cell is the same job miyabi's delivery does: one implementation.
 
-const SGR = /^\x1b\[([0-9;:]*)m/;
-const OTHER_ESC = /^\x1b(?:\[[0-9;:?]*[A-Za-z]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)/;
-
-function cells(line: string): Cell[] {
-  const out: Cell[] = [];
-  let dim = false;
-  let reverse = false;
-  for (let i = 0; i < line.length; ) {
-    const rest = line.slice(i);
-    const sgr = SGR.exec(rest);
-    if (sgr) {
-      const ps = (sgr[1] ?? '').split(/[;:]/).map((p) => (p === '' ? 0 : Number(p)));
-      for (let k = 0; k < ps.length; k++) {
-        const p = ps[k];
-        if (p === 0) [dim, reverse] = [false, false];
-        else if (p === 2) dim = true;
-        else if (p === 22) dim = false;
-        else if (p === 7) reverse = true;
-        else if (p === 27) reverse = false;
-        else if (p === 38 || p === 48 || p === 58) k += ps[k + 1] === 5 ? 2 : ps[k + 1] === 2 ? 4 : 0;
-      }
-      i += sgr[0].length;
-      continue;
-    }
-    const esc = OTHER_ESC.exec(rest);
-    if (esc && rest.startsWith('\x1b')) {
-      i += esc[0].length;
-      continue;
-    }
-    const cp = rest.codePointAt(0) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    out.push({ ch, dim, reverse });
-    i += ch.length;
-  }
-  return out;
-}
-
-const plain = (cs: Cell[]) => cs.map((c) => c.ch).join('');
 
 /**
  * The text in Claude Code's input line, from `capture-pane -p -e` output: '' when the line is
