@@ -137,7 +137,7 @@ function checkId(id: string): void {
 export type Outcome = 'D' | 'F';
 
 /** `new/<id>` → `cur/<id>:2,<D|F>`, then fsync of `cur/`; returns the new path. */
-export function markDelivered(busDir: string, recipient: string, id: string, outcome: Outcome, options: { fs?: FsPort } = {}): string {
+export function markDelivered(busDir: string, recipient: string, id: string, outcome: Outcome, options: { fs?: FsPort; sync?: boolean } = {}): string {
   const fs = options.fs ?? realFs;
   checkId(id);
   if (outcome !== 'D' && outcome !== 'F') throw new MiyabiError('INTERNAL', `outcome ${String(outcome)} is not D or F`);
@@ -152,7 +152,7 @@ export function markDelivered(busDir: string, recipient: string, id: string, out
       fs.mkdirSync(box.cur, { mode: 0o700 }); // cur/ was missing, the message is there
       fs.renameSync(from, to);
     }
-    fsyncDir(fs, box.cur);
+    if (options.sync !== false) fsyncDir(fs, box.cur);
   } catch (e) {
     if (isNotFound(e)) {
       throw new MiyabiError('NOT_FOUND', `message ${id} is not pending in ${box.new}`, { hint: 'it was delivered or quarantined already', cause: e });
@@ -160,6 +160,28 @@ export function markDelivered(busDir: string, recipient: string, id: string, out
     throw ioError(`bus: marking ${id} as ${outcome === 'D' ? 'delivered' : 'failed'}:`, to, e);
   }
   return to;
+}
+
+/**
+ * A batch of messages typed in one paste: every rename, then one fsync of `cur/` (a sync per
+ * message cost more than the typing). Returns the ids that failed to move, with the reason.
+ */
+export function markDeliveredMany(busDir: string, recipient: string, ids: readonly string[], outcome: Outcome, options: { fs?: FsPort } = {}): Array<{ id: string; error: unknown }> {
+  const fs = options.fs ?? realFs;
+  const failed: Array<{ id: string; error: unknown }> = [];
+  for (const id of ids) {
+    try {
+      markDelivered(busDir, recipient, id, outcome, { fs, sync: false });
+    } catch (error) {
+      failed.push({ id, error });
+    }
+  }
+  try {
+    fsyncDir(fs, inboxPaths(busDir, recipient).cur);
+  } catch (error) {
+    for (const id of ids) if (!failed.some((f) => f.id === id)) failed.push({ id, error });
+  }
+  return failed;
 }
 
 export interface CurEntry {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
-import { markDelivered } from '../bus/reader.js';
+import { markDeliveredMany } from '../bus/reader.js';
 import { isMiyabiError } from '../core/errors.js';
 import { echoed, waitSubmitted } from './confirm.js';
 import type { OutputTracker } from './output-tracker.js';
@@ -37,7 +37,7 @@ export interface DelivererDeps {
   inflight: Set<string>;
 }
 
-const MAX_BATCH = 200;
+const MAX_BATCH = 500;
 const RECHECK_MS = 250;
 
 /**
@@ -211,12 +211,8 @@ export class Deliverer {
   }
 
   private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: Record<string, unknown>): void {
-    for (const m of batch) {
-      try {
-        markDelivered(this.d.busDir, r.name, m.id, flag);
-      } catch (e) {
-        this.d.journal.append('delivery.error', { to: r.name, id: m.id, error: String(e) });
-      }
+    for (const f of markDeliveredMany(this.d.busDir, r.name, batch.map((m) => m.id), flag)) {
+      this.d.journal.append('delivery.error', { to: r.name, id: f.id, error: String(f.error) });
     }
     const ids = batch.map((m) => m.id);
     const ms = Date.now() - Math.min(...batch.map((m) => m.created));
