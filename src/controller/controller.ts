@@ -34,6 +34,8 @@ interface Snapshot {
   session: string;
   layout: string;
   commands: Record<string, string>;
+  /** Messages in flight when the snapshot was taken (id, pane line where typing began). */
+  inflight?: [string, number | null][];
 }
 
 /** The bus survives without a snapshot; these are the fields older snapshots may lack. */
@@ -53,6 +55,7 @@ export class Controller {
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
   messaging?: Messaging;
+  private inflight = new Map<string, number | null>();
   private stopping?: Promise<void>;
 
   constructor(private readonly o: ControllerOptions) {}
@@ -100,9 +103,8 @@ export class Controller {
     try {
       panes = await this.openSession();
       this.mark('session');
-      const inflight = inflightIds([], this.journal.replay(this.snapshot?.lastSeq ?? 0));
-      this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, inflight);
-      this.messaging.start(panes);
+      this.inflight = inflightIds(this.journal.replay(this.snapshot?.lastSeq ?? 0), this.snapshot?.inflight ?? []);
+      this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, this.inflight);
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -126,19 +128,74 @@ export class Controller {
     return panes;
   }
 
-  /** Opens the control client and the sweep; off the start-up path, since `up` need not wait. */
+  /**
+   * Opens the control client, then delivery and the sweep; off the start-up path, since `up`
+   * need not wait. Delivery starts only once pane output is watched: its checks read it.
+   */
   async watch(panes: PaneInfo[]): Promise<void> {
-    try {
-      await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
-    } catch (e) {
-      this.log(`control client: ${String(e)}`);
-      await this.checkSessionAlive();
-      if (this.stopping) return;
-    }
+    await this.attach();
+    if (this.stopping) return;
+    this.messaging?.start(panes);
     this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) =>
       this.messaging?.updatePanes(all),
     );
     this.sweeper.start();
+  }
+
+  private attaching = false;
+
+  /** (Re)attaches the control client while the session lives, backing off up to 5 s between tries. */
+  private async attach(): Promise<void> {
+    if (this.attaching) return;
+    this.attaching = true;
+    try {
+      for (let wait = 100; !this.stopping; wait = Math.min(wait * 2, 5000)) {
+        try {
+          await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
+          return;
+        } catch (e) {
+          this.log(`control client: ${String(e)}`);
+          if ((await this.sessionState()) === 'gone') return this.sessionGone();
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    } finally {
+      this.attaching = false;
+    }
+  }
+
+  private onTmuxEvent(e: TmuxEvent): void {
+    if (e.type === 'output') {
+      this.messaging?.onOutput(e.paneId, e.data);
+    } else if (e.type === 'exit') {
+      // The client is gone: the session ended, or only the client did (killed, detached, a
+      // restart that failed). Output stops reaching delivery and logs until it is back.
+      void this.sessionState().then((st) => {
+        if (st === 'gone') return this.sessionGone();
+        this.journal.append('tmux.control-lost', { reason: e.reason });
+        return this.attach();
+      });
+    } else if (e.type === 'window-close' || e.type === 'session-changed') {
+      void this.sessionState().then((st) => (st === 'gone' ? this.sessionGone() : undefined));
+    } else if (e.type === 'client-restarted') {
+      this.journal.append('tmux.control-restarted', { reason: e.reason });
+    }
+  }
+
+  /** Only a clean "no such session" means gone; a timeout or a busy server is not proof. */
+  private async sessionState(): Promise<'alive' | 'gone' | 'unknown'> {
+    try {
+      return (await this.o.tmux.hasSession(this.sessionName)) ? 'alive' : 'gone';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  private async sessionGone(): Promise<void> {
+    if (this.stopping) return;
+    // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
+    this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
+    await this.stop({ killSession: false, reason: 'session ended' });
   }
 
   /** Adopts a live session of this project, or builds one from the layout. */
@@ -176,31 +233,6 @@ export class Controller {
     return panes;
   }
 
-  private onTmuxEvent(e: TmuxEvent): void {
-    if (e.type === 'output') {
-      this.messaging?.onOutput(e.paneId, e.data);
-    } else if (e.type === 'exit' || e.type === 'window-close' || e.type === 'session-changed') {
-      void this.checkSessionAlive();
-    } else if (e.type === 'client-restarted') {
-      this.journal.append('tmux.control-restarted', { reason: e.reason });
-    }
-  }
-
-  private async checkSessionAlive(): Promise<void> {
-    if (this.stopping) return;
-    let alive = true;
-    try {
-      alive = await this.o.tmux.hasSession(this.sessionName);
-    } catch {
-      alive = false;
-    }
-    if (!alive) {
-      // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
-      this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
-      await this.stop({ killSession: false, reason: 'session ended' });
-    }
-  }
-
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const panes = known ?? (await this.o.tmux.listPanes(this.sessionName));
     return {
@@ -235,6 +267,7 @@ export class Controller {
       session: this.sessionName,
       layout: this.layout.source,
       commands: this.commands,
+      inflight: [...this.inflight],
     };
     writeSnapshot(this.o.paths.dir, snap);
   }
@@ -244,25 +277,41 @@ export class Controller {
     return this.stopping;
   }
 
+  /**
+   * Each step on its own: one that fails (a journal that refuses writes, a tmux that does not
+   * answer) is logged and the rest still run, so the lock is always released and the process
+   * always told it may exit.
+   */
   private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
-    this.journal.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession });
-    this.sweeper?.stop();
-    this.messaging?.close();
-    try {
-      if (opts.killSession && (await this.o.tmux.hasSession(this.sessionName))) {
-        await this.o.tmux.killSession(this.sessionName);
-        this.journal.append('session.killed', { session: this.sessionName });
+    // start() may have failed before the journal was opened.
+    const journal = this.journal as Journal | undefined;
+    const step = async (what: string, fn: () => unknown): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        this.log(`stop: ${what} failed: ${String(e)}`);
       }
-    } catch (e) {
-      this.log(`kill-session failed: ${String(e)}`);
+    };
+    await step('journal', () => journal?.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession }));
+    await step('sweep', () => this.sweeper?.stop());
+    await step('messaging', () => this.messaging?.close());
+    if (opts.killSession) {
+      await step('kill-session', async () => {
+        if (await this.o.tmux.hasSession(this.sessionName)) {
+          await this.o.tmux.killSession(this.sessionName);
+          journal?.append('session.killed', { session: this.sessionName });
+        }
+      });
     }
-    await this.o.tmux.close();
-    await this.ipc?.server.close();
-    this.ipc?.unlinkIfOurs();
-    this.saveSnapshot();
-    this.journal.appendDurable('controller.stopped', { reason: opts.reason });
-    this.journal.close();
-    this.lock?.release();
+    await step('control client', () => this.o.tmux.close());
+    await step('ipc', () => this.ipc?.server.close());
+    await step('socket', () => this.ipc?.unlinkIfOurs());
+    if (journal) {
+      await step('snapshot', () => this.saveSnapshot());
+      await step('journal', () => journal.appendDurable('controller.stopped', { reason: opts.reason }));
+      await step('journal close', () => journal.close());
+    }
+    await step('lock', () => this.lock?.release());
     this.log(`controller ${process.pid} stopped: ${opts.reason}`);
     this.o.onStopped?.(0);
   }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { MiyabiError } from '../core/errors.js';
 
 export interface LockInfo {
@@ -39,28 +39,17 @@ export function readLock(path: string): LockInfo | null {
 
 /**
  * One controller per project. The lock file is created with O_EXCL; a lock whose pid is dead is
- * stale and taken over. Two takers race through rename(): only one rename of the stale file
- * succeeds, so only one of them goes on to create the new lock.
+ * stale and taken over. Takeover itself is serialized by a second O_EXCL file: without it, two
+ * takers that both judged the old lock stale could each remove what the other had just created.
  */
 export function acquireLock(path: string, socket: string): { release: () => void } {
   const info: LockInfo = { pid: process.pid, startedAt: Date.now(), socket };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(info));
-      } finally {
-        closeSync(fd);
-      }
-      return {
-        release: () => {
-          const now = readLock(path);
-          if (now?.pid === process.pid) unlinkSync(path);
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+  const release = () => {
+    const now = readLock(path);
+    if (now?.pid === process.pid) unlinkSync(path);
+  };
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (createExclusive(path, JSON.stringify(info))) return { release };
     const held = readLock(path);
     if (held && pidAlive(held.pid)) {
       throw new MiyabiError('CONTROLLER_RUNNING', `a controller is already running (pid ${held.pid}, socket ${held.socket})`, {
@@ -68,20 +57,64 @@ export function acquireLock(path: string, socket: string): { release: () => void
         detail: { pid: held.pid },
       });
     }
-    // Stale (dead pid, or a lock being written this instant): move it aside, then retry.
-    if (!held) {
-      // An empty lock may be a writer between open and write: give it a moment before judging.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-      if (readLock(path)) continue;
+    const takeover = `${path}.takeover`;
+    if (!createExclusive(takeover, String(process.pid))) {
+      // Someone else is taking over; a takeover file left by a dead taker is removed.
+      const owner = Number(readFileSafe(takeover));
+      if (!pidAlive(owner)) rmSafe(takeover);
+      pause(20);
+      continue;
     }
     try {
-      renameSync(path, `${path}.stale-${process.pid}`);
-      unlinkSync(`${path}.stale-${process.pid}`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      // Judge again under the takeover file: only a lock that is still stale goes.
+      const now = readLock(path);
+      if (!now || !pidAlive(now.pid)) rmSafe(path);
+    } finally {
+      rmSafe(takeover);
     }
   }
   throw new MiyabiError('CONTROLLER_START', `could not take the controller lock ${path}`, {
     hint: 'another controller is starting; try again',
   });
+}
+
+/** Creates `path` holding `text`, atomically: link() of a written temp file never shows it half-written. */
+function createExclusive(path: string, text: string): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSafe(tmp);
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function rmSafe(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+/** A short synchronous pause: lock contention happens only at start-up. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -35,8 +35,14 @@ function tellStarter(msg: StartMessage): Promise<void> {
   });
 }
 
-process.on('SIGTERM', () => void controller.stop({ killSession: false, reason: 'SIGTERM' }));
-process.on('SIGINT', () => void controller.stop({ killSession: false, reason: 'SIGINT' }));
+// A second signal while stopping means "now": a stop that hangs must not keep the process.
+let signals = 0;
+const onSignal = (sig: string) => {
+  if (++signals > 1) process.exit(1);
+  void controller.stop({ killSession: false, reason: sig });
+};
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGHUP', () => undefined);
 process.on('uncaughtException', (err) => controller.log(`uncaught: ${err.stack ?? String(err)}`));
 process.on('unhandledRejection', (err) => controller.log(`unhandled rejection: ${String(err)}`));

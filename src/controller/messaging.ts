@@ -16,6 +16,7 @@ import type { PaneInfo } from '../tmux/port.js';
 
 export const DEFAULT_RELAY = '^@(?<to>[a-z][a-z0-9_-]{0,31}): (?<text>.+)$';
 const SWEEP_MS = 1000;
+const RELAY_DEDUP_MS = 5000;
 const STALE_TMP_MS = 60 * 60 * 1000;
 
 /** Panes that take messages: agents and plain shells (never the conductor or dashboard). */
@@ -23,15 +24,19 @@ export function takesMessages(p: PaneLayout): boolean {
   return p.role === 'agent' || p.role === 'shell';
 }
 
-/** Ids journaled `delivering` and never finished, from the snapshot's set and the journal after it. */
-export function inflightIds(snapshotIds: readonly string[], records: Iterable<JournalRecord>): Set<string> {
-  const s = new Set(snapshotIds);
+/**
+ * Ids journaled `delivering` and never finished (from the journal after the last snapshot), each
+ * with the absolute pane line where its typing began.
+ */
+export function inflightIds(records: Iterable<JournalRecord>, fromSnapshot: Iterable<[string, number | null]> = []): Map<string, number | null> {
+  const m = new Map<string, number | null>(fromSnapshot);
   for (const r of records) {
-    const ids = (r.payload as { ids?: string[] } | null)?.ids ?? [];
-    if (r.type === 'message.delivering') for (const id of ids) s.add(id);
-    else if (r.type === 'message.delivered' || r.type === 'message.failed') for (const id of ids) s.delete(id);
+    const p = (r.payload ?? {}) as { ids?: string[]; line?: number };
+    const ids = p.ids ?? [];
+    if (r.type === 'message.delivering') for (const id of ids) m.set(id, typeof p.line === 'number' ? p.line : null);
+    else if (r.type === 'message.delivered' || r.type === 'message.failed') for (const id of ids) m.delete(id);
   }
-  return s;
+  return m;
 }
 
 /**
@@ -54,7 +59,7 @@ export class Messaging {
     layout: Layout,
     tmux: PaneRunner,
     private readonly journal: JournalLike,
-    inflight: Set<string>,
+    inflight: Map<string, number | null>,
   ) {
     this.busDir = busDirOf(paths);
     this.tracker = new OutputTracker(paths.logs);
@@ -129,6 +134,9 @@ export class Messaging {
     return Object.fromEntries(this.deliverer.waiting);
   }
 
+  /** Recently relayed lines: TUIs repaint a line many times, and each repaint is one relay. */
+  private readonly relayed = new Map<string, number>();
+
   private relay(from: string, line: string): void {
     const re = this.configs.get(from)?.relay;
     if (!re || line.includes('[from ')) return;
@@ -136,6 +144,11 @@ export class Messaging {
     const to = m?.groups?.to;
     const text = m?.groups?.text;
     if (!to || !text) return;
+    const key = `${from}\0${to}\0${text}`;
+    const now = Date.now();
+    for (const [k, t] of this.relayed) if (now - t > RELAY_DEDUP_MS) this.relayed.delete(k);
+    if (this.relayed.has(key)) return;
+    this.relayed.set(key, now);
     if (!this.configs.has(to)) {
       this.journal.append('relay.unknown-recipient', { from, to });
       return;

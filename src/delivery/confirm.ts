@@ -8,7 +8,7 @@ export type Submitted = 'submitted' | 'queued' | 'not-submitted';
 const PLACEHOLDER = /\[Pasted text #\d+/;
 
 /** The typed text still sits in the input line (or the program's placeholder for it does). */
-function stillTyped(line: string, probe: string): boolean {
+export function stillTyped(line: string, probe: string): boolean {
   return PLACEHOLDER.test(line) || (probe !== '' && line.includes(probe));
 }
 
@@ -39,11 +39,13 @@ export async function waitSubmitted(
     const st = await typist.state(paneId);
     if (st.gone || st.dead) return 'not-submitted';
     const line = squeeze(await typist.cursorLine(paneId, st));
+    if (stillTyped(line, probe)) continue;
+    // A queued notice left from an earlier message counts only once this text has left the line.
     if (profile.queued && profile.queued.test(await typist.screen(paneId))) return 'queued';
-    if (!stillTyped(line, probe)) return 'submitted';
+    return 'submitted';
   }
   // Output may have ended before we looked: judge the screen as it stands.
   const line = squeeze(await typist.cursorLine(paneId));
-  if (profile.queued && profile.queued.test(await typist.screen(paneId))) return 'queued';
-  return !stillTyped(line, probe) && tracker.mark(paneId) > mark ? 'submitted' : 'not-submitted';
+  if (stillTyped(line, probe) || tracker.mark(paneId) === mark) return 'not-submitted';
+  return profile.queued && profile.queued.test(await typist.screen(paneId)) ? 'queued' : 'submitted';
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
 import { markDeliveredMany } from '../bus/reader.js';
 import { isMiyabiError } from '../core/errors.js';
-import { echoed, waitSubmitted } from './confirm.js';
+import { echoed, stillTyped, waitSubmitted } from './confirm.js';
 import type { OutputTracker } from './output-tracker.js';
 import type { PaneLocks } from './pane-locks.js';
 import { PendingInbox } from './pending.js';
@@ -33,11 +33,17 @@ export interface DelivererDeps {
   locks: PaneLocks;
   journal: JournalLike;
   recipient(name: string): Recipient | null;
-  /** Ids a previous controller journaled as `delivering` but never finished. */
-  inflight: Set<string>;
+  /**
+   * Ids a previous controller (or an attempt cut short by tmux going away) journaled as
+   * `delivering` and never finished, with the absolute pane line where typing began (null when
+   * not known).
+   */
+  inflight: Map<string, number | null>;
 }
 
 const MAX_BATCH = 500;
+/** tmux errors that say nothing about the message: it waits for the pane or the server. */
+const DEFER = new Set(['TMUX_PANE_GONE', 'TMUX_UNREACHABLE', 'TMUX_TIMEOUT']);
 const RECHECK_MS = 250;
 
 /**
@@ -53,6 +59,8 @@ export class Deliverer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Why a queued message is not going in yet, for `miyabi inbox`. */
   readonly waiting = new Map<string, string>();
+  /** Ids whose outcome is decided, even if moving the file to cur/ failed. */
+  private readonly decided = new Set<string>();
   private closed = false;
 
   constructor(private readonly d: DelivererDeps) {}
@@ -97,8 +105,14 @@ export class Deliverer {
   private async pass(name: string): Promise<void> {
     while (!this.closed) {
       const box = this.inbox(name);
-      const { messages, quarantined } = box.refresh();
+      const { messages: all, quarantined } = box.refresh();
       for (const q of quarantined) this.d.journal.append('message.quarantined', { to: name, ...q });
+      // A message whose outcome is decided but whose rename failed is never typed again.
+      if (this.decided.size > 0) {
+        const present = new Set(all.map((m) => m.id));
+        for (const id of this.decided) if (!present.has(id)) this.decided.delete(id);
+      }
+      const messages = all.filter((m) => !this.decided.has(m.id));
       const first = messages[0];
       if (!first) return;
       const r = this.d.recipient(name);
@@ -106,22 +120,24 @@ export class Deliverer {
         this.wait(messages, `no pane for ${name}`);
         return;
       }
-      const hold = await this.d.locks.withPane(r.paneId, () => this.readiness(r, first));
+      // Recovery, readiness and typing under one hold of the pane: no other writer gets between.
+      const hold = await this.d.locks.withPane(r.paneId, async () => {
+        if (this.d.inflight.has(first.id)) {
+          // Each message a dead controller (or a lost tmux) may have typed is looked for first.
+          if ((await this.recover(r, first)) !== 'absent') return null;
+        }
+        const ready = await this.readiness(r, first);
+        if ('reason' in ready) return ready;
+        const batch = r.batch ? takeBatch(messages, r.pasteMax, this.d.inflight) : [first];
+        for (const m of batch) this.waiting.delete(m.id);
+        await this.deliver(r, batch, ready.line);
+        return null;
+      });
       if (hold) {
         this.wait(messages, hold.reason);
         this.kick(name, hold.retryMs);
         return;
       }
-      if (this.d.inflight.has(first.id)) {
-        // Each message a dead controller may have typed is looked for on its own first.
-        const done = await this.d.locks.withPane(r.paneId, () => this.recover(r, first));
-        box.forget(first.id);
-        if (done) continue;
-      }
-      const batch = r.batch ? takeBatch(messages, r.pasteMax, this.d.inflight) : [first];
-      for (const m of batch) this.waiting.delete(m.id);
-      await this.d.locks.withPane(r.paneId, () => this.deliver(r, batch));
-      for (const m of batch) box.forget(m.id);
     }
   }
 
@@ -129,44 +145,55 @@ export class Deliverer {
     for (const m of messages) this.waiting.set(m.id, reason);
   }
 
-  /** Null when the pane can take a message now; else why not, and when to look again. */
-  private async readiness(r: Recipient, msg: ParsedMessage): Promise<{ reason: string; retryMs: number } | null> {
+  /** Where typing would start (an absolute line), or why the pane cannot take a message now. */
+  private async readiness(r: Recipient, msg: ParsedMessage): Promise<{ reason: string; retryMs: number } | { line: number }> {
     const st = await this.d.typist.state(r.paneId);
     if (st.gone) return { reason: 'pane is gone', retryMs: 1000 };
     if (st.dead) return { reason: 'pane is dead; waiting for it to be restarted', retryMs: 500 };
+    const line = st.historySize + st.cursorY;
     if (!msg.flags.includes('now')) {
       const quiet = Date.now() - this.d.tracker.lastOutputAt(r.paneId);
       if (quiet < r.profile.settleMs) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: r.profile.settleMs - quiet + 5 };
     }
-    if (!r.profile.inputLine) return null;
+    if (!r.profile.inputLine) return { line };
     const prompt = r.profile.inputLine.exec(await this.d.typist.cursorLine(r.paneId, st));
     if (!prompt) {
       const age = this.d.tracker.age(r.paneId);
       if (age < r.profile.readyGraceMs) return { reason: 'waiting for the program to show its prompt', retryMs: 100 };
-      return null;
+      return { line };
     }
     const input = prompt.groups?.input;
     if (input !== undefined && input.trim() !== '') return { reason: 'input line holds unsent text', retryMs: 500 };
-    return null;
+    return { line };
   }
 
-  private async deliver(r: Recipient, batch: ParsedMessage[]): Promise<void> {
+  private async deliver(r: Recipient, batch: ParsedMessage[], line: number): Promise<void> {
     const ids = batch.map((m) => m.id);
     const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) }));
     const text = rendered.map((x) => x.text).join('\n');
     const refused = refusal(r, text);
     if (refused) return this.finish(r, batch, 'F', { outcome: 'refused', reason: refused });
     const probe = probeOf(text);
-    this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids });
+    // `line` lets a later controller look for exactly this typing, and nothing printed before it.
+    this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids, line });
     let typed = false;
     let reason = 'not seen in the pane';
-    for (let attempt = 1; attempt <= r.profile.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= r.profile.maxAttempts && !this.closed; attempt++) {
       try {
+        if (!typed && attempt > 1) {
+          // Before typing again: the first paste may be in the input line after all.
+          const now = squeeze(await this.d.typist.cursorLine(r.paneId));
+          if (stillTyped(now, probe)) typed = true;
+          else if (r.profile.inputLine?.exec(now)?.groups?.input?.trim()) {
+            reason = 'the input line filled with other text; not typing over it';
+            break;
+          }
+        }
         if (!typed) {
           const mark = this.d.tracker.mark(r.paneId);
           await this.d.typist.paste(r.paneId, text);
           typed = await this.d.tracker.waitFor(r.paneId, () => echoed(this.d.tracker, r.paneId, mark, probe), r.profile.confirmTimeoutMs);
-          typed ||= squeeze(await this.d.typist.screen(r.paneId)).includes(probe);
+          typed ||= squeeze(await this.d.typist.screenSince(r.paneId, line)).includes(probe);
           if (!typed) {
             reason = 'the pasted text never showed in the pane';
             continue;
@@ -178,8 +205,10 @@ export class Deliverer {
         if (outcome !== 'not-submitted') return this.finish(r, batch, 'D', { outcome, attempts: attempt });
         reason = 'the submit key did not take';
       } catch (e) {
-        if (isMiyabiError(e) && e.code === 'TMUX_PANE_GONE') {
-          // Not a failure of the message: it stays in new/ until the pane is back.
+        if (isMiyabiError(e) && DEFER.has(e.code)) {
+          // Not a failure of the message: it stays in new/, and is looked for before it is typed
+          // again, since tmux may have taken the paste before it went away.
+          for (const id of ids) this.d.inflight.set(id, line);
           this.d.journal.append('message.deferred', { to: r.name, ids, reason: e.message });
           this.kick(r.name, RECHECK_MS);
           throw e;
@@ -191,26 +220,38 @@ export class Deliverer {
   }
 
   /**
-   * After a crash between typing and recording: if the pane shows the message, finish it (press
-   * the submit key if it still sits in the input line) and type nothing; else it goes in anew.
+   * After a crash between typing and recording: look for the message in what the pane printed
+   * from where its typing began (journaled), by its `#id` header, or its text when it has no
+   * header. Found and submitted: delivered, typed nothing. Found in the input line and the submit
+   * key does not take: failed. Not found: 'absent', and it goes in as usual.
    */
-  private async recover(r: Recipient, msg: ParsedMessage): Promise<boolean> {
-    this.d.inflight.delete(msg.id);
+  private async recover(r: Recipient, msg: ParsedMessage): Promise<'delivered' | 'failed' | 'absent'> {
     const { text } = render(msg, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) });
     const probe = probeOf(text);
-    const marker = r.header === false ? probe : `#${shortId(msg.id)}`;
-    const screen = squeeze(await this.d.typist.screen(r.paneId, 5000));
-    if (marker === '' || !screen.includes(marker)) return false;
-    if (squeeze(await this.d.typist.cursorLine(r.paneId)).includes(probe)) {
+    const line = this.d.inflight.get(msg.id) ?? null;
+    const marker = r.header !== false && r.header.includes('{id}') ? `#${shortId(msg.id)}` : probe;
+    // With no journaled line only an id marker is trusted: a bare text could be anywhere in history.
+    const screen = line === null ? (marker === probe ? '' : squeeze(await this.d.typist.screen(r.paneId, 5000))) : squeeze(await this.d.typist.screenSince(r.paneId, line));
+    if (marker === '' || !screen.includes(marker)) {
+      this.d.inflight.delete(msg.id);
+      return 'absent';
+    }
+    if (stillTyped(squeeze(await this.d.typist.cursorLine(r.paneId)), probe)) {
       const mark = this.d.tracker.mark(r.paneId);
       await this.d.typist.submit(r.paneId, r.profile);
-      if ((await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark)) === 'not-submitted') return false;
+      if ((await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark)) === 'not-submitted') {
+        this.finish(r, [msg], 'F', { outcome: 'unconfirmed', reason: 'found typed after a restart, but the submit key did not take', recovered: true });
+        this.d.inflight.delete(msg.id);
+        return 'failed';
+      }
     }
     this.finish(r, [msg], 'D', { outcome: 'submitted', recovered: true });
-    return true;
+    this.d.inflight.delete(msg.id);
+    return 'delivered';
   }
 
   private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: Record<string, unknown>): void {
+    for (const m of batch) this.decided.add(m.id);
     for (const f of markDeliveredMany(this.d.busDir, r.name, batch.map((m) => m.id), flag)) {
       this.d.journal.append('delivery.error', { to: r.name, id: f.id, error: String(f.error) });
     }
@@ -240,7 +281,7 @@ function refusal(r: Recipient, text: string): string | null {
 }
 
 /** Consecutive messages that fit one paste (each keeps its own header). */
-function takeBatch(messages: ParsedMessage[], pasteMax: number, inflight: Set<string>): ParsedMessage[] {
+function takeBatch(messages: ParsedMessage[], pasteMax: number, inflight: Map<string, number | null>): ParsedMessage[] {
   const out: ParsedMessage[] = [];
   let bytes = 0;
   for (const m of messages) {

@@ -36,7 +36,8 @@ export class OutputTracker {
       name,
       text: '',
       base: 0,
-      lastAt: 0,
+      // A pane that has printed nothing since we began watching is not known to be quiet yet.
+      lastAt: Date.now(),
       since: Date.now(),
       raw: createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a', mode: 0o600 }),
       plain: createWriteStream(join(this.logDir, `${name}.txt`), { flags: 'a', mode: 0o600 }),

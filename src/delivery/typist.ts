@@ -15,6 +15,8 @@ export interface PaneState {
   dead: boolean;
   inMode: boolean;
   cursorY: number;
+  /** Lines in the pane's history: history + cursor line is an absolute line number. */
+  historySize: number;
 }
 
 let bufferSeq = 0;
@@ -37,10 +39,12 @@ export class Typist {
 
   async state(paneId: string): Promise<PaneState> {
     // display -t on a pane that is gone still answers rc 0, with every format empty.
-    const [line = ''] = await this.tmux.pane(paneId).run('display-message', ['-p', '#{pane_id}|#{pane_dead}|#{pane_in_mode}|#{cursor_y}']);
-    const [id, dead, mode, cy] = line.split('|');
-    if (id !== paneId) return { gone: true, dead: true, inMode: false, cursorY: 0 };
-    return { gone: false, dead: dead === '1', inMode: mode === '1', cursorY: Number(cy) || 0 };
+    const [line = ''] = await this.tmux
+      .pane(paneId)
+      .run('display-message', ['-p', '#{pane_id}|#{pane_dead}|#{pane_in_mode}|#{cursor_y}|#{history_size}']);
+    const [id, dead, mode, cy, hs] = line.split('|');
+    if (id !== paneId) return { gone: true, dead: true, inMode: false, cursorY: 0, historySize: 0 };
+    return { gone: false, dead: dead === '1', inMode: mode === '1', cursorY: Number(cy) || 0, historySize: Number(hs) || 0 };
   }
 
   /** The line the cursor is on, as a person reads it: dim placeholder text left out. */
@@ -55,6 +59,13 @@ export class Typist {
     const args = ['-p', '-J'];
     if (scrollback > 0) args.push('-S', String(-scrollback));
     return (await this.tmux.pane(paneId).run('capture-pane', args)).join('\n');
+  }
+
+  /** What the pane shows from absolute line `line` (history + cursor_y, as `state` gives) on. */
+  async screenSince(paneId: string, line: number): Promise<string> {
+    const st = await this.state(paneId);
+    const start = Math.max(line - st.historySize, -st.historySize);
+    return (await this.tmux.pane(paneId).run('capture-pane', ['-p', '-J', '-S', String(start)])).join('\n');
   }
 
   private async assertLive(paneId: string): Promise<PaneState> {
@@ -73,9 +84,12 @@ export class Typist {
     writeFileSync(file, text, { mode: 0o600 });
     try {
       await this.tmux.run('load-buffer', ['-b', name, file]);
-      // Checked as late as possible: the paste must never reach a dead pane.
       await this.assertLive(paneId);
-      await this.tmux.pane(paneId).run('paste-buffer', ['-p', '-d', '-r', '-b', name]);
+      // The check and the paste in one server-side step: a pane that dies between two round trips
+      // must still never get a paste (that crashes a tmux 3.3a server).
+      await this.tmux.pane(paneId).run('if-shell', ['-F', '#{pane_dead}', `delete-buffer -b ${name}`, `paste-buffer -p -d -r -b ${name} -t ${paneId}`]);
+      const after = await this.state(paneId);
+      if (after.gone || after.dead) throw new MiyabiError('TMUX_PANE_GONE', `pane ${paneId} died as the message went in`);
     } catch (e) {
       await this.tmux.run('delete-buffer', ['-b', name]).catch(() => undefined);
       throw e;

@@ -72,13 +72,22 @@ export class IpcServer {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
+    // A client that sends requests faster than they are answered is paused, not queued without
+    // bound: one flooding client must not starve the control client everyone shares.
+    let inFlight = 0;
+    const MAX_IN_FLIGHT = 32;
     let partialTimer: NodeJS.Timeout | undefined;
     const send = (obj: unknown) => {
       if (!socket.destroyed) socket.write(encodeFrame(obj));
     };
     const fail = (id: number | null, error: IpcErrorBody) => send({ id, ok: false, error });
     const splitter = new LineSplitter(
-      (line) => void this.dispatch(line, send, fail, conn),
+      (line) => {
+        if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
+        void this.dispatch(line, send, fail, conn).finally(() => {
+          if (--inFlight < MAX_IN_FLIGHT && socket.isPaused()) socket.resume();
+        });
+      },
       () => fail(null, { code: 'IPC', message: 'frame too large; the limit is 1 MiB per line' }),
     );
     const conn: IpcConnection = { subscribe: () => this.subscribers.add(socket) };

@@ -115,15 +115,25 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
 
   const up = controllerUp(root);
-  const sent = to.map((t) => {
+  // Each recipient on its own: a broadcast that fails for one still says what it queued.
+  const sent: { to: string; id: string }[] = [];
+  let failure: unknown = null;
+  for (const t of to) {
     const cap = inboxCap(busDir, t);
     const msg = { from, to: t, text, priority, raw: o.raw === true, flags: o.now ? ['now'] : [] };
-    return { to: t, ...writeMessage(busDir, msg, cap === undefined ? {} : { inboxCap: cap }) };
-  });
+    try {
+      sent.push({ to: t, ...writeMessage(busDir, msg, cap === undefined ? {} : { inboxCap: cap }) });
+    } catch (e) {
+      if (!broadcast) throw e;
+      failure ??= e;
+      process.stderr.write(`miyabi: not sent to ${t}: ${(e as Error).message}\n`);
+    }
+  }
   for (const s of sent) process.stdout.write(`queued ${s.id} for ${s.to}\n`);
+  if (failure !== null && !o.wait) return 1;
   if (!up) process.stderr.write('the controller is not running: delivered on the next `miyabi up`\n');
   if (!o.wait) return 0;
-  let code = 0;
+  let code = failure === null ? 0 : 1;
   for (const s of sent) {
     const r = await waitOutcome(busDir, s.to, s.id, timeout);
     // The rename into cur/ comes just before the journal record (RELIABILITY.md order): look a little.
