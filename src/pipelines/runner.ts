@@ -42,6 +42,9 @@ export interface RunnerOptions {
   maxVisits?: number;
 }
 
+/** A condition about errors (`error-detected`, `error.*`): such stages still run after a failure. */
+const ERROR_CONDITION = /\berror[-.]/;
+
 export class PipelineRunner {
   private readonly records: JournalRecordLike[] = [];
   private readonly ctl = new AbortController();
@@ -186,6 +189,7 @@ export class PipelineRunner {
     const visits = new Map<string, number>();
     const stages = this.o.pipeline.stages.map((s) => ({ name: s.name, on_success: s.onSuccess, on_failure: s.onFailure, condition: s.condition }));
     let next = this.state.position;
+    let lastVia: string | undefined;
     while (next !== null && !this.ctl.signal.aborted) {
       const name: string = next;
       const count = (visits.get(name) ?? 0) + 1;
@@ -200,13 +204,17 @@ export class PipelineRunner {
       let skipReason: string | undefined;
       if (stage.condition !== undefined && !conditionHolds(stage.condition, conditionContext(st, this.env, this.o.event ?? {}), stages.flatMap((s) => this.lookup(s.name).stage.output))) {
         skipReason = `condition is false: ${stage.condition}`;
-      } else if (st.unhandledFailure && stage.condition === undefined) {
+      } else if (st.unhandledFailure && lastVia !== 'on_failure' && !ERROR_CONDITION.test(stage.condition ?? '')) {
+        // After a failure nothing handled, only stages meant for errors run (recover, error-report),
+        // or one an explicit on_failure edge leads to (rollback): not a deploy whose branch matches.
         skipReason = 'an earlier stage failed with no on_failure edge';
       }
       if (skipReason !== undefined) {
         // After an unhandled failure edges are not followed: only list order, to the stages that may still run.
+        // A built-in stage (rollback) is not in the list: after it the run ends.
         const index = stages.findIndex((s) => s.name === name);
-        const to = st.unhandledFailure ? nextFallThrough(stages, index) : route(stages, name, 'skipped').to;
+        const to = index < 0 ? null : st.unhandledFailure ? nextFallThrough(stages, index) : route(stages, name, 'skipped').to;
+        lastVia = 'skipped';
         this.emit('stage.finished', { stage: name, outcome: 'skipped', attempts: 0, durationMs: 0, reason: skipReason, next: to, via: 'skipped' }, true);
         next = to;
         continue;
@@ -223,6 +231,7 @@ export class PipelineRunner {
         break;
       }
       const rt = route(stages, name, r.ok ? 'passed' : 'failed');
+      lastVia = rt.via;
       if (!r.ok) await this.escalate(stage, r, rt.to);
       this.emit('stage.finished', {
         stage: name, outcome: r.ok ? 'passed' : 'failed', attempts: r.attempts, durationMs: Date.now() - t0,
