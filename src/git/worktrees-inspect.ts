@@ -38,7 +38,16 @@ export interface WorktreeInspection {
   operation: string | null;
   /** MERGE_HEAD's commits when a merge is in progress (kept as extra parents of the archive). */
   mergeHeads: string[];
+  /**
+   * What an archive cannot keep, so removal is refused even with --force: ignored files outside
+   * the folders a build recreates (`.env.local`, secrets), and git repositories inside the
+   * worktree (an agent's `cargo new` or `git clone`: the archive would hold only a pointer).
+   */
+  unarchivable: string[];
 }
+
+/** Ignored folders a build or install recreates: losing them loses nothing. */
+const REBUILDABLE = /^(node_modules|target|dist|build|out|coverage|\.venv|venv|__pycache__|\.next|\.nuxt|\.turbo|\.cache|\.gradle|\.pytest_cache|\.mypy_cache)\//;
 
 const MAX_COMMITS = 200;
 
@@ -105,6 +114,7 @@ export async function inspectTarget(repo: string, t: WorktreeTarget): Promise<Wo
     commits: [],
     operation: null,
     mergeHeads: [],
+    unarchivable: [],
   };
   if (!base.missing) {
     const w = git(t.path);
@@ -115,6 +125,13 @@ export async function inspectTarget(repo: string, t: WorktreeTarget): Promise<Wo
     ]);
     Object.assign(base, parseStatus(status), { head }, op);
     if (t.copied?.length) base.untracked = base.untracked.filter((f) => !copiedUnchanged(repo, t, f));
+    const ignored = (await w.run(['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=normal']))
+      .split('\0')
+      .filter((e) => e.startsWith('!! '))
+      .map((e) => e.slice(3))
+      .filter((f) => !REBUILDABLE.test(f.endsWith('/') ? f : `${f}/`) && !(t.copied?.length && copiedUnchanged(repo, t, f)));
+    const nested = base.untracked.filter((f) => f.endsWith('/') && existsSync(join(t.path, f, '.git'))).map((f) => `${f} (a git repository)`);
+    base.unarchivable = [...nested, ...ignored.map((f) => `${f} (ignored by git)`)];
   }
   const tips = [...new Set([base.head, branchTip, ...base.mergeHeads].filter((x): x is string => !!x))];
   base.commits = await unkeptCommits(main, tips, t);
@@ -123,7 +140,8 @@ export async function inspectTarget(repo: string, t: WorktreeTarget): Promise<Wo
 
 export function hasLosses(i: WorktreeInspection): boolean {
   return (
-    i.staged.length + i.unstaged.length + i.untracked.length + i.conflicted.length + i.commits.length > 0 || i.operation !== null
+    i.staged.length + i.unstaged.length + i.untracked.length + i.conflicted.length + i.commits.length + i.unarchivable.length > 0 ||
+    i.operation !== null
   );
 }
 
@@ -146,5 +164,6 @@ export function describeLosses(i: WorktreeInspection): string[] {
     out.push(`${n} not merged into the base or any other branch: ${list(i.commits.map((c) => `${c.sha.slice(0, 7)} ${c.subject}`), 3)}`);
   }
   if (i.operation) out.push(`a ${i.operation} in progress`);
+  if (i.unarchivable.length) out.push(`${plural(i.unarchivable.length, 'path')} an archive cannot keep: ${list(i.unarchivable)}`);
   return out;
 }

@@ -55,6 +55,13 @@ export function removeWorktree(repoIn: string, name: string, o: RemoveOptions = 
     }
     const inspection = await inspectTarget(repo, rec);
     if (hasLosses(inspection) && !o.force) throw refusal(name, rec.path, inspection);
+    if (inspection.unarchivable.length > 0) {
+      // --force removes only what the archive keeps; these it cannot.
+      throw new MiyabiError('USAGE', `worktree "${name}" (${rec.path}) holds what no archive can keep, even with --force:\n${inspection.unarchivable.map((l) => `  - ${l}`).join('\n')}`, {
+        hint: 'move or delete those yourself first (an ignored build folder such as node_modules or target does not count)',
+        detail: { kind: 'WORKTREE_UNARCHIVABLE', name, path: rec.path, losses: describeLosses(inspection), inspection },
+      });
+    }
 
     let teardown: CommandResult | null = null;
     let teardownError: string | null = null;
@@ -102,7 +109,7 @@ export async function cleanWorktrees(repoIn: string, o: CleanOptions = {}): Prom
     try {
       out.removed.push(await removeWorktree(repo, name, o));
     } catch (e) {
-      if (isMiyabiError(e) && e.detail?.kind === 'WORKTREE_DIRTY') out.refused.push({ name, losses: (e.detail.losses as string[]) ?? [], error: e });
+      if (isMiyabiError(e) && (e.detail?.kind === 'WORKTREE_DIRTY' || e.detail?.kind === 'WORKTREE_UNARCHIVABLE')) out.refused.push({ name, losses: (e.detail.losses as string[]) ?? [], error: e });
       else out.failed.push({ name, error: e as Error });
     }
   });

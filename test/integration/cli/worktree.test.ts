@@ -42,6 +42,27 @@ describe('miyabi worktree', () => {
     rmSync(wtRoot, { recursive: true, force: true });
   });
 
+  it('refuses, even with --force, to remove what no archive can keep: ignored files and inner repositories', async () => {
+    p = makeProject();
+    const wtRoot = `${p.root}-wt`;
+    const w = await createWorktree({ repo: p.root, name: 'a2', root: wtRoot });
+    writeFileSync(join(w.path, '.gitignore'), 'secrets.local\nnode_modules/\n');
+    git(w.path, 'add', '.gitignore');
+    git(w.path, 'commit', '-qm', 'ignore');
+    writeFileSync(join(w.path, 'secrets.local'), 'token\n');
+    execFileSync('mkdir', ['-p', join(w.path, 'node_modules', 'x')]);
+    writeFileSync(join(w.path, 'node_modules', 'x', 'index.js'), '');
+    execFileSync('git', ['init', '-q', join(w.path, 'inner')]);
+    const r = await p.miyabi(['worktree', 'clean', '--force']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('kept a2');
+    expect(r.stdout).toContain('secrets.local (ignored by git)');
+    expect(r.stdout).toContain('inner/ (a git repository)');
+    expect(r.stdout).not.toContain('node_modules');
+    expect(readFileSync(join(w.path, 'secrets.local'), 'utf8')).toBe('token\n');
+    rmSync(wtRoot, { recursive: true, force: true });
+  });
+
   it('doctor reports a worktree miyabi does not own and never removes it', async () => {
     p = makeProject();
     const other = `${p.root}-theirs`;

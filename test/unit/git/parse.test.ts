@@ -49,7 +49,7 @@ describe('parseStatus', () => {
 });
 
 describe('describeLosses', () => {
-  const none: WorktreeInspection = { path: '/w', branch: 'b', head: 'h', missing: false, staged: [], unstaged: [], untracked: [], conflicted: [], commits: [], operation: null, mergeHeads: [] };
+  const none: WorktreeInspection = { path: '/w', branch: 'b', head: 'h', missing: false, staged: [], unstaged: [], untracked: [], conflicted: [], commits: [], operation: null, mergeHeads: [], unarchivable: [] };
   it('says nothing for a clean worktree', () => {
     expect(hasLosses(none)).toBe(false);
     expect(describeLosses(none)).toEqual([]);
