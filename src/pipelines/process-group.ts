@@ -86,6 +86,11 @@ export async function runCommand(argv: readonly string[], o: CommandOptions): Pr
     if (pgid !== undefined) terminateGroup(pgid);
   };
   if (pgid !== undefined) o.onSpawn?.(pgid);
+  // A command that leaves a child in the background keeps our pipes open, and execa would wait
+  // for them: when the command itself exits, its group goes with it, as the stage ends.
+  child.once('exit', () => {
+    if (pgid !== undefined) killGroup(pgid, 'SIGKILL');
+  });
   o.signal.addEventListener('abort', abort, { once: true });
   try {
     const r = await child;

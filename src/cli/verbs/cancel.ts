@@ -24,7 +24,11 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 export async function cancelRun(dir: string, graceMs = 10_000): Promise<string> {
   const st = readRun(dir);
   if (st === null) throw new MiyabiError('NOT_FOUND', `no run in ${dir}`);
-  if (st.status !== 'running') return st.status;
+  if (st.status !== 'running') {
+    // A runner that died (a closed terminal, a crash) may have left its stages' commands running.
+    if (st.outcome === undefined) for (const g of readPgids(dir)) killGroup(g, 'SIGKILL');
+    return st.status;
+  }
   const pid = readPid(dir) ?? st.pid;
   process.kill(pid, 'SIGTERM');
   if (!(await waitFor(() => !pidAlive(pid), graceMs))) {

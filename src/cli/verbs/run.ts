@@ -92,14 +92,14 @@ async function runHere(root: string, runId: string, pipeline: Pipeline, skills: 
     branch: vars['branch'] ?? currentBranch(root), onProcessGroup: pgidTracker(dir),
   });
   const stop = (sig: string) => runner.cancel(`cancelled (${sig})`);
-  process.on('SIGINT', stop).on('SIGTERM', stop);
+  process.on('SIGINT', stop).on('SIGTERM', stop).on('SIGHUP', stop);
   try {
     if (!resume) process.stdout.write(`run ${runId} (${pipeline.name}); logs: miyabi logs ${runId}\n`);
     const st = resume ? await runner.resume() : await runner.start();
     process.stdout.write(`run ${runId}: ${st.outcome ?? 'unknown'} in ${formatMs(st.durationMs)}${st.reason ? ` — ${st.reason}` : ''}\n`);
     return st.outcome === 'succeeded' ? 0 : 1;
   } finally {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
+    process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', stop);
     journal.close();
   }
 }

@@ -32,3 +32,18 @@ describe('after a failure', () => {
     expect(fs.readFileSync(path.join(f.root, 'deployed'), 'utf8')).toBe('deployed\n');
   });
 });
+
+describe('a command that leaves a child in the background', () => {
+  it('ends its stage when the command exits, and the child goes with it', async () => {
+    const f = fixture(
+      `name: test\nactions:\n  bg: "/bin/sh -c 'sleep 30 & echo $! > bg.pid; echo started'"\n`,
+      'name: p\nstages:\n  - { name: s, skill: test, actions: [bg] }\n',
+    );
+    const t0 = Date.now();
+    const st = await f.runner().start();
+    expect(st.outcome).toBe('succeeded');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const pid = Number(fs.readFileSync(path.join(f.root, 'bg.pid'), 'utf8'));
+    await expect.poll(() => { try { process.kill(pid, 0); return true; } catch { return false; } }, { timeout: 5000 }).toBe(false);
+  });
+});
