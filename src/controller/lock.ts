@@ -1,30 +1,13 @@
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { MiyabiError } from '../core/errors.js';
+import { pidAlive } from '../core/pid.js';
+
+export { pidAlive };
 
 export interface LockInfo {
   pid: number;
   startedAt: number;
   socket: string;
-}
-
-/**
- * EPERM means the process exists but is not ours to signal: alive (Nx start-lock.ts). A zombie
- * answers signal 0 too, and an init that reaps slowly (as in containers) keeps one for seconds
- * after the controller exited, so on Linux a process in state Z counts as gone.
- */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 export function readLock(path: string): LockInfo | null {

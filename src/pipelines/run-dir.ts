@@ -8,6 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import path from 'node:path';
 import { replayJournal } from '../core/journal.js';
 import { foldRun, type RunState } from './run-state.js';
+import { pidAlive } from '../core/pid.js';
+
+export { pidAlive };
 
 export function runsDir(root: string): string {
   return path.join(root, '.miyabi', 'runs');
@@ -31,16 +34,6 @@ const RUN_ID = /^[a-z][a-z0-9_-]{0,31}-\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 export function isRunId(s: string): boolean {
   return RUN_ID.test(s);
-}
-
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function writeAtomic(file: string, text: string): void {

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * EPERM means the process exists but is not ours to signal: alive (Nx start-lock.ts). A zombie
+ * answers signal 0 too, and an init that reaps slowly (as in containers) keeps one for seconds
+ * after the process exited, so on Linux a process in state Z counts as gone.
+ */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return stat.slice(close + 2, close + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
