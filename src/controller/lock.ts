@@ -1,4 +1,5 @@
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { createExclusive, readFileSafe, rmSafe } from '../core/file-lock.js';
 import { MiyabiError } from '../core/errors.js';
 import { pidAlive } from '../core/pid.js';
 
@@ -59,42 +60,6 @@ export function acquireLock(path: string, socket: string): { release: () => void
   throw new MiyabiError('CONTROLLER_START', `could not take the controller lock ${path}`, {
     hint: 'another controller is starting; try again',
   });
-}
-
-/** Creates `path` holding `text`, atomically: link() of a written temp file never shows it half-written. */
-function createExclusive(path: string, text: string): boolean {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    rmSafe(tmp);
-  }
-}
-
-function readFileSafe(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function rmSafe(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
 }
 
 /** A short synchronous pause: lock contention happens only at start-up. */

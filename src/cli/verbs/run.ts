@@ -6,7 +6,7 @@
  * cancels (every running command's process group is killed). Exit 0 when the run succeeded.
  */
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { unwrapConfig } from '../../config/config-issue.js';
 import { loadPipelineFile, resolvePipelineRef } from '../../config/load-pipeline.js';
@@ -17,7 +17,8 @@ import { MiyabiError } from '../../core/errors.js';
 import { Journal } from '../../core/journal.js';
 import { currentBranch } from '../../pipelines/branch.js';
 import { killGroup } from '../../pipelines/process-group.js';
-import { listRuns, newRunId, pgidTracker, pidAlive, readPgids, readRun, reportsDir, runDir, writePid } from '../../pipelines/run-dir.js';
+import { listRuns, newRunId, pgidTracker, pidAlive, readPgids, readRun, reportsDir, runDir, runsDir, writePid } from '../../pipelines/run-dir.js';
+import { lockFile } from '../../core/file-lock.js';
 import { formatMs } from '../../pipelines/reports.js';
 import { PipelineRunner } from '../../pipelines/runner.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
@@ -82,7 +83,15 @@ function printProgress(journal: Journal): void {
   });
 }
 
-async function runHere(root: string, runId: string, pipeline: Pipeline, skills: SkillRegistry, vars: Record<string, string>, resume: boolean): Promise<number> {
+async function runHere(
+  root: string,
+  runId: string,
+  pipeline: Pipeline,
+  skills: SkillRegistry,
+  vars: Record<string, string>,
+  resume: boolean,
+  onStarted: () => void = () => undefined,
+): Promise<number> {
   const dir = runDir(root, runId);
   writePid(dir);
   const journal = Journal.open(dir, { fsync: 'group' });
@@ -95,7 +104,10 @@ async function runHere(root: string, runId: string, pipeline: Pipeline, skills: 
   process.on('SIGINT', stop).on('SIGTERM', stop).on('SIGHUP', stop);
   try {
     if (!resume) process.stdout.write(`run ${runId} (${pipeline.name}); logs: miyabi logs ${runId}\n`);
-    const st = resume ? await runner.resume() : await runner.start();
+    const running = resume ? runner.resume() : runner.start();
+    // start() journals run.started before its first await: from here the run is visible.
+    onStarted();
+    const st = await running;
     process.stdout.write(`run ${runId}: ${st.outcome ?? 'unknown'} in ${formatMs(st.durationMs)}${st.reason ? ` — ${st.reason}` : ''}\n`);
     return st.outcome === 'succeeded' ? 0 : 1;
   } finally {
@@ -113,9 +125,17 @@ export async function run(o: RunOptions): Promise<number> {
     if (prev === null) throw new MiyabiError('NOT_FOUND', `no run ${JSON.stringify(o.resume)} in ${path.dirname(dir)}`, { hint: 'miyabi runs lists them' });
     if (prev.status === 'running') throw new MiyabiError('USAGE', `run ${o.resume} is still running (pid ${prev.pid})`);
     const { pipeline, skills } = loadAll(root, prev.source);
-    // Commands the dead runner left behind go first: the stage they belonged to runs again.
-    for (const g of readPgids(dir)) killGroup(g, 'SIGKILL');
-    return runHere(root, o.resume, pipeline, skills, prev.vars, true);
+    // Two resumes of one run would both run its remaining stages: one at a time.
+    const release = await lockFile(path.join(dir, 'resume.lock'), Date.now());
+    if (!release) throw new MiyabiError('USAGE', `run ${o.resume} is being resumed already`);
+    try {
+      if (readRun(dir)?.status === 'running') throw new MiyabiError('USAGE', `run ${o.resume} is running again already`);
+      // Commands the dead runner left behind go first: the stage they belonged to runs again.
+      for (const g of readPgids(dir)) killGroup(g, 'SIGKILL');
+      return await runHere(root, o.resume, pipeline, skills, prev.vars, true);
+    } finally {
+      release();
+    }
   }
   if (o.pipeline === undefined) throw new MiyabiError('USAGE', 'which pipeline? miyabi run <pipeline>', { hint: 'miyabi validate lists the pipelines it checks' });
   const vars = parseVars(o.var);
@@ -135,8 +155,20 @@ export async function run(o: RunOptions): Promise<number> {
       return 0;
     }
   }
-  if (!(await awaitTurn(root, pipeline))) return 0;
-  return runHere(root, runId, pipeline, skills, vars, false);
+  // From the look at what runs to this run's start in its journal, one run of a pipeline at a
+  // time: otherwise two waiting runs could both see none running and start together.
+  mkdirSync(runsDir(root), { recursive: true, mode: 0o700 });
+  const release = await lockFile(path.join(runsDir(root), `.start-${pipeline.name}.lock`));
+  let started: (() => void) | null = release;
+  try {
+    if (!(await awaitTurn(root, pipeline))) return 0;
+    return await runHere(root, runId, pipeline, skills, vars, false, () => {
+      started?.();
+      started = null;
+    });
+  } finally {
+    started?.();
+  }
 }
 
 export { pidAlive };
