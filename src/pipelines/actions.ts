@@ -42,8 +42,10 @@ export function notConfigured(variable: string, hint: string): ActionError {
 }
 
 async function shell(argv: readonly string[], a: SkillAction, ctx: ActionContext): Promise<string> {
+  // An action's own `timeout` bounds it inside the stage's.
+  const signal = a.timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(a.timeoutMs)]);
   const r = await runCommand(argv, {
-    cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, logFile: ctx.logFile, signal: ctx.signal,
+    cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, logFile: ctx.logFile, signal,
     ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}), ...(ctx.onExit ? { onExit: ctx.onExit } : {}),
   });
   return r.stdout.trim();

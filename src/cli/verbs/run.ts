@@ -148,7 +148,8 @@ export async function run(o: RunOptions): Promise<number> {
       const dir = runDir(root, runId);
       writePid(dir, 0);
       const out = openSync(path.join(dir, 'runner.log'), 'a');
-      const args = [process.argv[1] ?? 'miyabi', 'run', o.pipeline, '--wait', '--run-id', runId, ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
+      // The child runs in the project root: hand it the pipeline as resolved here.
+      const args = [process.argv[1] ?? 'miyabi', 'run', pipeline.source, '--wait', '--run-id', runId, ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
       const child = spawn(process.execPath, args, { cwd: root, detached: true, stdio: ['ignore', out, out] });
       child.unref();
       process.stdout.write(`${runId}\n`);

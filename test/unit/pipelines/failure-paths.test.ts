@@ -1,4 +1,4 @@
-/** The built-in rollback and what runs after a failure nothing handled (review findings). */
+/** Failure paths of the runner: rollback, what runs after an unhandled failure, background children, action timeouts. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,5 +45,18 @@ describe('a command that leaves a child in the background', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
     const pid = Number(fs.readFileSync(path.join(f.root, 'bg.pid'), 'utf8'));
     await expect.poll(() => { try { process.kill(pid, 0); return true; } catch { return false; } }, { timeout: 5000 }).toBe(false);
+  });
+});
+
+describe("an action's own timeout", () => {
+  it('stops the action inside a longer stage', async () => {
+    const f = fixture(
+      `name: test\nactions:\n  slow:\n    run: "/bin/sh -c 'sleep 20'"\n    timeout: 300ms\n`,
+      'name: p\nretries: 0\nstages:\n  - { name: s, skill: test, actions: [slow] }\n',
+    );
+    const t0 = Date.now();
+    const st = await f.runner().start();
+    expect(st.outcome).toBe('failed');
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
