@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,13 +27,36 @@ export function privateTmux(prefix = 'miyabi-test'): TestTmux {
     tmux: (...args: string[]) =>
       execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
     reap: () => {
+      // Clients first (a leftover `tmux -C` can wedge kill-server on 3.3a), then the server,
+      // then anything still running under this unique socket name: ours alone.
+      killBySocket(socket, '-C');
       try {
-        execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+        execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore', timeout: 5000 });
       } catch {
         // already gone
       }
+      killBySocket(socket);
       const p = socketPath(socket);
       if (existsSync(p)) unlinkSync(p);
     },
   };
+}
+
+/** SIGKILLs the tmux processes whose command line names this socket (and `extra`, if given). */
+function killBySocket(socket: string, extra?: string): void {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (!argv[0]?.endsWith('tmux') || argv[1] !== '-L' || argv[2] !== socket) continue;
+    if (extra !== undefined && !argv.includes(extra)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
