@@ -26,6 +26,8 @@ export interface IpcServerOptions {
   /** A connection holding a partial frame for longer than this is dropped (slow-loris). */
   partialFrameTimeoutMs?: number;
   maxConnections?: number;
+  /** A connection that sends nothing for this long (and did not subscribe) is closed. */
+  idleTimeoutMs?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -90,7 +92,15 @@ export class IpcServer {
       },
       () => fail(null, { code: 'IPC', message: 'frame too large; the limit is 1 MiB per line' }),
     );
-    const conn: IpcConnection = { subscribe: () => this.subscribers.add(socket) };
+    const conn: IpcConnection = {
+      subscribe: () => {
+        this.subscribers.add(socket);
+        socket.setTimeout(0); // a subscriber is quiet by nature
+      },
+    };
+    // A connection that neither asks nor listens is dropped, so idle clients cannot use up the
+    // connection limit.
+    socket.setTimeout(this.options.idleTimeoutMs ?? 5 * 60_000, () => socket.destroy());
     socket.on('data', (d: Buffer) => {
       splitter.push(d);
       clearTimeout(partialTimer);
