@@ -59,8 +59,10 @@ export class Deliverer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Why a queued message is not going in yet, for `miyabi inbox`. */
   readonly waiting = new Map<string, string>();
-  /** Ids whose outcome is decided, even if moving the file to cur/ failed. */
-  private readonly decided = new Set<string>();
+  /** Whose inbox each waiting id is in, to forget it once it leaves new/. */
+  private readonly waitingFor = new Map<string, string>();
+  /** Per recipient, ids whose outcome is decided, even if moving the file to cur/ failed. */
+  private readonly decided = new Map<string, Set<string>>();
   private closed = false;
 
   constructor(private readonly d: DelivererDeps) {}
@@ -107,12 +109,13 @@ export class Deliverer {
       const box = this.inbox(name);
       const { messages: all, quarantined } = box.refresh();
       for (const q of quarantined) this.d.journal.append('message.quarantined', { to: name, ...q });
-      // A message whose outcome is decided but whose rename failed is never typed again.
-      if (this.decided.size > 0) {
-        const present = new Set(all.map((m) => m.id));
-        for (const id of this.decided) if (!present.has(id)) this.decided.delete(id);
-      }
-      const messages = all.filter((m) => !this.decided.has(m.id));
+      // A message whose outcome is decided but whose rename failed is never typed again; what
+      // has left new/ is forgotten here, and so is why it waited.
+      const present = new Set(all.map((m) => m.id));
+      const decided = this.decided.get(name) ?? new Set<string>();
+      for (const id of decided) if (!present.has(id)) decided.delete(id);
+      for (const [id, to] of this.waitingFor) if (to === name && !present.has(id)) this.forgetWaiting(id);
+      const messages = all.filter((m) => !decided.has(m.id));
       const first = messages[0];
       if (!first) return;
       const r = this.d.recipient(name);
@@ -129,7 +132,7 @@ export class Deliverer {
         const ready = await this.readiness(r, first);
         if ('reason' in ready) return ready;
         const batch = r.batch ? takeBatch(messages, r.pasteMax, this.d.inflight) : [first];
-        for (const m of batch) this.waiting.delete(m.id);
+        for (const m of batch) this.forgetWaiting(m.id);
         await this.deliver(r, batch, ready.line);
         return null;
       });
@@ -142,7 +145,15 @@ export class Deliverer {
   }
 
   private wait(messages: ParsedMessage[], reason: string): void {
-    for (const m of messages) this.waiting.set(m.id, reason);
+    for (const m of messages) {
+      this.waiting.set(m.id, reason);
+      this.waitingFor.set(m.id, m.to);
+    }
+  }
+
+  private forgetWaiting(id: string): void {
+    this.waiting.delete(id);
+    this.waitingFor.delete(id);
   }
 
   /** Where typing would start (an absolute line), or why the pane cannot take a message now. */
@@ -251,7 +262,9 @@ export class Deliverer {
   }
 
   private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: Record<string, unknown>): void {
-    for (const m of batch) this.decided.add(m.id);
+    let decided = this.decided.get(r.name);
+    if (!decided) this.decided.set(r.name, (decided = new Set()));
+    for (const m of batch) decided.add(m.id);
     for (const f of markDeliveredMany(this.d.busDir, r.name, batch.map((m) => m.id), flag)) {
       this.d.journal.append('delivery.error', { to: r.name, id: f.id, error: String(f.error) });
     }
