@@ -41,8 +41,8 @@ export function inflightIds(records: Iterable<JournalRecord>, fromSnapshot: Iter
 
 /**
  * The message bus inside the controller: inboxes for the layout's panes, a watcher on each
- * `new/` (a hint) plus a periodic rescan (the truth), the deliverer, pane output into logs, and relay of
- * `@agent: text` lines printed by an agent into messages.
+ * `new/` (a hint) plus a periodic rescan (the truth), the deliverer, pane output into logs, and
+ * relay of `@agent: text` lines printed by an agent into messages.
  */
 export class Messaging {
   readonly busDir: string;
@@ -53,6 +53,7 @@ export class Messaging {
   private paneIds = new Map<string, string>();
   private watchers: FSWatcher[] = [];
   private sweep?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     paths: ProjectPaths,
@@ -112,6 +113,7 @@ export class Messaging {
 
   /** Pane ids change on respawn and server restarts: keep the name → %id map current. */
   updatePanes(panes: PaneInfo[]): void {
+    if (this.closed) return; // a sweep that was under way as we stopped
     const ids = new Map<string, string>();
     for (const p of panes) {
       if (!this.configs.has(p.agent)) continue;
@@ -162,6 +164,7 @@ export class Messaging {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.sweep);
     for (const w of this.watchers) w.close();
     this.deliverer.close();
