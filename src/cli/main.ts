@@ -93,6 +93,21 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .action((action: string, names: string[], _o, c: Command) =>
       run(async () => (await import('./verbs/worktree.js')).worktree as unknown as Action, { ...all(c), action, names }),
     );
+  verb('spawn', 'start an agent in a new pane, in a git worktree of its own')
+    .argument('<name>')
+    .option('-c, --command <cmd>', 'what the agent runs (default: your shell)')
+    .option('--worktree', 'give it a worktree (the default in a git repository)')
+    .option('--no-worktree', 'run it in the project folder')
+    .option('--base <ref>', 'the worktree branches from this ref (default HEAD)')
+    .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/agents.js')).spawnVerb as unknown as Action, { ...all(c), name }));
+  verb('kill', 'stop an agent')
+    .argument('<name>')
+    .option('--clean', 'also remove its worktree (refused when it holds work)')
+    .option('--force', 'with --clean: remove it even so, after archiving it')
+    .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/agents.js')).killVerb as unknown as Action, { ...all(c), name }));
+  verb('agents', 'the agents: pane, pid, alive, branch, command')
+    .option('--json', 'machine-readable output')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/agents.js')).agentsVerb as unknown as Action, all(c)));
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

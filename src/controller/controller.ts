@@ -14,13 +14,14 @@ import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText, sessionSpec } from './layout-spec.js';
 import { acquireLock } from './lock.js';
+import { AgentsHost, type SpawnedAgent } from './agents.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
 import type { Tmux } from '../tmux/adapter.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
-  tmux: TmuxPort & Pick<Tmux, 'run' | 'pane'>;
+  tmux: TmuxPort & Pick<Tmux, 'run' | 'pane' | 'addPane' | 'killPane'>;
   layoutRef?: string;
   miyabiBin: string;
   env: NodeJS.ProcessEnv;
@@ -36,6 +37,8 @@ interface Snapshot {
   commands: Record<string, string>;
   /** Messages in flight when the snapshot was taken (id, pane line where typing began). */
   inflight?: [string, number | null][];
+  /** Agents spawned after `up`. */
+  agents?: SpawnedAgent[];
 }
 
 /** The bus survives without a snapshot; these are the fields older snapshots may lack. */
@@ -55,6 +58,7 @@ export class Controller {
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
   messaging?: Messaging;
+  agents?: AgentsHost;
   private inflight = new Map<string, number | null>();
   private stopping?: Promise<void>;
 
@@ -105,6 +109,19 @@ export class Controller {
       this.mark('session');
       this.inflight = inflightIds(this.journal.replay(this.snapshot?.lastSeq ?? 0), this.snapshot?.inflight ?? []);
       this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, this.inflight);
+      this.agents = new AgentsHost({
+        paths: p,
+        session: this.sessionName,
+        window: this.layout.windows[0]?.name ?? 'main',
+        tmux: this.o.tmux,
+        messaging: () => this.messaging,
+        journal: this.journal,
+        spec: { root: p.root, tmuxSocket: this.o.tmux.socketName, ipcSocket: p.socket, baseEnv: this.o.env },
+        changed: () => {
+          for (const [name, a] of this.agents?.spawned ?? []) this.commands[name] = paneCommandText(a.pane);
+          this.saveSnapshot();
+        },
+      });
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -136,6 +153,7 @@ export class Controller {
     await this.attach();
     if (this.stopping) return;
     this.messaging?.start(panes);
+    this.agents?.restore(this.snapshot?.agents ?? [], panes);
     this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) =>
       this.messaging?.updatePanes(all),
     );
@@ -268,6 +286,7 @@ export class Controller {
       layout: this.layout.source,
       commands: this.commands,
       inflight: [...this.inflight],
+      agents: [...(this.agents?.spawned.values() ?? [])],
     };
     writeSnapshot(this.o.paths.dir, snap);
   }

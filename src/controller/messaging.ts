@@ -51,7 +51,8 @@ export class Messaging {
   private readonly deliverer: Deliverer;
   private readonly configs = new Map<string, RecipientConfig>();
   private paneIds = new Map<string, string>();
-  private watchers: FSWatcher[] = [];
+  private readonly watchers = new Map<string, FSWatcher>();
+  private started = false;
   private sweep?: NodeJS.Timeout;
   private closed = false;
 
@@ -64,13 +65,7 @@ export class Messaging {
   ) {
     this.busDir = busDirOf(paths);
     this.tracker = new OutputTracker(paths.logs);
-    for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configs.set(p.name, recipientConfig(p));
-    for (const [name, c] of this.configs) {
-      const box = ensureInbox(this.busDir, name);
-      // Senders read the layout's cap from here (send and scripts/miyabi-send.sh).
-      if (c.inboxCap !== undefined) writeFileSync(join(box.root, 'cap'), `${c.inboxCap}\n`, { mode: 0o600 });
-      else rmSync(join(box.root, 'cap'), { force: true });
-    }
+    for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configure(p);
     this.deliverer = new Deliverer({
       busDir: this.busDir,
       typist: new Typist(tmux, join(paths.run, 'paste')),
@@ -87,6 +82,45 @@ export class Messaging {
     this.tracker.onLine((name, _pane, line) => this.relay(name, line));
   }
 
+  private configure(p: PaneLayout): RecipientConfig {
+    const c = recipientConfig(p);
+    this.configs.set(p.name, c);
+    const box = ensureInbox(this.busDir, p.name);
+    // Senders read the layout's cap from here (send and scripts/miyabi-send.sh).
+    if (c.inboxCap !== undefined) writeFileSync(join(box.root, 'cap'), `${c.inboxCap}\n`, { mode: 0o600 });
+    else rmSync(join(box.root, 'cap'), { force: true });
+    return c;
+  }
+
+  private watchInbox(name: string): void {
+    try {
+      const w = watch(join(this.busDir, name, 'new'), () => this.deliverer.kick(name));
+      w.on('error', (e) => this.journal.append('bus.watch-error', { to: name, error: String(e) }));
+      this.watchers.set(name, w);
+    } catch (e) {
+      this.journal.append('bus.watch-error', { to: name, error: String(e) });
+    }
+  }
+
+  /** An agent spawned after `up` takes messages like the layout's own. */
+  addRecipient(p: PaneLayout, pane: PaneInfo): void {
+    this.configure(p);
+    this.paneIds.set(p.name, pane.paneId);
+    this.tracker.track(pane.paneId, p.name);
+    if (this.started) this.watchInbox(p.name);
+    this.deliverer.kick(p.name);
+  }
+
+  /** Its inbox stays on disk (messages wait there, `inbox` shows them); nothing goes in. */
+  removeRecipient(name: string): void {
+    this.configs.delete(name);
+    this.watchers.get(name)?.close();
+    this.watchers.delete(name);
+    const id = this.paneIds.get(name);
+    if (id) this.tracker.untrack(id);
+    this.paneIds.delete(name);
+  }
+
   get recipients(): string[] {
     return [...this.configs.keys()];
   }
@@ -97,15 +131,8 @@ export class Messaging {
     // fs.watch on each new/ rather than chokidar: it wakes the deliverer in ≈ 0.4 ms where
     // chokidar's stat-then-emit took ≈ 1.7 ms (measured here), and the latency target is 5 ms.
     // The watcher is only a hint; the rescan below is the truth.
-    for (const name of this.configs.keys()) {
-      try {
-        const w = watch(join(this.busDir, name, 'new'), () => this.deliverer.kick(name));
-        w.on('error', (e) => this.journal.append('bus.watch-error', { to: name, error: String(e) }));
-        this.watchers.push(w);
-      } catch (e) {
-        this.journal.append('bus.watch-error', { to: name, error: String(e) });
-      }
-    }
+    for (const name of this.configs.keys()) this.watchInbox(name);
+    this.started = true;
     this.sweep = setInterval(() => this.kickAll(), SWEEP_MS);
     this.sweep.unref();
     this.kickAll();
@@ -166,7 +193,7 @@ export class Messaging {
   close(): void {
     this.closed = true;
     clearInterval(this.sweep);
-    for (const w of this.watchers) w.close();
+    for (const w of this.watchers.values()) w.close();
     this.deliverer.close();
     this.tracker.close();
   }

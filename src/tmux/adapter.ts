@@ -3,8 +3,8 @@ import { ControlClient } from './control/client.js';
 import { DEFAULT_TIMEOUT_MS, tmuxExec, tmuxExecChain, type ExecOptions } from './exec.js';
 import { PANE_FORMAT, parsePanes } from './format.js';
 import { ensureLaunchDir, launchScript, tempLaunchDir, writeLaunchScript } from './launch.js';
-import type { PaneInfo, SessionSpec, TmuxEvent, TmuxPort, TmuxVersion } from './port.js';
-import { assertName, packUnits, sessionTarget, sessionUnits, validateSpec } from './session.js';
+import type { PaneInfo, PaneSpec, SessionSpec, TmuxEvent, TmuxPort, TmuxVersion } from './port.js';
+import { assertName, packUnits, sessionTarget, sessionUnits, validateSpec, windowTarget } from './session.js';
 import { assertSupported, readTmuxVersion } from './version.js';
 
 export interface TmuxOptions {
@@ -185,6 +185,35 @@ export class Tmux implements TmuxPort {
       ...(this.opts.configFile ? { configFile: this.opts.configFile } : {}),
       onEvent,
     });
+  }
+
+  /**
+   * Adds a pane to a live session's window (an agent spawned after `up`): the same launch script
+   * and pane options as createSession, the window re-tiled. Returns the new pane.
+   */
+  async addPane(session: string, window: string, spec: PaneSpec, launchDir: string): Promise<PaneInfo> {
+    assertName('session name', session);
+    assertName('window name', window);
+    assertName('pane name', spec.name);
+    ensureLaunchDir(launchDir);
+    const script = writeLaunchScript(launchDir, `${session}.${spec.name}.sh`, launchScript(spec));
+    const [paneId = ''] = await this.run('split-window', ['-t', windowTarget(session, window), '-P', '-F', '#{pane_id}', '/bin/sh', script]);
+    const pane = this.pane(paneId);
+    await pane.run('set-option', ['-p', 'remain-on-exit', 'on']);
+    await pane.run('set-option', ['-p', '@miyabi_agent', spec.name]);
+    await pane.run('set-option', ['-p', '@miyabi_role', spec.role]);
+    await this.run('select-layout', ['-t', windowTarget(session, window), 'tiled']);
+    const info = (await this.listPanes(session)).find((p) => p.paneId === paneId);
+    if (!info) throw new MiyabiError('TMUX_PANE_GONE', `pane ${paneId} for ${spec.name} vanished as it was made`);
+    return info;
+  }
+
+  async killPane(paneId: string): Promise<void> {
+    try {
+      await this.pane(paneId).run('kill-pane');
+    } catch (e) {
+      if (!(isMiyabiError(e) && (e.code === 'TMUX_PANE_GONE' || e.code === 'TMUX_UNREACHABLE'))) throw e;
+    }
   }
 
   /** Ends the control client (and waits for it): do this before killing the server. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { writeMessage } from '../../bus/writer.js';
 import { MiyabiError } from '../../core/errors.js';
 import { handler, type HandlerTable } from '../../ipc/server.js';
+import type { AgentsHost } from '../agents.js';
 import type { Controller } from '../controller.js';
 
 const empty = z.object({}).strict();
@@ -40,6 +41,19 @@ export function handlers(c: Controller): HandlerTable {
         return { id: r.id };
       },
     }),
+    spawn: handler({
+      schema: z
+        .object({ name: z.string(), command: z.string().min(1).optional(), worktree: z.boolean().optional(), base: z.string().min(1).optional() })
+        .strict(),
+      describe: 'start an agent in a new pane, in a worktree of its own',
+      handle: (req) => agentsOf(c).spawn(req),
+    }),
+    kill: handler({
+      schema: z.object({ name: z.string(), clean: z.boolean().optional(), force: z.boolean().optional() }).strict(),
+      describe: "stop an agent; --clean also removes its worktree (refused when it holds work, unless forced)",
+      handle: (req) => agentsOf(c).kill(req.name, req),
+    }),
+    agents: { schema: empty, describe: 'the agents, with pane, worktree and branch', handle: () => agentsOf(c).list() },
     down: {
       schema: empty,
       describe: 'end the session and stop the controller',
@@ -49,4 +63,9 @@ export function handlers(c: Controller): HandlerTable {
       },
     },
   };
+}
+
+function agentsOf(c: Controller): AgentsHost {
+  if (!c.agents) throw new MiyabiError('CONTROLLER_START', 'the controller is still starting');
+  return c.agents;
 }

@@ -1,0 +1,46 @@
+import { MiyabiError } from '../../core/errors.js';
+import type { AgentRow } from '../../controller/agents.js';
+import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
+
+async function controller(o: GlobalOptions) {
+  const { paths } = cliContext(o);
+  const c = await tryConnect(paths);
+  if (!c) throw new MiyabiError('CONTROLLER_DOWN', `no controller is running for ${paths.root}`, { hint: 'start one with `miyabi up`' });
+  return c;
+}
+
+const line = (a: AgentRow) =>
+  `${a.name.padEnd(16)} ${a.paneId.padEnd(5)} ${String(a.pid).padEnd(7)} ${(a.alive ? 'alive' : 'dead').padEnd(6)} ${a.branch ?? '-'}  ${a.command}`;
+
+export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string }): Promise<number> {
+  const c = await controller(o);
+  try {
+    const a = await c.request<AgentRow>('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}) }, 60_000);
+    process.stdout.write(`spawned ${a.name} in ${a.paneId}${a.worktree ? ` (worktree ${a.worktree}, branch ${a.branch})` : ''}\n`);
+    return 0;
+  } finally {
+    c.close();
+  }
+}
+
+export async function killVerb(o: GlobalOptions & { name: string; clean?: boolean; force?: boolean }): Promise<number> {
+  const c = await controller(o);
+  try {
+    const r = await c.request<{ killed: boolean; archive: string | null }>('kill', { name: o.name, clean: o.clean === true, force: o.force === true }, 60_000);
+    process.stdout.write(`${r.killed ? 'killed' : 'removed'} ${o.name}${r.archive ? `; its worktree is kept as ${r.archive} (miyabi worktree restore ${o.name})` : ''}\n`);
+    return 0;
+  } finally {
+    c.close();
+  }
+}
+
+export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise<number> {
+  const c = await controller(o);
+  try {
+    const rows = await c.request<AgentRow[]>('agents');
+    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : rows.length ? `${rows.map(line).join('\n')}\n` : 'no agents\n');
+    return 0;
+  } finally {
+    c.close();
+  }
+}

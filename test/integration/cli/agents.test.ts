@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StatusResult } from '../../../src/ipc/protocol.js';
+import type { AgentRow } from '../../../src/controller/agents.js';
+import { makeProject, pidAlive, until, type TestProject } from '../../helpers/project.js';
+import { READER, received } from '../../helpers/readers.js';
+
+let p: TestProject | undefined;
+afterEach(async () => {
+  const root = p?.root;
+  await p?.cleanup();
+  if (root) rmSync(`${root.replace(/\/[^/]+$/, '')}/.${root.split('/').pop()}-miyabi-worktrees`, { recursive: true, force: true });
+  p = undefined;
+});
+
+const LAYOUT = 'session: ag\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: lead\n        command: [sleep, "3600"]\n';
+
+async function up(t: TestProject): Promise<StatusResult> {
+  t.write('l.yaml', LAYOUT);
+  const r = await t.miyabi(['up', '-l', 'l.yaml', '--json']);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as StatusResult;
+}
+
+async function agents(t: TestProject): Promise<AgentRow[]> {
+  return JSON.parse((await t.miyabi(['agents', '--json'])).stdout) as AgentRow[];
+}
+
+describe('miyabi spawn / kill / agents', () => {
+  it('spawns four agents, each on its own branch and starting in its own worktree', async () => {
+    p = makeProject();
+    await up(p);
+    for (const n of ['a1', 'a2', 'a3', 'a4']) {
+      const r = await p.miyabi(['spawn', n, '--command', 'sleep 3600']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`spawned ${n}`);
+    }
+    const list = await agents(p);
+    const spawned = list.filter((a) => a.spawned);
+    expect(spawned.map((a) => a.name)).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(new Set(spawned.map((a) => a.branch)).size).toBe(4);
+    for (const a of spawned) {
+      expect(a.branch).toBe(`miyabi/${a.name}/work`);
+      expect(a.worktree).not.toBe(p.root);
+      await until(() => p!.tmux.tmux('display', '-p', '-t', a.paneId, '#{pane_current_path}').trim() === a.worktree, `${a.name} in its worktree`);
+      expect(execFileSync('git', ['-C', a.worktree!, 'branch', '--show-current'], { encoding: 'utf8' }).trim()).toBe(a.branch);
+    }
+  });
+
+  it('refuses names that would break a tmux target or a path', async () => {
+    p = makeProject();
+    await up(p);
+    for (const bad of ['a:b', 'a.b', '../x', '', 'x'.repeat(200), 'lead']) {
+      const r = await p.miyabi(['spawn', bad, '--no-worktree']);
+      expect(r.exitCode, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(bad === 'lead' ? /already a pane named lead/ : /agent name .*(contains|is empty|characters long)/);
+    }
+    expect((await agents(p)).map((a) => a.name)).toEqual(['lead']);
+  });
+
+  it('a spawned agent takes messages, also after its controller was SIGKILLed and replaced', async () => {
+    p = makeProject();
+    const st = await up(p);
+    execFileSync('mkdir', ['-p', join(p.root, 'rec')]);
+    const r = await p.miyabi(['spawn', 'rd', '--no-worktree', '--command', `node ${READER} rec/rd.jsonl`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((await p.miyabi(['send', 'rd', 'first', '--wait'])).stdout).toContain('delivered');
+    process.kill(st.controller.pid, 'SIGKILL');
+    await until(() => !pidAlive(st.controller.pid), 'the controller to die');
+    expect((await p.miyabi(['up', '-l', 'l.yaml', '--detach'])).exitCode).toBe(0);
+    expect((await p.miyabi(['send', 'rd', 'second', '--wait'])).stdout).toContain('delivered');
+    expect(received(p, 'rd')).toEqual(['first', 'second']);
+  });
+
+  it('kill --clean keeps a worktree that holds work; --force archives it, and restore brings it back', async () => {
+    p = makeProject();
+    await up(p);
+    expect((await p.miyabi(['spawn', 'w1', '--command', 'sleep 3600'])).exitCode).toBe(0);
+    const a = (await agents(p)).find((x) => x.name === 'w1')!;
+    writeFileSync(join(a.worktree!, 'work.txt'), 'unsaved\n');
+    const refused = await p.miyabi(['kill', 'w1', '--clean']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('work.txt');
+    expect((await agents(p)).some((x) => x.name === 'w1' && x.alive)).toBe(true);
+    const forced = await p.miyabi(['kill', 'w1', '--clean', '--force']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/kept as refs\/miyabi\/archive\/w1\//);
+    expect(existsSync(a.worktree!)).toBe(false);
+    expect((await agents(p)).some((x) => x.name === 'w1')).toBe(false);
+    expect((await p.miyabi(['worktree', 'restore', 'w1'])).exitCode).toBe(0);
+    expect(existsSync(join(a.worktree!, 'work.txt'))).toBe(true);
+  });
+});
