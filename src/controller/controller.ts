@@ -12,7 +12,8 @@ import { IpcServer } from '../ipc/server.js';
 import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
 import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
-import { paneCommandText, sessionSpec } from './layout-spec.js';
+import { paneCommandText } from './layout-spec.js';
+import { openSession } from './open-session.js';
 import { acquireLock } from './lock.js';
 import { AgentsHost, type SpawnedAgent } from './agents.js';
 import { inflightIds, Messaging } from './messaging.js';
@@ -216,39 +217,18 @@ export class Controller {
     await this.stop({ killSession: false, reason: 'session ended' });
   }
 
-  /** Adopts a live session of this project, or builds one from the layout. */
+  /** Adopts a live session of this project, or builds one from the layout (open-session.ts). */
   private async openSession(): Promise<PaneInfo[]> {
-    const t = this.o.tmux;
-    const name = this.sessionName;
-    if (await t.hasSession(name)) {
-      const owner = await t.sessionOption(name, '@miyabi_root');
-      if (owner !== this.o.paths.root) {
-        throw new MiyabiError('CONTROLLER_START', `tmux session "${name}" on -L ${t.socketName} belongs to ${owner ?? 'another program'}`, {
-          hint: 'give this project another session name (`session:` in a layout), or use --socket',
-        });
-      }
-      const panes = await t.listPanes(name);
-      const snap = this.snapshot;
-      this.commands = snap?.session === name ? (snap.commands ?? {}) : {};
-      for (const w of this.layout.windows) for (const lp of w.panes) this.commands[lp.name] ??= paneCommandText(lp);
-      this.journal.append('session.adopted', { session: name, panes: panes.map(brief) });
-      return panes;
-    }
-    const spec = sessionSpec(
-      this.layout,
-      { root: this.o.paths.root, tmuxSocket: t.socketName, ipcSocket: this.o.paths.socket, baseEnv: this.o.env },
-      this.o.paths.launch,
-    );
-    const started = performance.now();
-    const panes = await t.createSession(spec);
-    for (const w of this.layout.windows) for (const lp of w.panes) this.commands[lp.name] = paneCommandText(lp);
-    this.journal.append('session.created', {
-      session: name,
-      layout: this.layout.source,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      panes: panes.map(brief),
+    const r = await openSession({
+      tmux: this.o.tmux,
+      layout: this.layout,
+      paths: this.o.paths,
+      env: this.o.env,
+      journal: this.journal,
+      commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
     });
-    return panes;
+    this.commands = r.commands;
+    return r.panes;
   }
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
@@ -336,6 +316,3 @@ export class Controller {
   }
 }
 
-function brief(p: PaneInfo): { name: string; role: string; paneId: string; pid: number } {
-  return { name: p.agent, role: p.role, paneId: p.paneId, pid: p.pid };
-}
