@@ -1,7 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { loadLayout } from '../config/load-layout.js';
 import type { Layout } from '../config/layout-types.js';
-import { MiyabiError } from '../core/errors.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
