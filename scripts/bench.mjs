@@ -22,6 +22,8 @@ if (!only || only === 'pipelines') rows.push(...benchPipelineStage(Math.max(runs
 if (!only || only === 'worktrees') {
   const { benchWorktrees } = await import('./bench/worktrees.mjs');
   rows.push(...(await benchWorktrees(runs)));
+  const { benchSpawn } = await import('./bench/spawn.mjs');
+  rows.push(...(await benchSpawn(runs)));
 }
 
 process.stdout.write(`\n${table(rows)}\n`);
