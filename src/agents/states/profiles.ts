@@ -1,0 +1,107 @@
+/**
+ * State profiles are data (src/agents/profiles/*.json, or a user's .yaml/.json): patterns as
+ * strings, compiled here with the flags `mu` (plus any given as `{ "re": …, "flags": "i" }`).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import aider from '../profiles/aider.json' with { type: 'json' };
+import claude from '../profiles/claude.json' with { type: 'json' };
+import codex from '../profiles/codex.json' with { type: 'json' };
+import gemini from '../profiles/gemini.json' with { type: 'json' };
+import shell from '../profiles/shell.json' with { type: 'json' };
+import type { CompiledPattern, StateProfile } from './types.js';
+
+const PatternSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ re: z.string().min(1), flags: z.string().regex(/^[gimsuyd]*$/).optional() }),
+]);
+const Patterns = z.array(PatternSchema).default([]);
+
+export const ProfileFileSchema = z.strictObject({
+  $comment: z.string().optional(),
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  commands: z.array(z.string().min(1)).default([]),
+  scanLines: z.number().int().min(1).max(500).default(20),
+  otherwise: z.enum(['unrecognized', 'busy']).default('unrecognized'),
+  timings: z.strictObject({
+    startupGraceMs: z.number().int().min(0).default(30_000),
+    idleAfterMs: z.number().int().min(0).default(3_000),
+    unresponsiveAfterMs: z.number().int().min(1).default(300_000),
+    hookHoldMs: z.number().int().min(0).default(3_000),
+  }),
+  patterns: z.strictObject({
+    ready: Patterns,
+    busy: Patterns,
+    waiting: Patterns,
+    rateLimited: Patterns,
+  }),
+});
+export type ProfileFile = z.input<typeof ProfileFileSchema>;
+
+function compile(p: z.output<typeof PatternSchema>, where: string): CompiledPattern {
+  const source = typeof p === 'string' ? p : p.re;
+  const extra = typeof p === 'string' ? '' : (p.flags ?? '');
+  const flags = [...new Set(`mu${extra}`.replace(/g/g, ''))].join('');
+  try {
+    return { source, re: new RegExp(source, flags) };
+  } catch (err) {
+    throw new Error(`${where}: bad pattern ${JSON.stringify(source)}: ${(err as Error).message}`);
+  }
+}
+
+/** Validates and compiles a profile's data; `origin` names it in errors (a file path). */
+export function parseProfile(data: unknown, origin: string): StateProfile {
+  const r = ProfileFileSchema.safeParse(data);
+  if (!r.success) {
+    const why = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`${origin}: not a state profile: ${why}`);
+  }
+  const f = r.data;
+  const group = (key: keyof typeof f.patterns): CompiledPattern[] =>
+    f.patterns[key].map((p, i) => compile(p, `${origin}: patterns.${key}[${i}]`));
+  return {
+    name: f.name,
+    commands: f.commands,
+    scanLines: f.scanLines,
+    otherwise: f.otherwise,
+    timings: f.timings,
+    patterns: { ready: group('ready'), busy: group('busy'), waiting: group('waiting'), rateLimited: group('rateLimited') },
+  };
+}
+
+/** Reads a profile file: `.yaml`/`.yml` or `.json`. */
+export function loadProfileFile(path: string): StateProfile {
+  const text = readFileSync(path, 'utf8');
+  const ext = extname(path).toLowerCase();
+  let data: unknown;
+  try {
+    data = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
+  return parseProfile(data, path);
+}
+
+/** The built-in profiles, by name. */
+export const BUILTIN_PROFILES: Readonly<Record<string, StateProfile>> = Object.freeze(
+  Object.fromEntries(
+    [shell, claude, codex, aider, gemini].map((d) => {
+      const p = parseProfile(d, `built-in profile ${String((d as { name?: unknown }).name)}`);
+      return [p.name, p];
+    }),
+  ),
+);
+
+/**
+ * The profile for an agent's command: the one whose `commands` lists the command's basename
+ * (`/usr/local/bin/claude --resume` → claude), else `shell`. `extra` profiles (a user's) win.
+ */
+export function profileForCommand(command: string, extra: readonly StateProfile[] = []): StateProfile {
+  const word = command.trim().split(/\s+/)[0] ?? '';
+  const name = basename(word);
+  const all = [...extra, ...Object.values(BUILTIN_PROFILES)];
+  const found = all.find((p) => p.commands.includes(name));
+  return found ?? (BUILTIN_PROFILES.shell as StateProfile);
+}
