@@ -14,7 +14,7 @@ const UNIT_MS: Record<string, number> = {
 
 /** `2 hours 5 minutes`, `1h30m`, `35.2s`, `90 seconds` → milliseconds; null when none is found. */
 export function parseDuration(text: string): number | null {
-  const re = /(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b/gi;
+  const re = /(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])/gi;
   let total = 0;
   let found = false;
   for (const m of text.matchAll(re)) {

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILTIN_PROFILES, loadProfileFile, parseProfile, profileForCommand } from '../../../src/agents/states/profiles.js';
+import { parseClock, parseDuration } from '../../../src/agents/states/reset-time.js';
+import { screenTail } from '../../../src/agents/states/screen.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'miyabi-profiles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('profiles', () => {
+  it('ships shell, claude, codex, aider and gemini', () => {
+    expect(Object.keys(BUILTIN_PROFILES).sort()).toEqual(['aider', 'claude', 'codex', 'gemini', 'shell']);
+  });
+
+  it('picks a profile by the command basename, else shell; a user profile wins', () => {
+    expect(profileForCommand('/usr/local/bin/claude --resume').name).toBe('claude');
+    expect(profileForCommand('codex').name).toBe('codex');
+    expect(profileForCommand('my-tool --x').name).toBe('shell');
+    const mine = parseProfile({ name: 'mine', commands: ['claude'], timings: {}, patterns: { ready: ['^> $'] } }, 'test');
+    expect(profileForCommand('claude', [mine]).name).toBe('mine');
+  });
+
+  it('loads a YAML profile file with defaults', () => {
+    const file = join(dir, 'tool.yaml');
+    writeFileSync(file, "name: tool\ncommands: [tool]\ntimings: { idleAfterMs: 500 }\npatterns:\n  ready: ['^tool> ']\n  busy: [{ re: 'working', flags: i }]\n");
+    const p = loadProfileFile(file);
+    expect(p.timings).toEqual({ startupGraceMs: 30_000, idleAfterMs: 500, unresponsiveAfterMs: 300_000, hookHoldMs: 3_000 });
+    expect(p.patterns.busy[0]?.re.flags).toBe('imu');
+    expect(p.otherwise).toBe('unrecognized');
+  });
+
+  it('refuses a bad pattern or an unknown key, naming the file and the place', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'bad', timings: {}, patterns: { busy: ['ok', '(unclosed'] } }));
+    expect(() => loadProfileFile(file)).toThrow(/bad\.json: patterns\.busy\[1\]: bad pattern "\(unclosed"/);
+    expect(() => parseProfile({ name: 'x', timings: {}, patterns: { idle: [] } }, 'x.yaml')).toThrow(/x\.yaml: not a state profile/);
+  });
+});
+
+describe('reset times', () => {
+  const now = new Date(2026, 10, 25, 14, 10).getTime();
+  it.each([
+    ['3pm', new Date(2026, 10, 25, 15, 0)],
+    ['3:45 PM', new Date(2026, 10, 25, 15, 45)],
+    ['12am', new Date(2026, 10, 26, 0, 0)],
+    ['2pm', new Date(2026, 10, 26, 14, 0)],
+    ['09:30', new Date(2026, 10, 26, 9, 30)],
+  ])('clock %s', (text, want) => expect(parseClock(text, now)).toBe(want.getTime()));
+
+  it('refuses what is no clock time', () => {
+    for (const t of ['3', '13pm', '10:75', 'Oct 7']) expect(parseClock(t, now)).toBeNull();
+  });
+
+  it.each([
+    ['2 hours 5 minutes', 7_500_000],
+    ['2\nhours 5 minutes', 7_500_000],
+    ['1h30m', 5_400_000],
+    ['35.2s', 35_200],
+    ['8.0 seconds', 8_000],
+    ['3 days', 259_200_000],
+  ])('duration %j', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it('screenTail keeps the last non-empty lines and the gaps between them', () => {
+    expect(screenTail('a\nb\n\nc  \n\n\n', 2)).toBe('b\n\nc');
+  });
+});
