@@ -44,6 +44,13 @@ function first(patterns: CompiledPattern[], text: string): { p: CompiledPattern;
 
 const squeeze = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/** The whole lines a match touches, whitespace squeezed: what a log or `agents --json` shows. */
+function lines(text: string, m: RegExpExecArray): string {
+  const start = text.lastIndexOf('\n', m.index - 1) + 1;
+  const endNl = text.indexOf('\n', m.index + Math.max(m[0].length - 1, 0));
+  return squeeze(text.slice(start, endNl < 0 ? text.length : endNl));
+}
+
 /**
  * Reads a screen with a profile's patterns, in this order: waiting-for-input (a question for a
  * person outranks everything on the screen), rate-limited, busy, ready (= idle). A rate-limit
@@ -54,11 +61,11 @@ export function readScreen(screen: string, profile: StateProfile, now: number, p
   const tail = screenTail(screen, profile.scanLines);
   if (tail.trim() === '') return { kind: null, blank: true };
   const waiting = first(profile.patterns.waiting, tail);
-  if (waiting) return { kind: 'waiting-for-input', pattern: waiting.p.source, evidence: squeeze(waiting.m[0]) };
+  if (waiting) return { kind: 'waiting-for-input', pattern: waiting.p.source, evidence: lines(tail, waiting.m) };
   let expired = false;
   const limit = first(profile.patterns.rateLimited, tail);
   if (limit) {
-    const evidence = squeeze(limit.m[0]);
+    const evidence = lines(tail, limit.m);
     const seen = prev?.evidence === evidence && prev.state === 'rate-limited';
     const resetAt = seen ? prev.resetAt : resetFromGroups(limit.m.groups, now);
     if (resetAt === undefined || resetAt > now) {
@@ -67,8 +74,8 @@ export function readScreen(screen: string, profile: StateProfile, now: number, p
     expired = true;
   }
   const busy = first(profile.patterns.busy, tail);
-  if (busy) return { kind: 'busy', pattern: busy.p.source, evidence: squeeze(busy.m[0]), expired };
+  if (busy) return { kind: 'busy', pattern: busy.p.source, evidence: lines(tail, busy.m), expired };
   const ready = first(profile.patterns.ready, tail);
-  if (ready) return { kind: 'idle', pattern: ready.p.source, evidence: squeeze(ready.m[0]), expired };
+  if (ready) return { kind: 'idle', pattern: ready.p.source, evidence: lines(tail, ready.m), expired };
   return { kind: null, expired };
 }

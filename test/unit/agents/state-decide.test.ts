@@ -108,7 +108,7 @@ describe('decide: activity and timers', () => {
     const three = new Date(2026, 10, 25, 15, 0).getTime();
     const o = { paneDead: false, startedAt: now - 600_000, lastOutputAt: now - 10 };
     const d1 = decide(state({ state: 'busy' }), { ...o, screen: limited }, claude, now);
-    expect(d1).toMatchObject({ state: 'rate-limited', resetAt: three, evidence: '5-hour limit reached ∙ resets 3pm' });
+    expect(d1).toMatchObject({ state: 'rate-limited', resetAt: three, evidence: '⎿ 5-hour limit reached ∙ resets 3pm' });
     expect(decide(d1, o, claude, three - 1)).toMatchObject({ state: 'rate-limited', changed: false });
     expect(decide(d1, o, claude, three)).toMatchObject({ state: 'idle', signal: 'timer', changed: true });
     // Still on the screen after the reset: read once, not as a new limit until tomorrow 3pm.
