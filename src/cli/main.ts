@@ -108,6 +108,25 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
   verb('agents', 'the agents: pane, pid, alive, branch, command')
     .option('--json', 'machine-readable output')
     .action((_o, c: Command) => run(async () => (await import('./verbs/agents.js')).agentsVerb as unknown as Action, all(c)));
+  verb('task', 'the task queue: add <text…> | list | cancel <id>')
+    .argument('<action>')
+    .argument('[args...]')
+    .option('--agent <name>', 'add: only this agent may take it')
+    .option('--priority <p>', 'add: high | normal | low')
+    .option('--label <label>', 'add: a label (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--timeout <duration>', 'add: e.g. 30m, 1h30m (from when it starts)')
+    .option('--json', 'machine-readable output')
+    .action((action: string, args: string[], _o, c: Command) =>
+      run(async () => (await import('./verbs/tasks.js')).taskVerb as unknown as Action, { ...all(c), action, args }),
+    );
+  verb('assign', 'hand a task to an agent now')
+    .argument('<agent>')
+    .argument('<task>')
+    .action((agent: string, id: string, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).assignVerb as unknown as Action, { ...all(c), agent, id }));
+  verb('done', "an agent's task is finished (typed in the agent's pane)")
+    .argument('[task]')
+    .option('--fail [reason]', 'it failed, and why')
+    .action((id: string | undefined, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).doneVerb as unknown as Action, { ...all(c), id }));
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

@@ -14,7 +14,10 @@ import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText } from './layout-spec.js';
 import { openSession } from './open-session.js';
 import { acquireLock } from './lock.js';
+import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
 import { AgentsHost, type SpawnedAgent } from './agents.js';
+import { routerAgents } from './router-agents.js';
+import { TasksHost } from './tasks-host.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
 import type { Tmux } from '../tmux/adapter.js';
@@ -39,6 +42,7 @@ interface Snapshot {
   inflight?: [string, number | null][];
   /** Agents spawned after `up`. */
   agents?: SpawnedAgent[];
+  tasks?: TaskQueueSnapshot;
 }
 
 /** The bus survives without a snapshot; these are the fields older snapshots may lack. */
@@ -59,6 +63,7 @@ export class Controller {
   private snapshot: SnapshotOnDisk | null = null;
   messaging?: Messaging;
   agents?: AgentsHost;
+  tasks?: TasksHost;
   private inflight = new Map<string, number | null>();
   private stopping?: Promise<void>;
 
@@ -122,6 +127,18 @@ export class Controller {
           this.saveSnapshot();
         },
       });
+      this.tasks = new TasksHost(
+        {
+          journal: this.journal,
+          busDir: () => this.messaging?.busDir ?? null,
+          agents: async () => routerAgents(this.livePanes, this.messaging, this.tasks?.queue),
+          whereIs: (name) => {
+            const a = this.agents?.spawned.get(name);
+            return { branch: a?.branch ?? null, worktree: a?.worktree ?? null };
+          },
+        },
+        this.snapshot?.tasks,
+      );
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -154,13 +171,16 @@ export class Controller {
     if (this.stopping) return;
     this.messaging?.start(panes);
     this.agents?.restore(this.snapshot?.agents ?? [], panes);
-    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) =>
-      this.messaging?.updatePanes(all),
-    );
+    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => {
+      this.messaging?.updatePanes(all);
+      this.livePanes = all;
+      void this.tasks?.route();
+    });
     this.sweeper.start();
   }
 
   private attaching = false;
+  private livePanes: PaneInfo[] = [];
 
   /** (Re)attaches the control client while the session lives, backing off up to 5 s between tries. */
   private async attach(): Promise<void> {
@@ -266,6 +286,8 @@ export class Controller {
       commands: this.commands,
       inflight: [...this.inflight],
       agents: [...(this.agents?.spawned.values() ?? [])],
+      // Every task record up to the journal's end has been applied: the next fold starts there.
+      ...(this.tasks ? { tasks: { ...this.tasks.queue.snapshot(), lastSeq: this.journal.lastSeq } } : {}),
     };
     writeSnapshot(this.o.paths.dir, snap);
   }

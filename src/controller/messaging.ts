@@ -121,6 +121,13 @@ export class Messaging {
     this.paneIds.delete(name);
   }
 
+  /** What the router needs of an agent's pane: when it last printed, and messages still waiting. */
+  activity(name: string): { paneId: string; lastOutputAt: number; waiting: number } | null {
+    const paneId = this.paneIds.get(name);
+    if (!paneId) return null;
+    return { paneId, lastOutputAt: this.tracker.lastOutputAt(paneId), waiting: this.deliverer.pendingFor(name) };
+  }
+
   get recipients(): string[] {
     return [...this.configs.keys()];
   }

@@ -92,6 +92,11 @@ export class Deliverer {
       });
   }
 
+  /** Messages seen waiting in `name`'s inbox at the last pass. */
+  pendingFor(name: string): number {
+    return this.inboxes.get(name)?.size ?? 0;
+  }
+
   close(): void {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);

@@ -4,6 +4,7 @@ import { MiyabiError } from '../../core/errors.js';
 import { handler, type HandlerTable } from '../../ipc/server.js';
 import type { AgentsHost } from '../agents.js';
 import type { Controller } from '../controller.js';
+import type { TasksHost } from '../tasks-host.js';
 
 const empty = z.object({}).strict();
 
@@ -54,6 +55,29 @@ export function handlers(c: Controller): HandlerTable {
       handle: (req) => agentsOf(c).kill(req.name, req),
     }),
     agents: { schema: empty, describe: 'the agents, with pane, worktree and branch', handle: () => agentsOf(c).list() },
+    'task.add': handler({
+      schema: z
+        .object({ text: z.string(), agent: z.string().optional(), priority: z.string().optional(), labels: z.array(z.string()).optional(), timeout: z.string().optional() })
+        .strict(),
+      describe: 'queue a task for the next idle agent (or the one named)',
+      handle: (req) => tasksOf(c).add(req),
+    }),
+    'task.list': { schema: empty, describe: 'every task with its state', handle: () => tasksOf(c).queue.list() },
+    'task.cancel': handler({
+      schema: z.object({ id: z.string() }).strict(),
+      describe: 'cancel a task',
+      handle: (req) => tasksOf(c).cancel(req.id),
+    }),
+    assign: handler({
+      schema: z.object({ agent: z.string(), id: z.string() }).strict(),
+      describe: 'hand a task to an agent now',
+      handle: (req) => tasksOf(c).assign(req.agent, req.id),
+    }),
+    done: handler({
+      schema: z.object({ agent: z.string().optional(), id: z.string().optional(), fail: z.string().optional() }).strict(),
+      describe: "an agent's task is finished (or failed, with a reason)",
+      handle: (req) => tasksOf(c).done(req.agent, req.id, req.fail),
+    }),
     down: {
       schema: empty,
       describe: 'end the session and stop the controller',
@@ -68,4 +92,9 @@ export function handlers(c: Controller): HandlerTable {
 function agentsOf(c: Controller): AgentsHost {
   if (!c.agents) throw new MiyabiError('CONTROLLER_START', 'the controller is still starting');
   return c.agents;
+}
+
+function tasksOf(c: Controller): TasksHost {
+  if (!c.tasks) throw new MiyabiError('CONTROLLER_START', 'the controller is still starting');
+  return c.tasks;
 }

@@ -1,0 +1,58 @@
+import type { Task } from '../../agents/tasks/index.js';
+import { MiyabiError } from '../../core/errors.js';
+import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
+
+async function call<T>(o: GlobalOptions, type: string, payload?: unknown): Promise<T> {
+  const { paths } = cliContext(o);
+  const c = await tryConnect(paths);
+  if (!c) throw new MiyabiError('CONTROLLER_DOWN', `no controller is running for ${paths.root}`, { hint: 'start one with `miyabi up`' });
+  try {
+    return await c.request<T>(type, payload);
+  } finally {
+    c.close();
+  }
+}
+
+const line = (t: Task) =>
+  `${t.id}  ${t.state.padEnd(9)} ${(t.assignee ?? t.agent ?? '-').padEnd(12)} ${t.priority.padEnd(6)} ${t.text.length > 60 ? `${t.text.slice(0, 57)}…` : t.text}`;
+
+export async function taskVerb(o: GlobalOptions & { action: string; args: string[]; json?: boolean; agent?: string; priority?: string; label?: string[]; timeout?: string }): Promise<number> {
+  switch (o.action) {
+    case 'add': {
+      const text = o.args.join(' ');
+      const t = await call<Task>(o, 'task.add', { text, ...(o.agent ? { agent: o.agent } : {}), ...(o.priority ? { priority: o.priority } : {}), ...(o.label?.length ? { labels: o.label } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
+      process.stdout.write(o.json ? `${JSON.stringify(t, null, 2)}\n` : `queued ${t.id}\n`);
+      return 0;
+    }
+    case 'list': {
+      const all = await call<Task[]>(o, 'task.list');
+      process.stdout.write(o.json ? `${JSON.stringify(all, null, 2)}\n` : all.length ? `${all.map(line).join('\n')}\n` : 'no tasks\n');
+      return 0;
+    }
+    case 'cancel': {
+      const [id] = o.args;
+      if (!id) throw new MiyabiError('USAGE', 'task cancel needs a task id', { hint: 'miyabi task list shows them' });
+      const t = await call<Task>(o, 'task.cancel', { id });
+      process.stdout.write(`${t.id} ${t.state}\n`);
+      return 0;
+    }
+    default:
+      throw new MiyabiError('USAGE', `unknown task action "${o.action}"`, { hint: 'one of: add, list, cancel' });
+  }
+}
+
+export async function assignVerb(o: GlobalOptions & { agent: string; id: string }): Promise<number> {
+  const t = await call<Task>(o, 'assign', { agent: o.agent, id: o.id });
+  process.stdout.write(`${t.id} handed to ${o.agent}\n`);
+  return 0;
+}
+
+/** `miyabi done [TASK] [--fail [REASON]]`, typed by an agent in its pane (MIYABI_AGENT names it). */
+export async function doneVerb(o: GlobalOptions & { id?: string; fail?: string | boolean }): Promise<number> {
+  const agent = process.env.MIYABI_AGENT;
+  if (!o.id && !agent) throw new MiyabiError('USAGE', 'outside an agent pane, name the task: miyabi done <task>');
+  const fail = o.fail === undefined || o.fail === false ? {} : { fail: typeof o.fail === 'string' ? o.fail : 'the agent said it failed' };
+  const t = await call<Task>(o, 'done', { ...(agent ? { agent } : {}), ...(o.id ? { id: o.id } : {}), ...fail });
+  process.stdout.write(`${t.id} ${t.state}\n`);
+  return 0;
+}

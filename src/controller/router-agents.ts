@@ -1,0 +1,23 @@
+import type { RouterAgent, TaskQueue } from '../agents/tasks/index.js';
+import type { PaneInfo } from '../tmux/port.js';
+import type { Messaging } from './messaging.js';
+
+/** Quiet this long after its last output, an agent counts as idle for the task router. */
+export const IDLE_AFTER_MS = 1500;
+
+/**
+ * The agents as the task router sees them. Until agent states land, an agent is idle when its
+ * pane is alive, has printed nothing for IDLE_AFTER_MS and has no message waiting; its recent
+ * success is the share of done among its last ten ended tasks.
+ */
+export function routerAgents(panes: PaneInfo[], messaging: Messaging | undefined, queue: TaskQueue | undefined, now = Date.now()): RouterAgent[] {
+  return panes
+    .filter((p) => p.role === 'agent' && !p.dead)
+    .map((p) => {
+      const act = messaging?.activity(p.agent);
+      const quiet = act ? now - act.lastOutputAt >= IDLE_AFTER_MS && act.waiting === 0 : false;
+      const ended = (queue?.list() ?? []).filter((t) => t.assignee === p.agent && ['done', 'failed', 'timed-out'].includes(t.state)).slice(-10);
+      const recentSuccess = ended.length ? ended.filter((t) => t.state === 'done').length / ended.length : null;
+      return { name: p.agent, state: quiet ? 'idle' : 'busy', lastBusyAt: act?.lastOutputAt ?? null, recentSuccess };
+    });
+}
