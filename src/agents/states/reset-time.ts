@@ -50,9 +50,34 @@ export function parseClock(text: string, now: number): number | null {
   return d.getTime();
 }
 
-/** The reset time from a rate-limit pattern's named groups `at` and `in`. */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * `Oct 7` (and a clock time, `1pm`; midnight without one) → the next such local time at or after
+ * `now` (this year or the next); null when the text is not a month and a day.
+ */
+export function parseDate(date: string, clock: string | undefined, now: number): number | null {
+  const m = /^\s*([a-z]{3})[a-z]*\.?\s+(\d{1,2})\s*$/i.exec(date);
+  const month = MONTHS.indexOf((m?.[1] ?? '').toLowerCase());
+  const day = Number(m?.[2]);
+  if (!m || month < 0 || day < 1 || day > 31) return null;
+  const time = clock === undefined ? 0 : parseClock(clock, new Date(2000, 0, 1).getTime());
+  if (time === null) return null;
+  const t = new Date(time);
+  for (const year of [new Date(now).getFullYear(), new Date(now).getFullYear() + 1]) {
+    const d = new Date(year, month, day, clock === undefined ? 0 : t.getHours(), clock === undefined ? 0 : t.getMinutes());
+    if (d.getMonth() === month && d.getTime() >= now) return d.getTime();
+  }
+  return null;
+}
+
+/** The reset time from a rate-limit pattern's named groups `date` (`Oct 7`), `at` and `in`. */
 export function resetFromGroups(groups: Record<string, string | undefined> | undefined, now: number): number | undefined {
   if (!groups) return undefined;
+  if (groups.date !== undefined) {
+    const t = parseDate(groups.date, groups.at, now);
+    if (t !== null) return t;
+  }
   if (groups.at !== undefined) {
     const t = parseClock(groups.at, now);
     if (t !== null) return t;

@@ -35,7 +35,7 @@ const reproduced: Row[] = [
   ['claude-permission.txt', 'claude', 'waiting-for-input'],
   ['claude-rate-limited.txt', 'claude', 'rate-limited', at(15)],
   ['claude-usage-limit.txt', 'claude', 'rate-limited', at(23, 30)],
-  ['claude-weekly-limit.txt', 'claude', 'rate-limited'],
+  ['claude-weekly-limit.txt', 'claude', 'rate-limited', new Date(2027, 9, 7, 13, 0).getTime()],
   ['codex-idle.txt', 'codex', 'idle'],
   ['codex-busy.txt', 'codex', 'busy'],
   ['codex-approval.txt', 'codex', 'waiting-for-input'],

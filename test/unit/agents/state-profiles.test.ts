@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PROFILES, loadProfileFile, parseProfile, profileForCommand } from '../../../src/agents/states/profiles.js';
-import { parseClock, parseDuration } from '../../../src/agents/states/reset-time.js';
+import { parseClock, parseDate, parseDuration } from '../../../src/agents/states/reset-time.js';
 import { screenTail } from '../../../src/agents/states/screen.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'miyabi-profiles-'));
@@ -48,6 +48,13 @@ describe('reset times', () => {
     ['2pm', new Date(2026, 10, 26, 14, 0)],
     ['09:30', new Date(2026, 10, 26, 9, 30)],
   ])('clock %s', (text, want) => expect(parseClock(text, now)).toBe(want.getTime()));
+
+  it('dates: the next such day, this year or the next', () => {
+    expect(parseDate('Dec 1', '1pm', now)).toBe(new Date(2026, 11, 1, 13, 0).getTime());
+    expect(parseDate('Oct 7', '9:30am', now)).toBe(new Date(2027, 9, 7, 9, 30).getTime());
+    expect(parseDate('November 25', undefined, now)).toBe(new Date(2027, 10, 25, 0, 0).getTime());
+    expect(parseDate('Foo 7', '1pm', now)).toBeNull();
+  });
 
   it('refuses what is no clock time', () => {
     for (const t of ['3', '13pm', '10:75', 'Oct 7']) expect(parseClock(t, now)).toBeNull();
