@@ -115,6 +115,14 @@ describe('decide: activity and timers', () => {
     expect(decide(d1, { ...o, screen: limited }, claude, three + 60_000)).toMatchObject({ state: 'idle', signal: 'screen' });
   });
 
+  it('a question in the model\'s prose is no permission prompt: the agent is idle at its prompt', () => {
+    const lines = IDLE.split('\n');
+    const rule = lines.findIndex((l) => l.startsWith('─'));
+    const prose = [...lines.slice(0, rule), '● The migration is written.', '  Do you want to run it now?', '', ...lines.slice(rule)].join('\n');
+    const d = decide(state({ state: 'busy' }), obs({ screen: prose, lastOutputAt: after(59_000) }), claude, after(60_000));
+    expect(d).toMatchObject({ state: 'idle', signal: 'screen' });
+  });
+
   it('a shell with no prompt on its last line is running a command', () => {
     const d = decide(state({ state: 'idle' }), obs({ screen: '$ sleep 100\n', lastOutputAt: after(100) }), shell, after(60_000));
     expect(d).toMatchObject({ state: 'busy', signal: 'screen', reason: 'no prompt on the screen' });

@@ -67,7 +67,7 @@ describe('fake agent live in a private tmux server', () => {
     await until('busy');
     await until('idle');
     type('ask 600');
-    expect((await until('waiting-for-input')).evidence).toBe('Do you want to proceed?');
+    expect((await until('waiting-for-input')).evidence).toBe('Do you want to proceed? ❯ 1. Yes');
     type('1');
     await until('busy');
     await until('idle');
