@@ -127,6 +127,9 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .argument('[task]')
     .option('--fail [reason]', 'it failed, and why')
     .action((id: string | undefined, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).doneVerb as unknown as Action, { ...all(c), id }));
+  verb('heartbeat', "an agent is alive and working (typed in the agent's pane)").action((_o, c: Command) =>
+    run(async () => (await import('./verbs/tasks.js')).heartbeatVerb as Action, all(c)),
+  );
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

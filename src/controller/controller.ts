@@ -16,7 +16,8 @@ import { openSession } from './open-session.js';
 import { acquireLock } from './lock.js';
 import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
 import { AgentsHost, type SpawnedAgent } from './agents.js';
-import { routerAgents } from './router-agents.js';
+import type { AgentStates } from './agent-states.js';
+import { wireAgents } from './wire-agents.js';
 import { TasksHost } from './tasks-host.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
@@ -64,6 +65,7 @@ export class Controller {
   messaging?: Messaging;
   agents?: AgentsHost;
   tasks?: TasksHost;
+  states?: AgentStates;
   private inflight = new Map<string, number | null>();
   private stopping?: Promise<void>;
 
@@ -114,31 +116,18 @@ export class Controller {
       this.mark('session');
       this.inflight = inflightIds(this.journal.replay(this.snapshot?.lastSeq ?? 0), this.snapshot?.inflight ?? []);
       this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, this.inflight);
-      this.agents = new AgentsHost({
+      ({ agents: this.agents, tasks: this.tasks, states: this.states } = wireAgents({
         paths: p,
-        session: this.sessionName,
-        window: this.layout.windows[0]?.name ?? 'main',
+        layout: this.layout,
         tmux: this.o.tmux,
-        messaging: () => this.messaging,
         journal: this.journal,
-        spec: { root: p.root, tmuxSocket: this.o.tmux.socketName, ipcSocket: p.socket, baseEnv: this.o.env },
-        changed: () => {
-          for (const [name, a] of this.agents?.spawned ?? []) this.commands[name] = paneCommandText(a.pane);
-          this.saveSnapshot();
-        },
-      });
-      this.tasks = new TasksHost(
-        {
-          journal: this.journal,
-          busDir: () => this.messaging?.busDir ?? null,
-          agents: async () => routerAgents(this.livePanes, this.messaging, this.tasks?.queue),
-          whereIs: (name) => {
-            const a = this.agents?.spawned.get(name);
-            return { branch: a?.branch ?? null, worktree: a?.worktree ?? null };
-          },
-        },
-        this.snapshot?.tasks,
-      );
+        env: this.o.env,
+        commands: this.commands,
+        tasksSnapshot: this.snapshot?.tasks,
+        messaging: () => this.messaging,
+        livePanes: () => this.livePanes,
+        saveSnapshot: () => this.saveSnapshot(),
+      }));
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -174,7 +163,10 @@ export class Controller {
     this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => {
       this.messaging?.updatePanes(all);
       this.livePanes = all;
-      void this.tasks?.route();
+      void this.states
+        ?.tick(all)
+        .catch((e) => this.log(`agent states: ${String(e)}`))
+        .then(() => this.tasks?.route());
     });
     this.sweeper.start();
   }

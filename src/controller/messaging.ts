@@ -122,10 +122,11 @@ export class Messaging {
   }
 
   /** What the router needs of an agent's pane: when it last printed, and messages still waiting. */
-  activity(name: string): { paneId: string; lastOutputAt: number; waiting: number } | null {
+  activity(name: string): { paneId: string; lastOutputAt: number; since: number; waiting: number } | null {
     const paneId = this.paneIds.get(name);
     if (!paneId) return null;
-    return { paneId, lastOutputAt: this.tracker.lastOutputAt(paneId), waiting: this.deliverer.pendingFor(name) };
+    const since = Date.now() - this.tracker.age(paneId);
+    return { paneId, lastOutputAt: this.tracker.lastOutputAt(paneId), since, waiting: this.deliverer.pendingFor(name) };
   }
 
   get recipients(): string[] {

@@ -6,11 +6,18 @@ import type { Messaging } from './messaging.js';
 export const IDLE_AFTER_MS = 1500;
 
 /**
- * The agents as the task router sees them. Until agent states land, an agent is idle when its
- * pane is alive, has printed nothing for IDLE_AFTER_MS and has no message waiting; its recent
- * success is the share of done among its last ten ended tasks.
+ * The agents as the task router sees them: their detected state, or, before one is decided,
+ * idle when the pane is alive, has printed nothing for IDLE_AFTER_MS and has no message waiting.
+ * An agent with messages waiting is never handed a task. Its recent success is the share of done
+ * among its last ten ended tasks.
  */
-export function routerAgents(panes: PaneInfo[], messaging: Messaging | undefined, queue: TaskQueue | undefined, now = Date.now()): RouterAgent[] {
+export function routerAgents(
+  panes: PaneInfo[],
+  messaging: Messaging | undefined,
+  queue: TaskQueue | undefined,
+  stateOf: (name: string) => string | undefined = () => undefined,
+  now = Date.now(),
+): RouterAgent[] {
   return panes
     .filter((p) => p.role === 'agent' && !p.dead)
     .map((p) => {
@@ -18,6 +25,9 @@ export function routerAgents(panes: PaneInfo[], messaging: Messaging | undefined
       const quiet = act ? now - act.lastOutputAt >= IDLE_AFTER_MS && act.waiting === 0 : false;
       const ended = (queue?.list() ?? []).filter((t) => t.assignee === p.agent && ['done', 'failed', 'timed-out'].includes(t.state)).slice(-10);
       const recentSuccess = ended.length ? ended.filter((t) => t.state === 'done').length / ended.length : null;
-      return { name: p.agent, state: quiet ? 'idle' : 'busy', lastBusyAt: act?.lastOutputAt ?? null, recentSuccess };
+      // The detected state (agents/states) when there is one; else quiet means idle.
+      const decided = stateOf(p.agent);
+      const state = decided ?? (quiet ? 'idle' : 'busy');
+      return { name: p.agent, state: state === 'idle' && act && act.waiting > 0 ? 'busy' : state, lastBusyAt: act?.lastOutputAt ?? null, recentSuccess };
     });
 }

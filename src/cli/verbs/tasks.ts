@@ -56,3 +56,11 @@ export async function doneVerb(o: GlobalOptions & { id?: string; fail?: string |
   process.stdout.write(`${t.id} ${t.state}\n`);
   return 0;
 }
+
+/** `miyabi heartbeat`, from an agent's pane: it is alive and working, whatever its screen says. */
+export async function heartbeatVerb(o: GlobalOptions): Promise<number> {
+  const agent = process.env.MIYABI_AGENT;
+  if (!agent) throw new MiyabiError('USAGE', 'miyabi heartbeat is for an agent pane (MIYABI_AGENT is not set)');
+  await call(o, 'heartbeat', { agent });
+  return 0;
+}

@@ -54,7 +54,23 @@ export function handlers(c: Controller): HandlerTable {
       describe: "stop an agent; --clean also removes its worktree (refused when it holds work, unless forced)",
       handle: (req) => agentsOf(c).kill(req.name, req),
     }),
-    agents: { schema: empty, describe: 'the agents, with pane, worktree and branch', handle: () => agentsOf(c).list() },
+    agents: {
+      schema: empty,
+      describe: 'the agents, with state (and the signal that decided it), pane, worktree and branch',
+      handle: async () =>
+        (await agentsOf(c).list()).map((a) => {
+          const st = c.states?.get(a.name);
+          return { ...a, state: st?.state ?? 'unknown', signal: st?.signal ?? null, reason: st?.reason ?? null };
+        }),
+    },
+    heartbeat: handler({
+      schema: z.object({ agent: z.string() }).strict(),
+      describe: 'an agent says it is alive (miyabi heartbeat in its pane)',
+      handle: (req) => {
+        c.states?.heartbeat(req.agent);
+        return { ok: true };
+      },
+    }),
     'task.add': handler({
       schema: z
         .object({ text: z.string(), agent: z.string().optional(), priority: z.string().optional(), labels: z.array(z.string()).optional(), timeout: z.string().optional() })
@@ -76,7 +92,10 @@ export function handlers(c: Controller): HandlerTable {
     done: handler({
       schema: z.object({ agent: z.string().optional(), id: z.string().optional(), fail: z.string().optional() }).strict(),
       describe: "an agent's task is finished (or failed, with a reason)",
-      handle: (req) => tasksOf(c).done(req.agent, req.id, req.fail),
+      handle: (req) => {
+        if (req.agent) c.states?.done(req.agent);
+        return tasksOf(c).done(req.agent, req.id, req.fail);
+      },
     }),
     down: {
       schema: empty,

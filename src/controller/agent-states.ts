@@ -1,0 +1,87 @@
+import { BUILTIN_PROFILES, decide, initialState, profileForCommand, type AgentState, type Decision, type StateProfile } from '../agents/states/index.js';
+import type { PaneInfo } from '../tmux/port.js';
+
+interface Deps {
+  capture: (paneId: string) => Promise<string>;
+  activity: (name: string) => { lastOutputAt: number; since: number } | null;
+  /** The command a pane runs, to pick its profile (claude, codex, …, else shell). */
+  command: (name: string) => string;
+  profileName?: (name: string) => string | undefined;
+  journal: { append(type: string, payload: unknown): unknown };
+}
+
+interface Tracked {
+  state: AgentState & Partial<Decision>;
+  profile: StateProfile;
+  capturedAt: number;
+  heartbeatAt?: number;
+  explicit?: 'done' | 'heartbeat';
+}
+
+/**
+ * Each agent's state, decided once per sweep (agents/states): a capture only of panes that
+ * printed something since their last capture, every change journaled with its cause, and a
+ * screen no profile pattern knows journaled too, so a changed agent UI shows up at once.
+ */
+export class AgentStates {
+  private readonly agents = new Map<string, Tracked>();
+
+  constructor(private readonly d: Deps) {}
+
+  get(name: string): (AgentState & Partial<Decision>) | undefined {
+    return this.agents.get(name)?.state;
+  }
+
+  heartbeat(name: string): void {
+    const t = this.agents.get(name);
+    if (t) {
+      t.heartbeatAt = Date.now();
+      t.explicit = 'heartbeat';
+    }
+  }
+
+  done(name: string): void {
+    const t = this.agents.get(name);
+    if (t) t.explicit = 'done';
+  }
+
+  async tick(panes: PaneInfo[], now = Date.now()): Promise<void> {
+    const seen = new Set<string>();
+    for (const p of panes) {
+      if (p.role !== 'agent') continue;
+      seen.add(p.agent);
+      const act = this.d.activity(p.agent);
+      let t = this.agents.get(p.agent);
+      if (!t) {
+        const named = this.d.profileName?.(p.agent);
+        const profile = (named && BUILTIN_PROFILES[named]) || profileForCommand(this.d.command(p.agent));
+        t = { state: initialState(act?.since ?? now), profile, capturedAt: 0 };
+        this.agents.set(p.agent, t);
+      }
+      const fresh = act !== null && act.lastOutputAt > t.capturedAt;
+      const screen = !p.dead && (fresh || t.capturedAt === 0) ? await this.d.capture(p.paneId).catch(() => undefined) : undefined;
+      if (screen !== undefined) t.capturedAt = now;
+      const decision = decide(
+        t.state,
+        {
+          paneDead: p.dead,
+          deadStatus: p.deadStatus,
+          ...(screen !== undefined ? { screen } : {}),
+          ...(act ? { lastOutputAt: act.lastOutputAt } : {}),
+          ...(t.heartbeatAt !== undefined ? { lastHeartbeatAt: t.heartbeatAt } : {}),
+          ...(t.explicit ? { explicit: t.explicit } : {}),
+          startedAt: act?.since ?? now,
+        },
+        t.profile,
+        now,
+      );
+      t.explicit = undefined;
+      if (decision.changed) {
+        this.d.journal.append('agent.state', { name: p.agent, state: decision.state, signal: decision.signal, reason: decision.reason, ...(decision.resetAt ? { resetAt: decision.resetAt } : {}) });
+      }
+      if (decision.unrecognized && !t.state.unrecognized) this.d.journal.append('agent.screen-unrecognized', { name: p.agent, profile: t.profile.name });
+      t.state = decision;
+    }
+    for (const name of this.agents.keys()) if (!seen.has(name)) this.agents.delete(name);
+  }
+}
