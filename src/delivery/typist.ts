@@ -7,7 +7,7 @@ import { typedText } from './screen-cells.js';
 /** The slice of the tmux adapter typing needs: every pane command goes through `pane(id)`. */
 export interface PaneRunner {
   run(verb: string, args?: readonly string[]): Promise<string[]>;
-  pane(paneId: string): { run(verb: string, args?: readonly string[]): Promise<string[]> };
+  pane(paneId: string): { run(verb: string, args?: readonly string[], opts?: { blocks?: number }): Promise<string[]> };
 }
 
 export interface PaneState {
@@ -87,7 +87,8 @@ export class Typist {
       await this.assertLive(paneId);
       // The check and the paste in one server-side step: a pane that dies between two round trips
       // must still never get a paste (that crashes a tmux 3.3a server).
-      await this.tmux.pane(paneId).run('if-shell', ['-F', '#{pane_dead}', `delete-buffer -b ${name}`, `paste-buffer -p -d -r -b ${name} -t ${paneId}`]);
+      // if-shell answers twice in control mode: once itself, once for the command it ran.
+      await this.tmux.pane(paneId).run('if-shell', ['-F', '#{pane_dead}', `delete-buffer -b ${name}`, `paste-buffer -p -d -r -b ${name} -t ${paneId}`], { blocks: 2 });
       const after = await this.state(paneId);
       if (after.gone || after.dead) throw new MiyabiError('TMUX_PANE_GONE', `pane ${paneId} died as the message went in`);
     } catch (e) {

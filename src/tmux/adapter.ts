@@ -121,11 +121,11 @@ export class Tmux implements TmuxPort {
    * (≈5 ms). Arguments with a newline, or a stdin payload, always go one-shot. Resolves with the
    * output lines.
    */
-  async run(verb: string, args: readonly string[] = [], opts: ExecOptions = {}): Promise<string[]> {
+  async run(verb: string, args: readonly string[] = [], opts: ExecOptions & { blocks?: number } = {}): Promise<string[]> {
     const c = this.control;
     if (c?.alive && opts.input === undefined && !args.some((a) => a.includes('\n'))) {
       try {
-        return await c.command(verb, args);
+        return await c.command(verb, args, opts.blocks ?? 1);
       } catch (e) {
         // The client went away under us (session killed, server restarted): ask one-shot.
         if (!(isMiyabiError(e) && e.code === 'TMUX_UNREACHABLE' && !c.alive)) throw e;
@@ -136,7 +136,7 @@ export class Tmux implements TmuxPort {
   }
 
   /** The one door for pane commands (PRACTICES 1): every call targets `-t <%id>`. */
-  pane(paneId: string): { id: string; run(verb: string, args?: readonly string[], opts?: ExecOptions): Promise<string[]> } {
+  pane(paneId: string): { id: string; run(verb: string, args?: readonly string[], opts?: ExecOptions & { blocks?: number }): Promise<string[]> } {
     if (!/^%\d+$/.test(paneId)) throw new MiyabiError('USAGE', `not a pane id: ${JSON.stringify(paneId)}`);
     return { id: paneId, run: (verb, args = [], opts = {}) => this.run(verb, ['-t', paneId, ...args], opts) };
   }

@@ -29,6 +29,13 @@ interface Pending {
   resolve: (lines: string[]) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
+  /**
+   * Reply blocks this line brings: 1, or more for a command that runs another (`if-shell` runs
+   * its chosen command as an item of its own, which answers in a block of its own).
+   */
+  blocks: number;
+  lines: string[];
+  error?: Error;
 }
 
 interface Generation {
@@ -74,7 +81,7 @@ export class ControlClient {
   }
 
   /** Sends one command line; resolves with the reply's lines or rejects with its %error text. */
-  run(line: string): Promise<string[]> {
+  run(line: string, blocks = 1): Promise<string[]> {
     if (line.includes('\n')) {
       return Promise.reject(new MiyabiError('TMUX_COMMAND', 'a control-mode command must be a single line'));
     }
@@ -82,21 +89,21 @@ export class ControlClient {
       return Promise.reject(this.closedError('the control client is closed'));
     }
     return new Promise<string[]>((resolve, reject) => {
-      const p: Pending = { line, resolve, reject };
+      const p: Pending = { line, resolve, reject, blocks, lines: [] };
       if (this.state === 'ready') this.send(p);
       else this.waiting.push(p);
     });
   }
 
   /** `run(commandLine(verb, args))`: every argument quoted for tmux's parser. */
-  command(verb: string, args: readonly string[] = []): Promise<string[]> {
+  command(verb: string, args: readonly string[] = [], blocks = 1): Promise<string[]> {
     let line: string;
     try {
       line = commandLine(verb, args);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.run(line);
+    return this.run(line, blocks);
   }
 
   /** Ends the client process: stdin closed and SIGTERM, then SIGKILL if it does not exit in time. */
@@ -166,11 +173,15 @@ export class ControlClient {
         }
         return;
       }
-      const p = this.sent.shift();
+      const p = this.sent[0];
       if (!p) return;
+      p.lines.push(...m.lines);
+      if (!m.ok) p.error ??= tmuxError(verbOf(p.line), m.lines.join('\n'), this.opts.socket);
+      if (--p.blocks > 0) return;
+      this.sent.shift();
       clearTimeout(p.timer);
-      if (m.ok) p.resolve(m.lines);
-      else p.reject(tmuxError(verbOf(p.line), m.lines.join('\n'), this.opts.socket));
+      if (p.error) p.reject(p.error);
+      else p.resolve(p.lines);
       return;
     }
     if (m.kind === 'output') {

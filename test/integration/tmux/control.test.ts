@@ -26,6 +26,20 @@ function spec(name: string, panes = 1): SessionSpec {
 }
 
 describe('control-mode client', () => {
+  it('takes every reply block of a command that runs another (if-shell), and stays in step', async () => {
+    const tmux = f.tmux();
+    await tmux.createSession(spec('ifs'));
+    const c = await ControlClient.open({ socket: f.t.socket, session: 'ifs', onEvent: () => undefined });
+    f.pids.add(c.pid!);
+    const [a, b, after] = await Promise.all([
+      c.command('if-shell', ['-F', '1', 'display-message -p yes', 'display-message -p no'], 2),
+      c.command('if-shell', ['-F', '0', 'display-message -p yes', 'display-message -p no'], 2),
+      c.command('display-message', ['-p', 'in step']),
+    ]);
+    expect([a, b, after]).toEqual([['yes'], ['no'], ['in step']]);
+    await c.close();
+  });
+
   it('answers commands in order and sorts errors', async () => {
     const tmux = f.tmux();
     await tmux.createSession(spec('ctl'));
