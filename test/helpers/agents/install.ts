@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { lockFile } from '../../../src/core/file-lock.js';
 
 /**
  * Real agent CLIs for the agents suite (npm run test:agents), installed with npm into a cache
@@ -96,8 +97,10 @@ async function install(a: AgentPackage): Promise<string> {
   const done = () => existsSync(marker) && readFileSync(marker, 'utf8').trim() === `${a.pkg}@${a.version}`;
   if (done() && existsSync(bin)) return bin;
 
-  const lock = `${dir}.lock`;
-  await acquire(lock);
+  mkdirSync(join(dir, '..'), { recursive: true });
+  // One installer at a time across test workers; a lock left by a dead worker is taken over.
+  const release = await lockFile(`${dir}.lock`, Date.now() + INSTALL_TIMEOUT_MS + 60_000);
+  if (!release) throw new Error(`timed out waiting for the install lock ${dir}.lock`);
   try {
     if (done() && existsSync(bin)) return bin;
     mkdirSync(dir, { recursive: true });
@@ -122,45 +125,7 @@ async function install(a: AgentPackage): Promise<string> {
     writeFileSync(marker, `${a.pkg}@${a.version}\n`);
     return bin;
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    release();
   }
 }
 
-async function acquire(lock: string): Promise<void> {
-  mkdirSync(join(lock, '..'), { recursive: true });
-  const deadline = Date.now() + INSTALL_TIMEOUT_MS + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    if (stale(lock)) {
-      rmSync(lock, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for install lock ${lock}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function stale(lock: string): boolean {
-  const st = statSync(lock, { throwIfNoEntry: false });
-  if (!st) return false;
-  if (Date.now() - st.mtimeMs > INSTALL_TIMEOUT_MS) return true;
-  let pid = NaN;
-  try {
-    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-  } catch {
-    // The owner has made the folder but not yet written its pid: give it a moment.
-    return Date.now() - st.mtimeMs > 5_000;
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
