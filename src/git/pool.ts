@@ -13,7 +13,7 @@ import { runSetupHooks } from './hooks.js';
 import { addWorktree, adminLock, discardNewWorktree, openRepo, prepareWorktree, settingsRoot, type Worktree, type WorktreeSettings } from './worktrees-common.js';
 import { realOrSame, realRoot } from './worktrees-paths.js';
 import { readRegistry, updateRegistry, type PoolRecord, type WorktreeRecord } from './worktrees-registry.js';
-import { createWorktree, planWorktree, type CreateWorktreeOptions } from './worktrees.js';
+import { createWorktree, planWorktree, recordFor, type CreateWorktreeOptions } from './worktrees.js';
 import { MiyabiError } from '../core/errors.js';
 
 export const POOL_BRANCH_PREFIX = 'miyabi-pool/';
@@ -84,16 +84,7 @@ export function takeFromPool(o: CreateWorktreeOptions): Promise<Worktree | null>
       if (entry.baseCommit !== p.baseCommit) await w.run(['reset', '--hard', '--quiet', p.baseCommit]);
       await adminLock(p.repo, () => p.main.run(['worktree', 'move', entry.path, p.path]));
       where = p.path;
-      const record: WorktreeRecord = {
-        name: p.name,
-        path: realOrSame(p.path),
-        branch: p.branch,
-        base: p.base,
-        baseCommit: p.baseCommit,
-        ...(o.task !== undefined ? { task: o.task } : {}),
-        createdAt: new Date().toISOString(),
-        source: 'pool',
-      };
+      const record = recordFor(p, o, 'pool');
       await updateRegistry(p.repo, (r) => {
         r.worktrees[p.name] = record;
       });

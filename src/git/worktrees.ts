@@ -77,20 +77,29 @@ export async function planWorktree(o: CreateWorktreeOptions) {
  * Creates branch `miyabi/<agent>/<task>` at the base commit and a worktree for it, registers it as
  * miyabi's, gives it a port and runs the setup hooks (a failed hook undoes the whole creation).
  */
+/** The registry record of a worktree made from a plan (new, or taken from the pool). */
+export function recordFor(
+  p: { name: string; path: string; branch: string; base: string; baseCommit: string },
+  o: { task?: string },
+  source: WorktreeRecord['source'],
+): WorktreeRecord {
+  return {
+    name: p.name,
+    path: realOrSame(p.path),
+    branch: p.branch,
+    base: p.base,
+    baseCommit: p.baseCommit,
+    ...(o.task !== undefined ? { task: o.task } : {}),
+    createdAt: new Date().toISOString(),
+    source,
+  };
+}
+
 export function createWorktree(o: CreateWorktreeOptions): Promise<Worktree> {
   return serialize(`name:${realOrSame(o.repo)}:${o.name}`, async () => {
     const p = await planWorktree(o);
     await addWorktree(p.main, { path: p.path, commit: p.baseCommit, branch: { name: p.branch, create: true } });
-    const record: WorktreeRecord = {
-      name: p.name,
-      path: realOrSame(p.path),
-      branch: p.branch,
-      base: p.base,
-      baseCommit: p.baseCommit,
-      ...(o.task !== undefined ? { task: o.task } : {}),
-      createdAt: new Date().toISOString(),
-      source: 'create',
-    };
+    const record = recordFor(p, o, 'create');
     try {
       await updateRegistry(p.repo, (r) => {
         r.worktrees[p.name] = record;
