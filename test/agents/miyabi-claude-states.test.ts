@@ -1,8 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OFFLINE_ENV } from '../helpers/agents/claude-pane.js';
-import { ensureClaude } from '../helpers/agents/install.js';
+import { claudeLayout } from '../helpers/agents/miyabi-claude.js';
 import { startModelServer, type ModelServer } from '../helpers/agents/model-server.js';
 import { makeProject, until, type TestProject } from '../helpers/project.js';
 
@@ -26,29 +24,12 @@ describe.skipIf(!RUN)('agent states and tasks with a real Claude Code', () => {
   const seen = (name: string, want: string) => until(async () => ((await state(name))?.state === want ? want : null), `${name} to be ${want}`, 30_000);
 
   beforeAll(async () => {
-    const claude = await ensureClaude();
     server = await startModelServer({ reply: 'OK from the test model' });
     p = makeProject('miyabi-claude-st');
-    const home = join(p.root, '.home');
-    mkdirSync(home);
-    // Outside the project: a folder inside a trusted one is trusted too.
+    // Outside the project: a folder inside a trusted one is trusted too, so Claude asks there.
     const untrusted = `${p.root}-untrusted`;
     mkdirSync(untrusted);
-    const key = `sk-ant-test-${'k'.repeat(32)}`;
-    // The project folder is trusted; the other folder is not, so Claude asks there first.
-    writeFileSync(
-      join(home, '.claude.json'),
-      JSON.stringify({
-        hasCompletedOnboarding: true,
-        theme: 'dark',
-        customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] },
-        projects: { [p.root]: { hasTrustDialogAccepted: true } },
-      }),
-    );
-    const env = { HOME: home, ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url, ...OFFLINE_ENV };
-    const envYaml = Object.entries(env).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}\n`).join('');
-    const pane = (name: string, cwd: string) => `      - role: agent\n        name: ${name}\n        command: [${JSON.stringify(claude)}]\n        cwd: ${cwd}\n        env:\n${envYaml}`;
-    p.write('claude.yaml', `session: cs\nwindows:\n  - name: main\n    panes:\n${pane('cc', '.')}${pane('newbie', JSON.stringify(untrusted))}`);
+    await claudeLayout(p, server, 'cs', [['cc', p.root], ['newbie', untrusted]]);
     const up = await p.miyabi(['up', '-l', 'claude.yaml', '--detach']);
     expect(up.exitCode, up.stderr).toBe(0);
   }, 11 * 60_000);

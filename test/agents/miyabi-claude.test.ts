@@ -1,8 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OFFLINE_ENV } from '../helpers/agents/claude-pane.js';
-import { ensureClaude } from '../helpers/agents/install.js';
+import { claudeLayout } from '../helpers/agents/miyabi-claude.js';
 import { startModelServer, type ModelServer } from '../helpers/agents/model-server.js';
 import { makeProject, until, type TestProject } from '../helpers/project.js';
 
@@ -36,24 +33,9 @@ describe.skipIf(!RUN)('miyabi delivers into a real Claude Code', () => {
   let p: TestProject;
 
   beforeAll(async () => {
-    const claude = await ensureClaude();
     server = await startModelServer({ reply: 'OK from the test model' });
     p = makeProject('miyabi-claude');
-    const home = join(p.root, '.home');
-    mkdirSync(home);
-    const key = `sk-ant-test-${'k'.repeat(32)}`;
-    writeFileSync(
-      join(home, '.claude.json'),
-      JSON.stringify({
-        hasCompletedOnboarding: true,
-        theme: 'dark',
-        customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] },
-        projects: { [p.root]: { hasTrustDialogAccepted: true } },
-      }),
-    );
-    const env = { HOME: home, ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url, ...OFFLINE_ENV };
-    const envYaml = Object.entries(env).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}\n`).join('');
-    p.write('claude.yaml', `session: cl\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: claude\n        command: [${JSON.stringify(claude)}]\n        env:\n${envYaml}`);
+    await claudeLayout(p, server, 'cl', [['claude', p.root]]);
     const up = await p.miyabi(['up', '-l', 'claude.yaml', '--detach']);
     expect(up.exitCode, up.stderr).toBe(0);
   }, 11 * 60_000);
