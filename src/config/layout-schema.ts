@@ -99,6 +99,9 @@ export const paneObjectSchema = strictObject(
     env: envSchema.optional(),
     profile: z.enum(PROFILE_NAMES).optional(),
     messages: messagesSchema.optional(),
+    worktree: z.boolean().optional(),
+    base: nonBlank.optional(),
+    branch: z.string().regex(/^[A-Za-z0-9<>/_.-]{1,200}$/, 'expected a branch template such as miyabi/<agent>/<task>').optional(),
   },
   { shell_command: 'command', cmd: 'command', start_directory: 'cwd', root: 'cwd', environment: 'env' },
 );

@@ -49,6 +49,8 @@ export interface PaneLayout {
   /** Delivery profile named in the layout; guessed from the command when absent. */
   profile?: string;
   messages?: PaneMessages;
+  /** An agent that works in a git worktree of its own, from `base`, on a branch from `branch`. */
+  worktree?: { base?: string; branch?: string };
 }
 
 export interface WindowLayout {

@@ -47,6 +47,9 @@ interface PaneSpec {
   env?: Record<string, string>;
   profile?: string;
   messages?: PaneObject['messages'];
+  worktree?: boolean;
+  base?: string;
+  branch?: string;
 }
 
 function spec(entry: PaneEntry): PaneSpec {
@@ -112,6 +115,7 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
           envOverrides: { ...layoutEnv, ...s.env },
           ...(s.profile ? { profile: s.profile } : {}),
           ...(s.messages ? { messages: paneMessages(s.messages) } : {}),
+          ...(s.worktree ? { worktree: { ...(s.base ? { base: s.base } : {}), ...(s.branch ? { branch: s.branch } : {}) } } : {}),
         };
       }),
     })),

@@ -12,6 +12,7 @@ import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
 import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText } from './layout-spec.js';
+import { withWorktrees } from './layout-worktrees.js';
 import { openSession } from './open-session.js';
 import { acquireLock } from './lock.js';
 import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
@@ -237,6 +238,7 @@ export class Controller {
       env: this.o.env,
       journal: this.journal,
       commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
+      prepare: (layout) => withWorktrees(layout, this.o.paths.root),
     });
     this.commands = r.commands;
     return r.panes;

@@ -12,6 +12,8 @@ export interface OpenSessionInput {
   journal: { append(type: string, payload: unknown): unknown };
   /** Commands as the last controller knew them (from the snapshot), for an adopted session. */
   commands: Record<string, string>;
+  /** Runs only when a session is built, not adopted: worktrees for the layout's agents. */
+  prepare?: (layout: Layout) => Promise<Layout>;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInf
     o.journal.append('session.adopted', { session: name, panes: panes.map(brief) });
     return { panes, commands };
   }
-  const spec = sessionSpec(o.layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env }, o.paths.launch);
+  const layout = o.prepare ? await o.prepare(o.layout) : o.layout;
+  const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env }, o.paths.launch);
   const started = performance.now();
   const panes = await t.createSession(spec);
   for (const w of o.layout.windows) for (const lp of w.panes) commands[lp.name] = paneCommandText(lp);

@@ -93,3 +93,27 @@ describe('miyabi spawn / kill / agents', () => {
     expect(existsSync(join(a.worktree!, 'work.txt'))).toBe(true);
   });
 });
+
+describe('layout agents with worktree: true', () => {
+  it('start in worktrees of their own, which outlive down and are used again by the next up', async () => {
+    p = makeProject();
+    p.write(
+      'w.yaml',
+      'session: wt\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: b1\n        command: [sleep, "3600"]\n        worktree: true\n      - role: agent\n        name: b2\n        command: [sleep, "3600"]\n        worktree: true\n        branch: feature/<agent>\n',
+    );
+    expect((await p.miyabi(['up', '-l', 'w.yaml', '--detach'])).exitCode).toBe(0);
+    const rows = await agents(p);
+    const b1 = rows.find((a) => a.name === 'b1')!;
+    const b2 = rows.find((a) => a.name === 'b2')!;
+    expect(b1.branch).toBe('miyabi/b1/work');
+    expect(b2.branch).toBe('feature/b2');
+    await until(() => p!.tmux.tmux('display', '-p', '-t', b1.paneId, '#{pane_current_path}').trim() === b1.worktree, 'b1 in its worktree');
+    writeFileSync(join(b1.worktree!, 'draft.txt'), 'work in progress\n');
+    expect((await p.miyabi(['down'])).exitCode).toBe(0);
+    expect(existsSync(join(b1.worktree!, 'draft.txt'))).toBe(true);
+    expect((await p.miyabi(['up', '-l', 'w.yaml', '--detach'])).exitCode).toBe(0);
+    const again = (await agents(p)).find((a) => a.name === 'b1')!;
+    expect(again.worktree).toBe(b1.worktree);
+    await until(() => p!.tmux.tmux('display', '-p', '-t', again.paneId, '#{pane_current_path}').trim() === b1.worktree, 'b1 back in its worktree');
+  });
+});
