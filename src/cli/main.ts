@@ -130,6 +130,9 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
   verb('heartbeat', "an agent is alive and working (typed in the agent's pane)").action((_o, c: Command) =>
     run(async () => (await import('./verbs/tasks.js')).heartbeatVerb as Action, all(c)),
   );
+  verb('hook', "what an agent CLI's hook runs: prompt-submit | stop | notification")
+    .argument('<event>')
+    .action((event: string, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).hookVerb as unknown as Action, { ...all(c), event }));
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

@@ -100,6 +100,7 @@ export const paneObjectSchema = strictObject(
     profile: z.enum(PROFILE_NAMES).optional(),
     messages: messagesSchema.optional(),
     worktree: z.boolean().optional(),
+    hooks: z.boolean().optional(),
     base: nonBlank.optional(),
     branch: z.string().regex(/^[A-Za-z0-9<>/_.-]{1,200}$/, 'expected a branch template such as miyabi/<agent>/<task>').optional(),
   },

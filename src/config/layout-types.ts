@@ -51,6 +51,8 @@ export interface PaneLayout {
   messages?: PaneMessages;
   /** An agent that works in a git worktree of its own, from `base`, on a branch from `branch`. */
   worktree?: { base?: string; branch?: string };
+  /** Install the agent CLI's own hooks (Claude Code: prompt submitted, turn stopped) to report its state. */
+  hooks?: boolean;
 }
 
 export interface WindowLayout {

@@ -48,6 +48,7 @@ interface PaneSpec {
   profile?: string;
   messages?: PaneObject['messages'];
   worktree?: boolean;
+  hooks?: boolean;
   base?: string;
   branch?: string;
 }
@@ -115,6 +116,7 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
           envOverrides: { ...layoutEnv, ...s.env },
           ...(s.profile ? { profile: s.profile } : {}),
           ...(s.messages ? { messages: paneMessages(s.messages) } : {}),
+          ...(s.hooks ? { hooks: true } : {}),
           ...(s.worktree ? { worktree: { ...(s.base ? { base: s.base } : {}), ...(s.branch ? { branch: s.branch } : {}) } } : {}),
         };
       }),

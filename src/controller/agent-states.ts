@@ -16,6 +16,7 @@ interface Tracked {
   capturedAt: number;
   heartbeatAt?: number;
   explicit?: 'done' | 'heartbeat';
+  hook?: 'hook:prompt-submit' | 'hook:stop' | 'hook:notification';
 }
 
 /**
@@ -38,6 +39,12 @@ export class AgentStates {
       t.heartbeatAt = Date.now();
       t.explicit = 'heartbeat';
     }
+  }
+
+  /** The agent CLI's own hook fired (`miyabi hook <event>`): the most trusted signal there is. */
+  hook(name: string, event: 'prompt-submit' | 'stop' | 'notification'): void {
+    const t = this.agents.get(name);
+    if (t) t.hook = `hook:${event}`;
   }
 
   done(name: string): void {
@@ -70,12 +77,14 @@ export class AgentStates {
           ...(act ? { lastOutputAt: act.lastOutputAt } : {}),
           ...(t.heartbeatAt !== undefined ? { lastHeartbeatAt: t.heartbeatAt } : {}),
           ...(t.explicit ? { explicit: t.explicit } : {}),
+          ...(t.hook ? { hookEvent: t.hook } : {}),
           startedAt: act?.since ?? now,
         },
         t.profile,
         now,
       );
       t.explicit = undefined;
+      t.hook = undefined;
       if (decision.changed) {
         this.d.journal.append('agent.state', { name: p.agent, state: decision.state, signal: decision.signal, reason: decision.reason, ...(decision.resetAt ? { resetAt: decision.resetAt } : {}) });
       }

@@ -1,4 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadLayout } from '../config/load-layout.js';
 import type { Layout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
@@ -12,6 +13,7 @@ import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
 import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText } from './layout-spec.js';
+import { withAgentHooks } from './agent-hooks.js';
 import { withWorktrees } from './layout-worktrees.js';
 import { openSession } from './open-session.js';
 import { acquireLock } from './lock.js';
@@ -238,7 +240,8 @@ export class Controller {
       env: this.o.env,
       journal: this.journal,
       commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
-      prepare: (layout) => withWorktrees(layout, this.o.paths.root),
+      prepare: async (layout) =>
+        withAgentHooks(await withWorktrees(layout, this.o.paths.root), join(this.o.paths.run, 'hooks'), { node: process.execPath, bin: this.o.miyabiBin }),
     });
     this.commands = r.commands;
     return r.panes;

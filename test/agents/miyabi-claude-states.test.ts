@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeLayout } from '../helpers/agents/miyabi-claude.js';
 import { startModelServer, type ModelServer } from '../helpers/agents/model-server.js';
@@ -29,7 +30,7 @@ describe.skipIf(!RUN)('agent states and tasks with a real Claude Code', () => {
     // Outside the project: a folder inside a trusted one is trusted too, so Claude asks there.
     const untrusted = `${p.root}-untrusted`;
     mkdirSync(untrusted);
-    await claudeLayout(p, server, 'cs', [['cc', p.root], ['newbie', untrusted]]);
+    await claudeLayout(p, server, 'cs', [['cc', p.root], ['newbie', untrusted], ['hk', p.root, '        hooks: true\n']]);
     const up = await p.miyabi(['up', '-l', 'claude.yaml', '--detach']);
     expect(up.exitCode, up.stderr).toBe(0);
   }, 11 * 60_000);
@@ -53,6 +54,18 @@ describe.skipIf(!RUN)('agent states and tasks with a real Claude Code', () => {
   it('waits for input on its first-run trust prompt', async () => {
     await seen('newbie', 'waiting-for-input');
   }, 60_000);
+
+  it('with hooks: true, its own hooks report its turns', async () => {
+    await seen('hk', 'idle');
+    const journal = () => readFileSync(join(p.root, '.miyabi', 'journal', 'events.jsonl'), 'utf8');
+    server.hold();
+    expect((await p.miyabi(['send', 'hk', 'hello hooks', '--wait'])).stdout).toContain('delivered');
+    await seen('hk', 'busy');
+    const before = journal().length;
+    server.release();
+    // The turn's end is reported by Claude's own Stop hook, not read off its screen.
+    await until(() => /"agent\.state","payload":\{"name":"hk","state":"idle","signal":"hook"/.test(journal().slice(before)), 'the Stop hook to set hk idle', 60_000);
+  }, 120_000);
 
   it('a task handed to it arrives as one user turn', async () => {
     await seen('cc', 'idle');

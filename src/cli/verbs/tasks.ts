@@ -64,3 +64,12 @@ export async function heartbeatVerb(o: GlobalOptions): Promise<number> {
   await call(o, 'heartbeat', { agent });
   return 0;
 }
+
+/** `miyabi hook <event>`: what an agent CLI's hook runs (see controller/agent-hooks.ts). */
+export async function hookVerb(o: GlobalOptions & { event: string }): Promise<number> {
+  const agent = process.env.MIYABI_AGENT;
+  // A hook must never break the agent: outside miyabi, or with no controller, it does nothing.
+  if (!agent) return 0;
+  await call(o, 'hook', { agent, event: o.event }).catch(() => undefined);
+  return 0;
+}

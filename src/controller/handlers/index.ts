@@ -63,6 +63,14 @@ export function handlers(c: Controller): HandlerTable {
           return { ...a, state: st?.state ?? 'unknown', signal: st?.signal ?? null, reason: st?.reason ?? null };
         }),
     },
+    hook: handler({
+      schema: z.object({ agent: z.string(), event: z.enum(['prompt-submit', 'stop', 'notification']) }).strict(),
+      describe: "an agent CLI's own hook fired (installed with `hooks: true`)",
+      handle: (req) => {
+        c.states?.hook(req.agent, req.event);
+        return { ok: true };
+      },
+    }),
     heartbeat: handler({
       schema: z.object({ agent: z.string() }).strict(),
       describe: 'an agent says it is alive (miyabi heartbeat in its pane)',

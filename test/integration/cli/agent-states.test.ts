@@ -43,4 +43,29 @@ describe('agent states in a running session', () => {
     const journal = (await import('node:fs')).readFileSync(join(p.root, '.miyabi', 'journal', 'events.jsonl'), 'utf8');
     expect(journal).toMatch(/"agent\.state","payload":\{"name":"fa","state":"waiting-for-input","signal":"screen"/);
   }, 60_000);
+
+  it("an agent CLI's hook (miyabi hook) decides its state before its screen does", async () => {
+    p = makeProject();
+    p.write(
+      'l.yaml',
+      `session: hk\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: fa\n        command: [node, ${JSON.stringify(FAKE)}]\n        profile: claude\n`,
+    );
+    expect((await p.miyabi(['up', '-l', 'l.yaml', '--detach'])).exitCode).toBe(0);
+    await until(async () => ((await stateOf(p!, 'fa'))?.state === 'idle' ? true : null), 'fa idle', 20_000);
+    expect((await p.miyabi(['hook', 'prompt-submit'], { env: { MIYABI_AGENT: 'fa' } })).exitCode).toBe(0);
+    const row = await until(async () => {
+      const r = await stateOf(p!, 'fa');
+      return r?.state === 'busy' ? r : null;
+    }, 'the hook to make fa busy');
+    expect(row.signal).toBe('hook');
+  }, 60_000);
+
+  it('refuses hooks: true for an agent that is not Claude Code: no session is built', async () => {
+    p = makeProject();
+    p.write('l.yaml', 'session: hk\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: x\n        command: [sleep, "3600"]\n        hooks: true\n');
+    const r = await p.miyabi(['up', '-l', 'l.yaml', '--detach']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('hooks are installed for Claude Code only');
+    expect(() => p!.tmux.tmux('has-session', '-t', '=hk')).toThrow();
+  });
 });
