@@ -119,11 +119,22 @@ export const windowSchema = strictObject(
   { window_name: 'name' },
 );
 
+/** How agents' git worktrees are made in this project (`worktrees:` at the top of a layout). */
+export const worktreesSchema = strictObject({
+  root: nonBlank.optional(),
+  copy: z.array(nonBlank).optional(),
+  setup: commandSchema.optional(),
+  teardown: commandSchema.optional(),
+  ports: z.string().regex(/^\d{2,5}-\d{2,5}$/, 'expected a port range such as 4100-4199').optional(),
+  pool: z.number().int().min(0).max(64).optional(),
+});
+
 export const layoutFileSchema = strictObject(
   {
     session: nameSchema.optional(),
     root: nonBlank.optional(),
     env: envSchema.optional(),
+    worktrees: worktreesSchema.optional(),
     windows: z.array(windowSchema).min(1),
   },
   { session_name: 'session', name: 'session', start_directory: 'root', environment: 'env' },

@@ -69,4 +69,16 @@ export interface Layout {
   /** Captured process env < layout `env`. */
   env: Record<string, string>;
   windows: WindowLayout[];
+  /** How agents' worktrees are made (root folder, files to copy, setup/teardown, ports, pool). */
+  worktrees?: WorktreesConfig;
+}
+
+export interface WorktreesConfig {
+  root?: string;
+  copy?: string[];
+  /** argv of the command run in a new worktree (a string is run by /bin/sh -c). */
+  setup?: string[];
+  teardown?: string[];
+  ports?: { from: number; to: number };
+  pool?: number;
 }

@@ -97,7 +97,18 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
   const specs = file.windows.map((w) => w.panes.map(spec));
   const names = nameAll(specs.flat());
   let k = 0;
+  const wt = file.worktrees;
+  const argvOf = (c: string | string[] | undefined) => (c === undefined ? undefined : typeof c === 'string' ? ['/bin/sh', '-c', c] : [...c]);
+  const worktrees = wt && {
+    ...(wt.root ? { root: resolveConfigPath(projectRoot, wt.root, home) } : {}),
+    ...(wt.copy ? { copy: wt.copy } : {}),
+    ...(wt.setup ? { setup: argvOf(wt.setup)! } : {}),
+    ...(wt.teardown ? { teardown: argvOf(wt.teardown)! } : {}),
+    ...(wt.ports ? { ports: { from: Number(wt.ports.split('-')[0]), to: Number(wt.ports.split('-')[1]) } } : {}),
+    ...(wt.pool !== undefined ? { pool: wt.pool } : {}),
+  };
   return {
+    ...(worktrees ? { worktrees } : {}),
     source: ctx.source,
     session: file.session ?? sanitizeName(path.basename(projectRoot)),
     root,

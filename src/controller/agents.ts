@@ -3,7 +3,7 @@ import { MiyabiError } from '../core/errors.js';
 import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
 import { acquireWorktree } from '../git/pool.js';
-import { ownedWorktrees, removeWorktree } from '../git/worktrees.js';
+import { ownedWorktrees, removeWorktree, type WorktreeSettings } from '../git/worktrees.js';
 import type { Tmux } from '../tmux/adapter.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { paneCommandText, paneEnv, type SpecContext } from './layout-spec.js';
@@ -43,6 +43,8 @@ interface Deps {
   messaging: () => Messaging | undefined;
   journal: { append(type: string, payload: unknown): unknown };
   spec: SpecContext;
+  /** The layout's `worktrees:` settings (root, hooks, ports). */
+  settings: WorktreeSettings;
   /** Called whenever the set of spawned agents changes (the controller snapshots it). */
   changed: () => void;
 }
@@ -73,7 +75,7 @@ export class AgentsHost {
     let worktree: string | null = null;
     let branch: string | null = null;
     if (useWorktree) {
-      const w = await acquireWorktree({ repo: this.d.paths.root, name: req.name, ...(req.base ? { base: req.base } : {}) });
+      const w = await acquireWorktree({ repo: this.d.paths.root, name: req.name, ...this.d.settings, ...(req.base ? { base: req.base } : {}) });
       cwd = w.path;
       extraEnv = w.env;
       worktree = w.path;
@@ -108,7 +110,10 @@ export class AgentsHost {
     // The worktree check comes first: a refusal must leave the agent as it was.
     let archive: string | null = null;
     if (o.clean && this.spawned.get(name)?.worktree) {
-      const r = await removeWorktree(this.d.paths.root, name, { ...(o.force ? { force: true } : {}) });
+      const r = await removeWorktree(this.d.paths.root, name, {
+        ...(this.d.settings.hooks ? { hooks: this.d.settings.hooks } : {}),
+        ...(o.force ? { force: true } : {}),
+      });
       archive = r.archive.ref;
     }
     if (pane) await this.d.tmux.killPane(pane.paneId);

@@ -14,7 +14,8 @@ import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText } from './layout-spec.js';
 import { withAgentHooks } from './agent-hooks.js';
-import { withWorktrees } from './layout-worktrees.js';
+import { withWorktrees, worktreeSettings } from './layout-worktrees.js';
+import { fillPool } from '../git/pool.js';
 import { openSession } from './open-session.js';
 import { acquireLock } from './lock.js';
 import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
@@ -163,6 +164,13 @@ export class Controller {
     if (this.stopping) return;
     this.messaging?.start(panes);
     this.agents?.restore(this.snapshot?.agents ?? [], panes);
+    const pool = this.layout.worktrees?.pool ?? 0;
+    if (pool > 0) {
+      // Pre-made worktrees make `spawn` fast; filled in the background, off the start-up path.
+      void fillPool({ repo: this.o.paths.root, size: pool, ...worktreeSettings(this.layout.worktrees) })
+        .then((made) => made.length && this.journal.append('worktree.pool-filled', { made: made.length }))
+        .catch((e) => this.log(`worktree pool: ${String(e)}`));
+    }
     this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => {
       this.messaging?.updatePanes(all);
       this.livePanes = all;

@@ -1,8 +1,24 @@
-import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { Layout, PaneLayout, WorktreesConfig } from '../config/layout-types.js';
+import type { WorktreeSettings } from '../git/worktrees.js';
 import { MiyabiError } from '../core/errors.js';
 import { isGitRoot } from '../core/paths.js';
 import { acquireWorktree } from '../git/pool.js';
 import { ownedWorktrees, worktreeEnv } from '../git/worktrees.js';
+
+/** The layout's `worktrees:` block as the git module takes it. */
+export function worktreeSettings(c: WorktreesConfig | undefined): WorktreeSettings {
+  if (!c) return {};
+  const hooks = {
+    ...(c.copy ? { copy: c.copy } : {}),
+    ...(c.setup ? { install: { argv: c.setup } } : {}),
+    ...(c.teardown ? { teardown: { argv: c.teardown } } : {}),
+  };
+  return {
+    ...(c.root ? { root: c.root } : {}),
+    ...(Object.keys(hooks).length ? { hooks } : {}),
+    ...(c.ports ? { ports: c.ports } : {}),
+  };
+}
 
 /**
  * Gives each layout agent with `worktree: true` its git worktree before the session is built: the
@@ -23,7 +39,7 @@ export async function withWorktrees(layout: Layout, root: string): Promise<Layou
     const have = owned.get(p.name);
     const w = have
       ? { ...have, env: worktreeEnv(have) }
-      : await acquireWorktree({ repo: root, name: p.name, ...(p.worktree?.base ? { base: p.worktree.base } : {}), ...(p.worktree?.branch ? { branchTemplate: p.worktree.branch } : {}) });
+      : await acquireWorktree({ repo: root, name: p.name, ...worktreeSettings(layout.worktrees), ...(p.worktree?.base ? { base: p.worktree.base } : {}), ...(p.worktree?.branch ? { branchTemplate: p.worktree.branch } : {}) });
     placed.set(p.name, { ...p, cwd: w.path, env: { ...p.env, ...w.env } });
   }
   return { ...layout, windows: layout.windows.map((w) => ({ ...w, panes: w.panes.map((p) => placed.get(p.name) ?? p) })) };

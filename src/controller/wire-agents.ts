@@ -7,6 +7,7 @@ import type { PaneInfo } from '../tmux/port.js';
 import { AgentStates } from './agent-states.js';
 import { AgentsHost } from './agents.js';
 import { paneCommandText } from './layout-spec.js';
+import { worktreeSettings } from './layout-worktrees.js';
 import type { Messaging } from './messaging.js';
 import { routerAgents } from './router-agents.js';
 import { TasksHost } from './tasks-host.js';
@@ -43,6 +44,7 @@ export function wireAgents(c: WireAgentsInput): { agents: AgentsHost; tasks: Tas
     messaging: c.messaging,
     journal: c.journal,
     spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env },
+    settings: worktreeSettings(c.layout.worktrees),
     changed: () => {
       for (const [name, a] of agents.spawned) c.commands[name] = paneCommandText(a.pane);
       c.saveSnapshot();

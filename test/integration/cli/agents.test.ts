@@ -117,3 +117,35 @@ describe('layout agents with worktree: true', () => {
     await until(() => p!.tmux.tmux('display', '-p', '-t', again.paneId, '#{pane_current_path}').trim() === b1.worktree, 'b1 back in its worktree');
   });
 });
+
+describe("the layout's worktrees settings", () => {
+  it('copy files, run the setup command, hand out ports, and keep a pool for spawn', async () => {
+    p = makeProject();
+    writeFileSync(join(p.root, '.env'), 'SECRET=1\n');
+    const wtRoot = `${p.root}-wts`;
+    p.write(
+      'w.yaml',
+      `session: ws\nworktrees:\n  root: ${JSON.stringify(wtRoot)}\n  copy: [.env]\n  setup: echo installed > setup.txt\n  ports: 4300-4399\n  pool: 1\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: c1\n        command: [sleep, "3600"]\n        worktree: true\n`,
+    );
+    try {
+      const up = await p.miyabi(['up', '-l', 'w.yaml', '--detach']);
+      expect(up.exitCode, up.stderr).toBe(0);
+      const c1 = (await agents(p)).find((a) => a.name === 'c1')!;
+      expect(c1.worktree!.startsWith(wtRoot)).toBe(true);
+      expect((await import('node:fs')).readFileSync(join(c1.worktree!, '.env'), 'utf8')).toBe('SECRET=1\n');
+      expect(existsSync(join(c1.worktree!, 'setup.txt'))).toBe(true);
+      const environ = (await import('node:fs')).readFileSync(`/proc/${c1.pid}/environ`, 'utf8').split('\0');
+      const port = Number(environ.find((e) => e.startsWith('MIYABI_PORT='))?.split('=')[1]);
+      expect(port).toBeGreaterThanOrEqual(4300);
+      expect(port).toBeLessThanOrEqual(4399);
+      const { readFileSync } = await import('node:fs');
+      const journal = () => readFileSync(join(p!.root, '.miyabi', 'journal', 'events.jsonl'), 'utf8');
+      await until(() => journal().includes('"worktree.pool-filled"'), 'the pool to be filled', 30_000);
+      const r = await p.miyabi(['spawn', 'c2', '--command', 'sleep 3600']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect((await agents(p)).find((a) => a.name === 'c2')?.worktree?.startsWith(wtRoot)).toBe(true);
+    } finally {
+      rmSync(wtRoot, { recursive: true, force: true });
+    }
+  });
+});
