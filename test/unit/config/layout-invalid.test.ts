@@ -52,7 +52,7 @@ const cases: BadCase[] = [
   {
     name: 'unknown top-level key, with a suggestion and the allowed keys',
     yaml: 'sesion: dev\nwindows:\n  - name: main\n    panes: [~]\n',
-    issues: [{ line: 1, col: 1, path: 'sesion', message: 'unknown key "sesion" (did you mean "session"?); allowed keys: session, root, env, windows' }],
+    issues: [{ line: 1, col: 1, path: 'sesion', message: 'unknown key "sesion" (did you mean "session"?); allowed keys: session, root, env, worktrees, windows' }],
   },
   {
     name: 'unknown window key (and so panes missing)',
