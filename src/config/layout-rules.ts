@@ -45,9 +45,18 @@ const uniquePaneNames: Rule<unknown> = (ctx) => {
     const name = pane['name'];
     if (typeof name !== 'string') continue;
     const namePath = [...path, 'name'];
-    const prev = first.get(name);
-    if (prev === undefined) first.set(name, namePath);
-    else ctx.report(namePath, `duplicate pane name ${JSON.stringify(name)}, also used at ${at(ctx, prev)}; pane names must be unique across the layout`);
+    // `count: N` makes N agents named <name>1 … <name>N.
+    const count = pane['count'];
+    const names = typeof count === 'number' && Number.isInteger(count) && count > 0 ? Array.from({ length: count }, (_, i) => `${name}${i + 1}`) : [name];
+    for (const n of names) {
+      if (names.length > 1 && n.length > 32) {
+        ctx.report(namePath, `with count ${String(count)} the names grow to ${JSON.stringify(n)}, over 32 characters; shorten the name`);
+        break;
+      }
+      const prev = first.get(n);
+      if (prev === undefined) first.set(n, namePath);
+      else ctx.report(namePath, `duplicate pane name ${JSON.stringify(n)}, also used at ${at(ctx, prev)}; pane names must be unique across the layout`);
+    }
   }
 };
 

@@ -101,6 +101,7 @@ export const paneObjectSchema = strictObject(
     messages: messagesSchema.optional(),
     worktree: z.boolean().optional(),
     hooks: z.boolean().optional(),
+    count: z.number().int().min(1).max(64).optional(),
     base: nonBlank.optional(),
     branch: z.string().regex(/^[A-Za-z0-9<>/_.-]{1,200}$/, 'expected a branch template such as miyabi/<agent>/<task>').optional(),
   },

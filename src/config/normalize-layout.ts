@@ -49,6 +49,7 @@ interface PaneSpec {
   messages?: PaneObject['messages'];
   worktree?: boolean;
   hooks?: boolean;
+  count?: number;
   base?: string;
   branch?: string;
 }
@@ -94,7 +95,10 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
   const root = file.root === undefined ? projectRoot : resolveConfigPath(projectRoot, file.root, home);
   const layoutEnv = file.env ?? {};
   const env = { ...ctx.env, ...layoutEnv };
-  const specs = file.windows.map((w) => w.panes.map(spec));
+  // `count: N` on a named pane: N panes named <name>1 … <name>N (the rules checked the names).
+  const specs = file.windows.map((w) =>
+    w.panes.map(spec).flatMap((s) => (s.count && s.name ? Array.from({ length: s.count }, (_, i) => ({ ...s, name: `${s.name}${i + 1}` })) : [s])),
+  );
   const names = nameAll(specs.flat());
   let k = 0;
   const wt = file.worktrees;

@@ -48,3 +48,24 @@ describe('pane message settings', () => {
     expect(text).toContain(fragment);
   });
 });
+
+describe('count: a prefix and a number of agents', () => {
+  it('makes <name>1 … <name>N, each its own agent', () => {
+    const r = load('        count: 3\n        worktree: true\n');
+    if (!r.ok) throw new Error(r.issues.map(formatIssue).join('\n'));
+    expect(r.value.windows[0]!.panes.map((p) => [p.name, p.worktree !== undefined])).toEqual([
+      ['a11', true],
+      ['a12', true],
+      ['a13', true],
+    ]);
+  });
+
+  it('refuses names that collide with another pane, naming both lines', () => {
+    const root = tempProject();
+    writeFile(root, 'layouts/c.yaml', 'windows:\n  - name: main\n    panes:\n      - {role: agent, name: w, count: 2}\n      - {role: agent, name: w2}\n');
+    const r = loadLayout({ ref: 'c', projectRoot: root, cwd: root, miyabiBin: MIYABI_BIN, env: testEnv() });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues.map(formatIssue).join('\n')).toMatch(/c\.yaml:5:\d+ windows\[0\]\.panes\[1\]\.name: duplicate pane name "w2", also used at windows\[0\]\.panes\[0\]\.name \(line 4/);
+  });
+});
