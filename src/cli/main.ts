@@ -132,6 +132,7 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
   );
   verb('hook', "what an agent CLI's hook runs: prompt-submit | stop | notification")
     .argument('<event>')
+    .allowExcessArguments() // Codex's notify adds a JSON argument
     .action((event: string, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).hookVerb as unknown as Action, { ...all(c), event }));
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),

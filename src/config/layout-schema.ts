@@ -102,6 +102,7 @@ export const paneObjectSchema = strictObject(
     worktree: z.boolean().optional(),
     hooks: z.boolean().optional(),
     count: z.number().int().min(1).max(64).optional(),
+    states: z.string().regex(/\.(json|ya?ml)$/, 'expected a state profile file (.json or .yaml)').optional(),
     base: nonBlank.optional(),
     branch: z.string().regex(/^[A-Za-z0-9<>/_.-]{1,200}$/, 'expected a branch template such as miyabi/<agent>/<task>').optional(),
   },

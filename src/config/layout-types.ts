@@ -53,6 +53,8 @@ export interface PaneLayout {
   worktree?: { base?: string; branch?: string };
   /** Install the agent CLI's own hooks (Claude Code: prompt submitted, turn stopped) to report its state. */
   hooks?: boolean;
+  /** A state profile file of the user's (patterns for ready, busy, waiting, rate-limited), absolute. */
+  states?: string;
 }
 
 export interface WindowLayout {

@@ -50,6 +50,7 @@ interface PaneSpec {
   worktree?: boolean;
   hooks?: boolean;
   count?: number;
+  states?: string;
   base?: string;
   branch?: string;
 }
@@ -132,6 +133,7 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
           ...(s.profile ? { profile: s.profile } : {}),
           ...(s.messages ? { messages: paneMessages(s.messages) } : {}),
           ...(s.hooks ? { hooks: true } : {}),
+          ...(s.states ? { states: resolveConfigPath(root, s.states, home) } : {}),
           ...(s.worktree ? { worktree: { ...(s.base ? { base: s.base } : {}), ...(s.branch ? { branch: s.branch } : {}) } } : {}),
         };
       }),

@@ -1,23 +1,33 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layout, PaneLayout } from '../config/layout-types.js';
+import { loadProfileFile } from '../agents/states/index.js';
 import { MiyabiError } from '../core/errors.js';
 
 const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
- * Claude Code reports its own turns through hooks, which no screen change can break: for each
- * agent with `hooks: true`, a settings file (kept in .miyabi, not in the agent's worktree) whose
- * UserPromptSubmit, Stop and Notification hooks run `miyabi hook <event>`, given to claude with
- * `--settings`.
+ * Agent CLIs report their own turns through hooks, which no screen change can break. For each
+ * agent with `hooks: true`: Claude Code gets a settings file (kept in .miyabi, not in the agent's
+ * worktree) whose UserPromptSubmit, Stop and Notification hooks run `miyabi hook <event>`, given
+ * with `--settings`; Codex gets `-c notify=[… hook stop]`, run when a turn ends.
  */
 export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node: string; bin: string }): Layout {
   const place = (p: PaneLayout): PaneLayout => {
     if (!p.hooks) return p;
     const argv = p.command.argv;
     const prog = p.command.kind === 'shell' ? (argv[2] ?? '').trim().split(/\s+/)[0] : argv[0];
+    if (prog?.endsWith('codex')) {
+      // Codex runs its `notify` program when a turn ends (with a JSON argument miyabi ignores).
+      const notify = `notify=${JSON.stringify([miyabi.node, miyabi.bin, 'hook', 'stop'])}`;
+      const command =
+        p.command.kind === 'shell'
+          ? { ...p.command, argv: [argv[0]!, argv[1]!, `${argv[2]} -c ${sh(notify)}`] }
+          : { ...p.command, argv: [...argv, '-c', notify] };
+      return { ...p, command };
+    }
     if (!prog?.endsWith('claude')) {
-      throw new MiyabiError('CONFIG', `agent ${p.name}: hooks are installed for Claude Code only, and it runs ${JSON.stringify(prog ?? '')}`, {
+      throw new MiyabiError('CONFIG', `agent ${p.name}: hooks are installed for Claude Code and Codex only, and it runs ${JSON.stringify(prog ?? '')}`, {
         hint: 'drop `hooks: true` for this agent (its state still comes from its screen and output)',
       });
     }
@@ -32,4 +42,18 @@ export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node:
     return { ...p, command };
   };
   return { ...layout, windows: layout.windows.map((w) => ({ ...w, panes: w.panes.map(place) })) };
+}
+
+/** A layout's own state profile files are read before anything is built: a bad one stops `up`. */
+export function checkStateProfiles(layout: Layout): void {
+  for (const p of layout.windows.flatMap((w) => w.panes)) {
+    if (!p.states) continue;
+    try {
+      loadProfileFile(p.states);
+    } catch (e) {
+      throw new MiyabiError('CONFIG', `agent ${p.name}: its state profile ${(e as Error).message}`, {
+        hint: 'see src/agents/profiles/*.json for the shape (patterns ready, busy, waiting, rateLimited; timings)',
+      });
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { BUILTIN_PROFILES, decide, initialState, profileForCommand, type AgentState, type Decision, type StateProfile } from '../agents/states/index.js';
+import { BUILTIN_PROFILES, decide, initialState, loadProfileFile, profileForCommand, type AgentState, type Decision, type StateProfile } from '../agents/states/index.js';
 import type { PaneInfo } from '../tmux/port.js';
 
 interface Deps {
@@ -7,6 +7,8 @@ interface Deps {
   /** The command a pane runs, to pick its profile (claude, codex, …, else shell). */
   command: (name: string) => string;
   profileName?: (name: string) => string | undefined;
+  /** A state profile file the layout names for this agent (its own patterns). */
+  profileFile?: (name: string) => string | undefined;
   journal: { append(type: string, payload: unknown): unknown };
 }
 
@@ -61,7 +63,8 @@ export class AgentStates {
       let t = this.agents.get(p.agent);
       if (!t) {
         const named = this.d.profileName?.(p.agent);
-        const profile = (named && BUILTIN_PROFILES[named]) || profileForCommand(this.d.command(p.agent));
+        const file = this.d.profileFile?.(p.agent);
+        const profile = (file && loadProfileFile(file)) || (named && BUILTIN_PROFILES[named]) || profileForCommand(this.d.command(p.agent));
         t = { state: initialState(act?.since ?? now), profile, capturedAt: 0 };
         this.agents.set(p.agent, t);
       }

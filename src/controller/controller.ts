@@ -13,7 +13,7 @@ import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
 import { handlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { paneCommandText } from './layout-spec.js';
-import { withAgentHooks } from './agent-hooks.js';
+import { checkStateProfiles, withAgentHooks } from './agent-hooks.js';
 import { withWorktrees, worktreeSettings } from './layout-worktrees.js';
 import { fillPool } from '../git/pool.js';
 import { openSession } from './open-session.js';
@@ -106,6 +106,7 @@ export class Controller {
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
+    checkStateProfiles(this.layout);
     await version;
     this.mark('checked');
     for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);

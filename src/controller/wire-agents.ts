@@ -34,6 +34,7 @@ export function wireAgents(c: WireAgentsInput): { agents: AgentsHost; tasks: Tas
     activity: (name) => c.messaging()?.activity(name) ?? null,
     command: (name) => c.commands[name] ?? '',
     profileName: (name) => c.layout.windows.flatMap((w) => w.panes).find((pl) => pl.name === name)?.profile,
+    profileFile: (name) => c.layout.windows.flatMap((w) => w.panes).find((pl) => pl.name === name)?.states,
     journal: c.journal,
   });
   const agents: AgentsHost = new AgentsHost({

@@ -60,12 +60,39 @@ describe('agent states in a running session', () => {
     expect(row.signal).toBe('hook');
   }, 60_000);
 
+  it("reads an agent's state with the layout's own profile file, and refuses a broken one before building anything", async () => {
+    p = makeProject();
+    p.write(
+      'mine.json',
+      JSON.stringify({
+        name: 'mine',
+        commands: [],
+        scanLines: 3,
+        timings: { startupGraceMs: 0, idleAfterMs: 1000, unresponsiveAfterMs: 600000, hookHoldMs: 0 },
+        patterns: { ready: ['READY$'], busy: [], waiting: ['PLEASE ANSWER$'], rateLimited: [] },
+      }),
+    );
+    p.write('l.yaml', 'session: pf\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: m\n        command: sh -c "echo PLEASE ANSWER; sleep 3600"\n        states: mine.json\n');
+    expect((await p.miyabi(['up', '-l', 'l.yaml', '--detach'])).exitCode).toBe(0);
+    const row = await until(async () => {
+      const r = await stateOf(p!, 'm');
+      return r?.state === 'waiting-for-input' ? r : null;
+    }, 'm to wait for input, by its own pattern');
+    expect(row.signal).toBe('screen');
+    expect((await p.miyabi(['down'])).exitCode).toBe(0);
+    p.write('mine.json', '{"name": "mine", "patterns": 7}');
+    const bad = await p.miyabi(['up', '-l', 'l.yaml', '--detach']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/agent m: its state profile .*mine\.json/);
+    expect(() => p!.tmux.tmux('has-session', '-t', '=pf')).toThrow();
+  }, 60_000);
+
   it('refuses hooks: true for an agent that is not Claude Code: no session is built', async () => {
     p = makeProject();
     p.write('l.yaml', 'session: hk\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: x\n        command: [sleep, "3600"]\n        hooks: true\n');
     const r = await p.miyabi(['up', '-l', 'l.yaml', '--detach']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('hooks are installed for Claude Code only');
+    expect(r.stderr).toContain('hooks are installed for Claude Code and Codex only');
     expect(() => p!.tmux.tmux('has-session', '-t', '=hk')).toThrow();
   });
 });
