@@ -91,15 +91,7 @@ export function endlessLoops(stages: readonly GraphStage[]): { stage: string; lo
       }
     }
   }
-  const entry = entryStage(stages);
-  const reach = new Set<string>();
-  const stack = entry === null ? [] : [entry];
-  while (stack.length > 0) {
-    const n = stack.pop() as string;
-    if (reach.has(n)) continue;
-    reach.add(n);
-    for (const t of next.get(n) ?? []) if (t !== null) stack.push(t);
-  }
+  const reach = reachable(stages, (n) => next.get(n) ?? []);
   const out: { stage: string; loop: string[] }[] = [];
   for (const s of stages) {
     if (!reach.has(s.name) || canEnd.has(s.name)) continue;
@@ -117,6 +109,12 @@ export function endlessLoops(stages: readonly GraphStage[]): { stage: string; lo
 
 /** Stages a run can never reach (warnings). */
 export function unreachable(stages: readonly GraphStage[]): string[] {
+  const reach = reachable(stages, (n) => (['passed', 'failed', 'skipped'] as const).map((o) => route(stages, n, o).to));
+  return stages.map((s) => s.name).filter((n) => !reach.has(n));
+}
+
+/** Stages reachable from the entry, following `next` (null: the run ends there). */
+function reachable(stages: readonly GraphStage[], next: (name: string) => readonly (string | null)[]): Set<string> {
   const entry = entryStage(stages);
   const reach = new Set<string>();
   const stack = entry === null ? [] : [entry];
@@ -124,10 +122,7 @@ export function unreachable(stages: readonly GraphStage[]): string[] {
     const n = stack.pop() as string;
     if (reach.has(n)) continue;
     reach.add(n);
-    for (const o of ['passed', 'failed', 'skipped'] as const) {
-      const t = route(stages, n, o).to;
-      if (t !== null) stack.push(t);
-    }
+    for (const t of next(n)) if (t !== null) stack.push(t);
   }
-  return stages.map((s) => s.name).filter((n) => !reach.has(n));
+  return reach;
 }
