@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MiyabiError } from '../../../src/core/errors.js';
-import type { JournalRecord } from '../../../src/core/journal.js';
 import { TASK_ID_PATTERN, TaskQueue, foldTasks, nextTaskId } from '../../../src/agents/tasks/index.js';
 import { input, Live } from './tasks-helpers.js';
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalRecord } from '../../../src/core/journal.js';
 import { type RouterAgent, expired, foldTasks, nextAssignments, nextDeadline, rankFreeAgents } from '../../../src/agents/tasks/index.js';
 import { input, Live } from './tasks-helpers.js';
 
