@@ -26,6 +26,8 @@ import { TasksHost } from './tasks-host.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
 import type { Tmux } from '../tmux/adapter.js';
+import { RunsHost } from '../pipelines/runs-host.js';
+import { noAgents, type AgentPort } from '../pipelines/agent-port.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
@@ -70,6 +72,10 @@ export class Controller {
   agents?: AgentsHost;
   tasks?: TasksHost;
   states?: AgentStates;
+  /** Pipeline runs, hosted here and journaled in the one journal. */
+  runs?: RunsHost;
+  /** The agents' door for pipeline actions (set by wiring; absent, agent actions fail clearly). */
+  agentPort?: AgentPort;
   private inflight = new Map<string, number | null>();
   private stopping?: Promise<void>;
 
@@ -133,6 +139,13 @@ export class Controller {
         livePanes: () => this.livePanes,
         saveSnapshot: () => this.saveSnapshot(),
       }));
+      this.runs = new RunsHost({
+        root: p.root,
+        journal: this.journal,
+        env: this.o.env,
+        log: (l) => this.log(l),
+        agents: () => this.agentPort ?? noAgents,
+      });
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -181,6 +194,13 @@ export class Controller {
         .then(() => this.tasks?.route());
     });
     this.sweeper.start();
+    // Runs an earlier controller left unfinished go on, now that agents and panes are back.
+    try {
+      const taken = this.runs?.recover() ?? [];
+      if (taken.length) this.log(`pipeline runs taken over: ${taken.join(', ')}`);
+    } catch (e) {
+      this.log(`pipeline runs: ${String(e)}`);
+    }
   }
 
   private attaching = false;
@@ -319,6 +339,8 @@ export class Controller {
       }
     };
     await step('journal', () => journal?.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession }));
+    // Runs stop where they are and are journaled interrupted: the next controller resumes them.
+    await step('runs', () => this.runs?.stop(`the controller stopped (${opts.reason})`));
     await step('sweep', () => this.sweeper?.stop());
     await step('messaging', () => this.messaging?.close());
     if (opts.killSession) {

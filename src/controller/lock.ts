@@ -9,13 +9,15 @@ export interface LockInfo {
   pid: number;
   startedAt: number;
   socket: string;
+  /** A controller, or a `miyabi run` hosting a pipeline run while no controller runs. */
+  role?: 'controller' | 'run';
 }
 
 export function readLock(path: string): LockInfo | null {
   try {
     const j = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
     if (typeof j.pid !== 'number') return null;
-    return { pid: j.pid, startedAt: j.startedAt ?? 0, socket: j.socket ?? '' };
+    return { pid: j.pid, startedAt: j.startedAt ?? 0, socket: j.socket ?? '', ...(j.role ? { role: j.role } : {}) };
   } catch {
     return null;
   }
@@ -26,8 +28,8 @@ export function readLock(path: string): LockInfo | null {
  * stale and taken over. Takeover itself is serialized by a second O_EXCL file: without it, two
  * takers that both judged the old lock stale could each remove what the other had just created.
  */
-export function acquireLock(path: string, socket: string): { release: () => void } {
-  const info: LockInfo = { pid: process.pid, startedAt: Date.now(), socket };
+export function acquireLock(path: string, socket: string, role: 'controller' | 'run' = 'controller'): { release: () => void } {
+  const info: LockInfo = { pid: process.pid, startedAt: Date.now(), socket, role };
   const release = () => {
     const now = readLock(path);
     if (now?.pid === process.pid) unlinkSync(path);
@@ -36,6 +38,12 @@ export function acquireLock(path: string, socket: string): { release: () => void
     if (createExclusive(path, JSON.stringify(info))) return { release };
     const held = readLock(path);
     if (held && pidAlive(held.pid)) {
+      if (held.role === 'run') {
+        throw new MiyabiError('CONTROLLER_RUNNING', `\`miyabi run\` (pid ${held.pid}) is running a pipeline here with no controller, and holds the project until its run ends`, {
+          hint: '`miyabi runs` shows it; wait for it, or stop it with `miyabi cancel RUN`',
+          detail: { pid: held.pid, role: 'run' },
+        });
+      }
       throw new MiyabiError('CONTROLLER_RUNNING', `a controller is already running (pid ${held.pid}, socket ${held.socket})`, {
         hint: `use \`miyabi status\`; if no controller runs, remove ${path} and try again`,
         detail: { pid: held.pid },

@@ -1,13 +1,12 @@
 /**
- * A run's folder, `.miyabi/runs/<run-id>/`: its journal (`journal/events.jsonl`, the same Journal
- * class as the controller's), a log per stage (`<stage>.log`), the pid of the process running it
- * (`pid`) and the process groups of its running commands (`pgids`), for `miyabi cancel`.
+ * A run's folder, `.miyabi/runs/<run-id>/`: `run.json` (its state, cached from the project journal),
+ * a log per stage (`<stage>.log`) and the process groups of its running commands (`pgids`), which a
+ * host that takes over after a crash kills before it runs the interrupted stage again.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { replayJournal } from '../core/journal.js';
-import { foldRun, type RunState } from './run-state.js';
+import type { RunState } from './run-state.js';
 import { pidAlive } from '../core/pid.js';
 
 export { pidAlive };
@@ -41,60 +40,108 @@ function writeAtomic(file: string, text: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function writePid(dir: string, pid = process.pid): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeAtomic(path.join(dir, 'pid'), `${pid}\n`);
-}
-
-export function readPid(dir: string): number | null {
+/** The start time of a process (clock ticks since boot, /proc/<pid>/stat field 22); null when gone. */
+export function processStartTime(pid: number): string | null {
   try {
-    const n = Number(readFileSync(path.join(dir, 'pid'), 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : null;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
     return null;
   }
 }
 
-/** Keeps `pgids` equal to the set of live process groups of the run. */
+/**
+ * Keeps `pgids` equal to the live process groups of the run, each with its leader's start time:
+ * a pid reused by an unrelated process after a crash must never be signalled.
+ */
 export function pgidTracker(dir: string): (pgid: number, alive: boolean) => void {
-  const live = new Set<number>();
+  const live = new Map<number, string>();
   return (pgid, alive) => {
-    if (alive) live.add(pgid);
+    if (alive) live.set(pgid, processStartTime(pgid) ?? '?');
     else live.delete(pgid);
     try {
-      writeAtomic(path.join(dir, 'pgids'), [...live].join('\n') + (live.size ? '\n' : ''));
+      writeAtomic(path.join(dir, 'pgids'), [...live].map(([g, t]) => `${g} ${t}\n`).join(''));
     } catch {
-      // cancel falls back to the pid alone
+      // the groups end with their stage anyway; this list only serves a crash
     }
   };
 }
 
-export function readPgids(dir: string): number[] {
+/** Kills the process groups a dead host left running for this run; returns how many it killed. */
+export function killLeftoverGroups(dir: string): number {
+  let lines: string[] = [];
   try {
-    return readFileSync(path.join(dir, 'pgids'), 'utf8').split('\n').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    lines = readFileSync(path.join(dir, 'pgids'), 'utf8').split('\n');
   } catch {
-    return [];
+    return 0;
+  }
+  let killed = 0;
+  for (const line of lines) {
+    const [g, t] = line.split(' ');
+    const pgid = Number(g);
+    if (!Number.isInteger(pgid) || pgid <= 1) continue;
+    // The leader may have exited while the rest of its group lives on: then no start time is left
+    // to compare, and the group id cannot have been reused while members still carry it.
+    const now = processStartTime(pgid);
+    if (now !== null && t !== '?' && now !== t) continue;
+    try {
+      process.kill(-pgid, 'SIGKILL');
+      killed++;
+    } catch {
+      // gone already
+    }
+  }
+  return killed;
+}
+
+/**
+ * What `run.json` holds: the run's state folded from the project journal (the journal is the truth;
+ * this is its cache for `miyabi runs` and `logs`), written after each durable record of the run.
+ * `startSeq` is where the run's records begin, so a restarted host replays only from there.
+ * Before `run.started` (or while the run waits its turn) it is a stub: `pending` or `queued`.
+ */
+export interface RunCache extends Partial<RunState> {
+  runId: string;
+  pipeline: string;
+  startSeq: number;
+  pid: number;
+  phase?: 'pending' | 'queued';
+  vars?: Record<string, string>;
+  source?: string;
+  queuedAt?: number;
+}
+
+export function writeRunCache(dir: string, cache: RunCache): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeAtomic(path.join(dir, 'run.json'), JSON.stringify(cache));
+}
+
+export function readRunCache(dir: string): RunCache | null {
+  try {
+    const c = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunCache;
+    return typeof c.runId === 'string' && typeof c.startSeq === 'number' ? c : null;
+  } catch {
+    return null;
   }
 }
 
 export interface RunSummary extends RunState {
-  /** outcome, or "running", or "interrupted" when the process running it is gone without finishing it. */
+  /** outcome, or "running", "queued", or "interrupted" when its host (controller or `miyabi run`) is gone without finishing it. */
   status: string;
   dir: string;
+  startSeq: number;
 }
 
 export function readRun(dir: string): RunSummary | null {
-  if (!existsSync(path.join(dir, 'journal'))) return null;
-  let st: RunState | null;
-  try {
-    st = foldRun(replayJournal(dir));
-  } catch {
-    return null;
-  }
-  if (st === null) return null;
-  const pid = readPid(dir) ?? st.pid;
-  const status = st.outcome ?? (pidAlive(pid) ? 'running' : 'interrupted');
-  return { ...st, status, dir };
+  const c = readRunCache(dir);
+  if (c === null) return null;
+  const st: RunState = {
+    source: '', hash: '', vars: {}, branch: '', root: '', cwd: '', startedAt: c.queuedAt ?? 0, stages: [], outputs: {},
+    position: null, unhandledFailure: false, anyFailed: false, background: [], resumes: 0, ...c,
+  };
+  const alive = pidAlive(c.pid);
+  const status = st.outcome ?? (!alive ? 'interrupted' : c.phase === 'queued' ? 'queued' : 'running');
+  return { ...st, status, dir, startSeq: c.startSeq };
 }
 
 /** Every run of the project, oldest first. */

@@ -9,7 +9,7 @@
  *   stage.escalated  {stage, attempts, error, next}
  *   stage.backgrounded {stage, next}                  (a continuous stage started; the run moves on)
  *   stage.finished   {stage, outcome, attempts, durationMs, output?, outputs?, error?, reason?, next, via, unhandledFailure}
- *   run.resumed      {from, restarted?}    run.interrupted {reason}
+ *   run.resumed      {from, restarted?, pid}    run.interrupted {reason}   (the host stopped; resumable)
  *   run.finished     {outcome, durationMs}
  */
 export interface JournalRecordLike {
@@ -135,6 +135,8 @@ export function foldRun(records: Iterable<JournalRecordLike>): RunState | null {
       case 'run.resumed':
         // Whatever was running when the controller died ended with it; the resumed run starts it afresh.
         st.resumes++;
+        st.pid = n(p['pid']) ?? st.pid;
+        delete st.reason;
         for (const r of st.stages) {
           if (r.outcome !== 'running') continue;
           r.outcome = 'stopped';

@@ -69,6 +69,17 @@ export class PipelineRunner {
     this.stopBackground.abort(reason);
   }
 
+  private interrupted: string | undefined;
+
+  /**
+   * Stops the run as a crash would, but cleanly: commands are killed, the stage in progress is not
+   * recorded as finished and `run.interrupted` is journaled, so the next host resumes the run there.
+   */
+  interrupt(reason: string): void {
+    this.interrupted ??= reason;
+    this.cancel(reason);
+  }
+
   async start(): Promise<RunState> {
     const p = this.o.pipeline;
     const entry = p.stages.find((s) => !p.stages.some((t) => t.onSuccess === s.name || t.onFailure === s.name))?.name ?? null;
@@ -164,6 +175,8 @@ export class PipelineRunner {
         if (!last.ok || signal.aborted) break;
         if (!(await sleep(stage.intervalMs, signal))) break;
       }
+      // Left unfinished on purpose: the resumed run starts it again beside the rest.
+      if (this.interrupted !== undefined) return;
       const stopped = signal.aborted && (last.ok || last.cancelled);
       const outcome = stopped ? (this.ctl.signal.aborted ? 'cancelled' : 'stopped') : last.ok ? 'passed' : 'failed';
       if (outcome === 'failed') await this.escalate(stage, last, null);
@@ -227,6 +240,7 @@ export class PipelineRunner {
       }
       const r = await this.execute(stage, skill, this.hooks(stage), this.ctl.signal);
       if (r.cancelled || this.ctl.signal.aborted) {
+        if (this.interrupted !== undefined) break;
         this.emit('stage.finished', { stage: name, outcome: 'cancelled', attempts: r.attempts, durationMs: Date.now() - t0, error: r.error, next: null, via: 'end' }, true);
         break;
       }
@@ -243,6 +257,10 @@ export class PipelineRunner {
     }
     this.stopBackground.abort('the run ended');
     await Promise.all(this.background);
+    if (this.interrupted !== undefined) {
+      this.emit('run.interrupted', { reason: this.interrupted }, true);
+      return this.state;
+    }
     const st = this.state;
     const outcome: RunOutcome = this.ctl.signal.aborted ? 'cancelled' : st.anyFailed ? 'failed' : 'succeeded';
     this.emit('run.finished', { outcome, durationMs: Date.now() - st.startedAt }, true);

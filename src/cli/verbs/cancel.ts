@@ -1,58 +1,55 @@
 /**
- * `miyabi cancel <run>`: SIGTERM to the process running it (which kills its commands' process
- * groups and journals the run as cancelled). If that process does not finish in time it is killed,
- * with the process groups listed in the run's `pgids`, and the run is journaled cancelled here —
- * safe, since its only writer is gone.
+ * `miyabi cancel <run>`: the host of the run cancels it — the controller, asked over IPC, or a
+ * `miyabi run` hosting it with no controller, by SIGTERM. A run left interrupted (its host gone) is
+ * closed as cancelled, so no controller resumes it; its leftover commands are killed.
  */
 import path from 'node:path';
 import { MiyabiError } from '../../core/errors.js';
-import { Journal } from '../../core/journal.js';
-import { killGroup } from '../../pipelines/process-group.js';
-import { pidAlive, readPgids, readPid, readRun, runDir } from '../../pipelines/run-dir.js';
-import { cliContext, type GlobalOptions } from '../context.js';
+import { readRun, runDir } from '../../pipelines/run-dir.js';
+import { lockOrController, withLocalHost } from '../run-local.js';
+import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
   return cond();
-}
-
-/** Cancels the run in `dir`; returns its final status. */
-export async function cancelRun(dir: string, graceMs = 10_000): Promise<string> {
-  const st = readRun(dir);
-  if (st === null) throw new MiyabiError('NOT_FOUND', `no run in ${dir}`);
-  if (st.status !== 'running') {
-    // A runner that died (a closed terminal, a crash) may have left its stages' commands running.
-    if (st.outcome === undefined) for (const g of readPgids(dir)) killGroup(g, 'SIGKILL');
-    return st.status;
-  }
-  const pid = readPid(dir) ?? st.pid;
-  process.kill(pid, 'SIGTERM');
-  if (!(await waitFor(() => !pidAlive(pid), graceMs))) {
-    process.kill(pid, 'SIGKILL');
-    await waitFor(() => !pidAlive(pid), 2000);
-  }
-  for (const g of readPgids(dir)) killGroup(g, 'SIGKILL');
-  const after = readRun(dir);
-  if (after !== null && after.outcome === undefined) {
-    const j = Journal.open(dir);
-    try {
-      j.appendDurable('run.finished', { outcome: 'cancelled', durationMs: Date.now() - after.startedAt, reason: 'killed by miyabi cancel' });
-    } finally {
-      j.close();
-    }
-  }
-  return readRun(dir)?.status ?? 'cancelled';
 }
 
 export async function cancel(o: GlobalOptions & { run: string }): Promise<number> {
   const { paths } = cliContext(o);
   const dir = runDir(paths.root, o.run);
-  if (readRun(dir) === null) throw new MiyabiError('NOT_FOUND', `no run ${JSON.stringify(o.run)} in ${path.dirname(dir)}`, { hint: 'miyabi runs lists them' });
-  const status = await cancelRun(dir);
+  const st = readRun(dir);
+  if (st === null) throw new MiyabiError('NOT_FOUND', `no run ${JSON.stringify(o.run)} in ${path.dirname(dir)}`, { hint: 'miyabi runs lists them' });
+  if (st.outcome !== undefined) {
+    process.stdout.write(`${o.run}: ${st.outcome} (it had ended)\n`);
+    return 0;
+  }
+  const client = await tryConnect(paths, 300);
+  if (client) {
+    try {
+      const r = await client.request<{ status: string }>('run.cancel', { runId: o.run }, 30_000);
+      process.stdout.write(`${o.run}: ${r.status}\n`);
+      return 0;
+    } finally {
+      client.close();
+    }
+  }
+  if (st.status === 'running' || st.status === 'queued') {
+    // Hosted by a `miyabi run` with no controller: it cancels on SIGTERM and exits.
+    process.kill(st.pid, 'SIGTERM');
+    if (!(await until(() => readRun(dir)?.outcome !== undefined, 15_000))) {
+      throw new MiyabiError('IPC_TIMEOUT', `run ${o.run}: its host (pid ${st.pid}) did not end it within 15 s`, { hint: `kill ${st.pid}, then miyabi cancel ${o.run} again` });
+    }
+    process.stdout.write(`${o.run}: ${readRun(dir)?.outcome ?? 'cancelled'}\n`);
+    return 0;
+  }
+  // Interrupted, no host: close it here, holding the lock as a host would.
+  const got = await lockOrController(paths, null, (s) => process.stderr.write(`miyabi: ${s}`));
+  if (got === 'skipped') return 1;
+  if (!('release' in got)) {
+    got.close();
+    throw new MiyabiError('USAGE', 'a controller started meanwhile: run miyabi cancel again');
+  }
+  const status = await withLocalHost(paths, got, (host) => host.cancel(o.run));
   process.stdout.write(`${o.run}: ${status}\n`);
   return 0;
 }

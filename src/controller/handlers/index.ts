@@ -5,12 +5,14 @@ import { handler, type HandlerTable } from '../../ipc/server.js';
 import type { AgentsHost } from '../agents.js';
 import type { Controller } from '../controller.js';
 import type { TasksHost } from '../tasks-host.js';
+import { runHandlers } from './runs.js';
 
 const empty = z.object({}).strict();
 
 /** One entry per request type: schema + handler (Nx's message-types, as a table). */
 export function handlers(c: Controller): HandlerTable {
   return {
+    ...runHandlers(c),
     ping: { schema: empty, describe: 'liveness and pid', handle: () => ({ pid: process.pid, session: c.sessionName }) },
     status: { schema: empty, describe: 'session, controller and panes', handle: () => c.status() },
     subscribe: {

@@ -67,7 +67,9 @@ describe.skipIf(!has(['--version']))('development pipeline on a Rust crate (skip
     const report = fs.readFileSync(path.join(p.root, '.miyabi', 'reports', `${run.id}-error.md`), 'utf8');
     expect(report).toMatch(/\| containerize \| failed \(escalated\) \| 3 \|/);
     expect(report).toMatch(/## containerize failed/);
-    const records = fs.readFileSync(path.join(dir, 'journal', 'events.jsonl'), 'utf8');
-    expect(records).toMatch(/"type":"conductor.notify"/);
+    // One journal for the project: the run's records are in it, each with the run's id.
+    const records = fs.readFileSync(path.join(p.root, '.miyabi', 'journal', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; payload: { runId?: string } });
+    expect(records.filter((r) => r.type === 'conductor.notify').map((r) => r.payload.runId)).toEqual([run.id]);
+    expect(records.filter((r) => r.type === 'stage.finished').length).toBe(4);
   });
 });

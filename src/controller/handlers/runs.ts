@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { MiyabiError } from '../../core/errors.js';
+import { handler, type HandlerTable } from '../../ipc/server.js';
+import type { RunsHost } from '../../pipelines/runs-host.js';
+import type { Controller } from '../controller.js';
+
+function runsOf(c: Controller): RunsHost {
+  if (!c.runs) throw new MiyabiError('CONTROLLER_START', 'the controller is still starting');
+  return c.runs;
+}
+
+const runId = z.object({ runId: z.string().min(1) }).strict();
+
+/** Pipeline runs, hosted by the controller (src/pipelines/runs-host.ts). */
+export function runHandlers(c: Controller): HandlerTable {
+  return {
+    'run.start': handler({
+      schema: z
+        .object({
+          pipeline: z.string().min(1),
+          vars: z.record(z.string(), z.string()).optional(),
+          runId: z.string().min(1).optional(),
+          event: z.record(z.string(), z.unknown()).optional(),
+        })
+        .strict(),
+      describe: 'start a pipeline run (or queue or skip it, by its concurrency)',
+      handle: (req) => runsOf(c).start(req),
+    }),
+    'run.cancel': handler({
+      schema: runId.extend({ reason: z.string().optional() }),
+      describe: 'cancel a run: its commands are killed, it ends cancelled',
+      handle: async (req) => ({ status: await runsOf(c).cancel(req.runId, req.reason) }),
+    }),
+    'run.resume': handler({
+      schema: runId,
+      describe: 'resume an interrupted run from its last finished stage',
+      handle: (req) => {
+        runsOf(c).resume(req.runId);
+        return { runId: req.runId, status: 'resumed' };
+      },
+    }),
+  };
+}

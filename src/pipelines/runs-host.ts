@@ -1,0 +1,279 @@
+/**
+ * Hosts the pipeline runs of a project: the controller, or a `miyabi run` with no controller (which
+ * holds the controller's lock meanwhile, so the journal keeps one writer). Runs write to the one
+ * project journal (run-journal.ts); a second run of a pipeline waits, is skipped or cancels the first
+ * (the pipeline's `concurrency`). A host that starts after a crash or a stop resumes every run left
+ * unfinished from its last finished stage — or marks it interrupted when its pipeline no longer
+ * loads or has changed — and starts the runs that were waiting their turn.
+ */
+import { unwrapConfig } from '../config/config-issue.js';
+import { loadPipelineFile, resolvePipelineRef } from '../config/load-pipeline.js';
+import { loadSkills } from '../config/load-skill.js';
+import type { Pipeline } from '../config/pipeline-schema.js';
+import type { SkillRegistry } from '../config/skill-schema.js';
+import { MiyabiError } from '../core/errors.js';
+import type { AgentPort } from './agent-port.js';
+import { currentBranch } from './branch.js';
+import { killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
+import { RunJournal, type HostJournal } from './run-journal.js';
+import { foldRun, type JournalRecordLike, type RunState } from './run-state.js';
+import { PipelineRunner, type EscalationInfo } from './runner.js';
+
+export interface RunsHostDeps {
+  root: string;
+  journal: HostJournal & { readonly lastSeq: number; replay(afterSeq?: number): Iterable<JournalRecordLike> };
+  agents?: () => AgentPort;
+  env?: Record<string, string | undefined>;
+  log?: (line: string) => void;
+  onEscalate?: (e: EscalationInfo) => void | Promise<void>;
+}
+
+export interface StartRequest {
+  pipeline: string;
+  vars?: Record<string, string>;
+  runId?: string;
+  /** The event that fired the run (the triggers issue), for conditions over `event.*`. */
+  event?: Record<string, unknown>;
+}
+
+export interface StartResult {
+  runId: string;
+  status: 'started' | 'queued' | 'skipped';
+  /** Runs of the same pipeline that made it wait, be skipped or be cancelled. */
+  others: string[];
+}
+
+interface Live {
+  runner: PipelineRunner;
+  pipeline: string;
+  done: Promise<RunState>;
+}
+
+interface Waiting {
+  runId: string;
+  source: string;
+  vars: Record<string, string>;
+  event?: Record<string, unknown>;
+}
+
+export function loadRunConfig(root: string, ref: string): { pipeline: Pipeline; skills: SkillRegistry } {
+  const skills = unwrapConfig(loadSkills({ projectRoot: root }), 'fix the skills (miyabi validate lists every problem)');
+  const file = unwrapConfig(resolvePipelineRef(ref, root));
+  const pipeline = unwrapConfig(loadPipelineFile(file, { skills }), 'fix the pipeline (miyabi validate lists every problem)');
+  return { pipeline, skills };
+}
+
+export class RunsHost {
+  private readonly live = new Map<string, Live>();
+  private readonly waiting = new Map<string, Waiting[]>();
+  private stopping = false;
+
+  constructor(private readonly d: RunsHostDeps) {}
+
+  /** Ends when the run ends (undefined when this host does not run it now). */
+  done(runId: string): Promise<RunState> | undefined {
+    return this.live.get(runId)?.done;
+  }
+
+  get liveIds(): string[] {
+    return [...this.live.keys()];
+  }
+
+  async start(req: StartRequest): Promise<StartResult> {
+    if (this.stopping) throw new MiyabiError('CONTROLLER_DOWN', 'the host is stopping; no new runs');
+    const { pipeline, skills } = loadRunConfig(this.d.root, req.pipeline);
+    const runId = req.runId ?? newRunId(pipeline.name);
+    if (readRunCache(runDir(this.d.root, runId)) !== null) throw new MiyabiError('USAGE', `run ${runId} exists already`);
+    const vars = req.vars ?? {};
+    const others = this.runsOf(pipeline.name);
+    if (others.length > 0 && pipeline.concurrency === 'skip') {
+      this.d.journal.append('run.skipped', { pipeline: pipeline.name, runId, others, reason: 'concurrency: skip' });
+      return { runId, status: 'skipped', others };
+    }
+    if (others.length > 0 && pipeline.concurrency === 'cancel') {
+      await Promise.all(others.map((id) => this.cancel(id, `cancelled by ${runId} (concurrency: cancel)`)));
+    } else if (others.length > 0) {
+      const w: Waiting = { runId, source: pipeline.source, vars, ...(req.event ? { event: req.event } : {}) };
+      const rec = this.d.journal.appendDurable('run.queued', { ...w, pipeline: pipeline.name, waitingFor: others });
+      writeRunCache(runDir(this.d.root, runId), { runId, pipeline: pipeline.name, startSeq: rec.seq, pid: process.pid, phase: 'queued', source: pipeline.source, vars, queuedAt: rec.ts });
+      this.enqueue(pipeline.name, w);
+      return { runId, status: 'queued', others };
+    }
+    this.launch(runId, pipeline, skills, vars, req.event);
+    return { runId, status: 'started', others };
+  }
+
+  private runsOf(pipeline: string): string[] {
+    const queued = (this.waiting.get(pipeline) ?? []).map((w) => w.runId);
+    return [...[...this.live].filter(([, l]) => l.pipeline === pipeline).map(([id]) => id), ...queued];
+  }
+
+  private enqueue(pipeline: string, w: Waiting): void {
+    this.waiting.set(pipeline, [...(this.waiting.get(pipeline) ?? []), w]);
+  }
+
+  /** Starts the next waiting run of a pipeline once none of it runs. */
+  private next(pipeline: string): void {
+    if (this.stopping || [...this.live.values()].some((l) => l.pipeline === pipeline)) return;
+    const queue = this.waiting.get(pipeline) ?? [];
+    const w = queue.shift();
+    if (queue.length === 0) this.waiting.delete(pipeline);
+    if (!w) return;
+    try {
+      const { pipeline: p, skills } = loadRunConfig(this.d.root, w.source);
+      this.launch(w.runId, p, skills, w.vars, w.event);
+    } catch (e) {
+      this.d.journal.appendDurable('run.dequeued', { runId: w.runId, reason: `could not start: ${String(e)}` });
+      this.finishStub(w.runId, 'failed', `could not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.next(pipeline);
+    }
+  }
+
+  private runner(runId: string, pipeline: Pipeline, skills: SkillRegistry, rj: RunJournal, vars: Record<string, string>, event?: Record<string, unknown>): PipelineRunner {
+    const dir = runDir(this.d.root, runId);
+    return new PipelineRunner({
+      journal: rj, pipeline, skills, runId, root: this.d.root, runDir: dir, reportsDir: reportsDir(this.d.root), vars,
+      branch: vars['branch'] ?? currentBranch(this.d.root), onProcessGroup: pgidTracker(dir),
+      ...(this.d.env ? { env: this.d.env } : {}), ...(event ? { event } : {}),
+      ...(this.d.agents ? { agents: this.d.agents() } : {}), ...(this.d.onEscalate ? { onEscalate: this.d.onEscalate } : {}),
+    });
+  }
+
+  private track(runId: string, pipeline: string, runner: PipelineRunner, rj: RunJournal, running: Promise<RunState>): void {
+    const done = running.finally(() => {
+      this.live.delete(runId);
+      rj.cache();
+      this.next(pipeline);
+    });
+    done.catch((e) => this.d.log?.(`run ${runId}: ${String(e)}`));
+    this.live.set(runId, { runner, pipeline, done });
+  }
+
+  private launch(runId: string, pipeline: Pipeline, skills: SkillRegistry, vars: Record<string, string>, event?: Record<string, unknown>): void {
+    const dir = runDir(this.d.root, runId);
+    // The stub first: a crash between it and run.started leaves a stub the next host can explain.
+    writeRunCache(dir, { runId, pipeline: pipeline.name, startSeq: this.d.journal.lastSeq + 1, pid: process.pid, phase: 'pending', source: pipeline.source, vars });
+    const rj = new RunJournal(this.d.journal, runId, dir);
+    const runner = this.runner(runId, pipeline, skills, rj, vars, event);
+    this.track(runId, pipeline.name, runner, rj, runner.start());
+  }
+
+  private finishStub(runId: string, outcome: 'cancelled' | 'failed' | 'interrupted', reason: string): void {
+    const dir = runDir(this.d.root, runId);
+    const c = readRunCache(dir);
+    if (c) writeRunCache(dir, { ...c, outcome, reason, endedAt: Date.now() });
+  }
+
+  /** Cancels a live or waiting run, or closes one left interrupted; resolves with its status. */
+  async cancel(runId: string, reason = 'cancelled with miyabi cancel'): Promise<string> {
+    const l = this.live.get(runId);
+    if (l) {
+      l.runner.cancel(reason);
+      return (await l.done.catch(() => undefined))?.outcome ?? 'cancelled';
+    }
+    for (const [pipeline, queue] of this.waiting) {
+      if (!queue.some((w) => w.runId === runId)) continue;
+      this.waiting.set(pipeline, queue.filter((w) => w.runId !== runId));
+      this.d.journal.appendDurable('run.dequeued', { runId, reason });
+      this.finishStub(runId, 'cancelled', reason);
+      return 'cancelled';
+    }
+    const { cache, records } = this.unfinished(runId);
+    const st = foldRun(records);
+    if (st === null) {
+      this.finishStub(runId, 'cancelled', reason);
+      return 'cancelled';
+    }
+    killLeftoverGroups(runDir(this.d.root, runId));
+    const rj = new RunJournal(this.d.journal, runId, runDir(this.d.root, runId), records, cache.startSeq);
+    rj.appendDurable('run.finished', { outcome: 'cancelled', durationMs: Date.now() - st.startedAt, reason });
+    return 'cancelled';
+  }
+
+  /** A run this host does not run, with no outcome yet: its cache and its records in the journal. */
+  private unfinished(runId: string): { cache: RunCache; records: JournalRecordLike[] } {
+    const cache = readRunCache(runDir(this.d.root, runId));
+    if (cache === null) throw new MiyabiError('NOT_FOUND', `no run ${JSON.stringify(runId)}`, { hint: 'miyabi runs lists them' });
+    if (cache.outcome !== undefined) throw new MiyabiError('USAGE', `run ${runId} has ended already (${cache.outcome})`);
+    return { cache, records: this.recordsOf([cache]).get(runId) ?? [] };
+  }
+
+  /** Replays the journal once from the earliest of these runs' start, grouping records by run. */
+  private recordsOf(caches: RunCache[]): Map<string, JournalRecordLike[]> {
+    const ids = new Set(caches.map((c) => c.runId));
+    const out = new Map<string, JournalRecordLike[]>();
+    if (ids.size === 0) return out;
+    const from = Math.min(...caches.map((c) => c.startSeq)) - 1;
+    for (const r of this.d.journal.replay(Math.max(0, from))) {
+      const id = (r.payload as { runId?: unknown } | null)?.runId;
+      if (typeof id === 'string' && ids.has(id)) out.set(id, [...(out.get(id) ?? []), r]);
+    }
+    return out;
+  }
+
+  /**
+   * Takes over every run left unfinished by an earlier host: resumed where it stopped, or marked
+   * interrupted; runs that were waiting their turn wait again. Call it once, holding the lock.
+   */
+  recover(): string[] {
+    const caches = listRuns(this.d.root).filter((r) => r.outcome === undefined && !this.live.has(r.runId));
+    const records = this.recordsOf(caches);
+    const touched: string[] = [];
+    for (const c of caches) {
+      const recs = records.get(c.runId) ?? [];
+      const queued = recs.find((r) => r.type === 'run.queued');
+      if (recs.some((r) => r.type === 'run.dequeued')) continue;
+      if (queued && !recs.some((r) => r.type === 'run.started')) {
+        const q = queued.payload as Waiting & { pipeline: string };
+        this.enqueue(q.pipeline, { runId: q.runId, source: q.source, vars: q.vars ?? {}, ...(q.event ? { event: q.event } : {}) });
+        writeRunCache(c.dir, { ...readRunCache(c.dir)!, pid: process.pid });
+        touched.push(c.runId);
+        continue;
+      }
+      this.takeOver(c, recs);
+      touched.push(c.runId);
+    }
+    for (const pipeline of [...this.waiting.keys()]) this.next(pipeline);
+    return touched;
+  }
+
+  /** `miyabi run --resume RUN`: one interrupted run, resumed now. */
+  resume(runId: string): void {
+    if (this.live.has(runId)) throw new MiyabiError('USAGE', `run ${runId} is running`);
+    const { cache, records } = this.unfinished(runId);
+    this.takeOver({ ...cache, dir: runDir(this.d.root, runId) }, records);
+  }
+
+  private takeOver(c: RunCache & { dir: string }, recs: JournalRecordLike[]): void {
+    const st = foldRun(recs);
+    const rj = new RunJournal(this.d.journal, c.runId, c.dir, recs, c.startSeq);
+    if (st === null) {
+      this.finishStub(c.runId, 'interrupted', 'the host stopped before the run started');
+      return;
+    }
+    if (st.outcome !== undefined) {
+      rj.cache();
+      return;
+    }
+    // Commands the dead host left behind go first: the stage they belonged to runs again.
+    killLeftoverGroups(c.dir);
+    let loaded: { pipeline: Pipeline; skills: SkillRegistry };
+    try {
+      loaded = loadRunConfig(this.d.root, st.source);
+    } catch (e) {
+      rj.appendDurable('run.interrupted', { reason: `not resumed: ${e instanceof Error ? e.message : String(e)}` });
+      rj.appendDurable('run.finished', { outcome: 'interrupted', durationMs: Date.now() - st.startedAt });
+      return;
+    }
+    const runner = this.runner(c.runId, loaded.pipeline, loaded.skills, rj, st.vars);
+    this.track(c.runId, loaded.pipeline.name, runner, rj, runner.resume());
+  }
+
+  /** The host is going away: live runs stop where they are, to be resumed by the next host. */
+  async stop(reason: string): Promise<void> {
+    this.stopping = true;
+    const all = [...this.live.values()];
+    for (const l of all) l.runner.interrupt(reason);
+    await Promise.all(all.map((l) => l.done.catch(() => undefined)));
+  }
+}
