@@ -1,7 +1,8 @@
 /**
  * The door to agents (panes, worktrees, the task queue) for the built-in actions that need them. The
- * agents feature (issue 5) implements it; until then `noAgents` refuses every call with a clear error,
- * so a pipeline never pretends an agent did something.
+ * controller implements it (src/controller/pipeline-agents.ts); a run hosted by `miyabi run` with no
+ * controller has `noAgents`, which refuses every call with a clear error, so a pipeline never
+ * pretends an agent did something.
  */
 import type { BuiltinName } from '../config/skill-schema.js';
 import { ActionError } from './action-error.js';
@@ -33,10 +34,10 @@ export function isAgentBuiltin(name: string): name is AgentBuiltin {
   return (AGENT_BUILTINS as readonly string[]).includes(name);
 }
 
-const NEEDS = 'needs the agents feature (issue 5)';
+const NEEDS = 'needs a running controller (start one with `miyabi up`, then run the pipeline again)';
 
-/** The AgentPort of a runner with no agents wired in: every call fails, permanently (no retry helps). */
+/** The AgentPort of a run with no controller: every call fails, permanently (no retry helps). */
 export const noAgents: AgentPort = {
-  builtin: (name) => Promise.reject(new ActionError(`${name} ${NEEDS}: it works with agent panes and worktrees, and no agent registry is wired into this runner yet`, { permanent: true })),
-  task: (task) => Promise.reject(new ActionError(`an agent task ${NEEDS}: "${task.slice(0, 60)}" would be handed to an agent through the task queue, which is not wired into this runner yet`, { permanent: true })),
+  builtin: (name) => Promise.reject(new ActionError(`${name} ${NEEDS}: it works with agent panes and worktrees, which only the controller has`, { permanent: true })),
+  task: (task) => Promise.reject(new ActionError(`an agent task ${NEEDS}: "${task.slice(0, 60)}" is handed to an agent through the controller's task queue`, { permanent: true })),
 };

@@ -141,7 +141,7 @@ stages:
     const f = fixture(SKILL, 'name: p\nstages:\n  - { name: prep, skill: miyabi-worktree-management, actions: [create-worktree] }\n');
     const st = await f.runner().start();
     expect(st.stages[0]).toMatchObject({ outcome: 'failed', attempts: 1 });
-    expect(st.stages[0]?.error).toMatch(/needs the agents feature \(issue 5\)/);
+    expect(st.stages[0]?.error).toMatch(/needs a running controller/);
   });
 
   it('cancel kills the running stage and ends the run cancelled', async () => {

@@ -33,7 +33,7 @@ describe('multi-agent pipeline', () => {
     const { r } = runner('multi-agent-pipeline');
     const st = await r.start();
     expect(outcomes(st)).toEqual(['prepare:failed', 'target:skipped', 'assign:skipped', 'execute:skipped', 'communicate:skipped', 'recover:failed']);
-    expect(st.stages[0]?.error).toMatch(/create-worktree needs the agents feature \(issue 5\)/);
+    expect(st.stages[0]?.error).toMatch(/create-worktree needs a running controller/);
     expect(st.outcome).toBe('failed');
   });
 
