@@ -7,7 +7,8 @@ import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import { ensureExcluded } from '../git/exclude.js';
-import type { PaneStatus, StatusResult } from '../ipc/protocol.js';
+import type { StatusResult } from '../ipc/protocol.js';
+import { statusOf } from './status.js';
 import { IpcServer } from '../ipc/server.js';
 import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
 import { handlers } from './handlers/index.js';
@@ -278,30 +279,10 @@ export class Controller {
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const panes = known ?? (await this.o.tmux.listPanes(this.sessionName));
-    return {
-      session: this.sessionName,
-      tmuxSocket: this.o.tmux.socketName,
-      root: this.o.paths.root,
-      layout: this.layout.source,
-      controller: {
-        pid: process.pid,
-        startedAt: new Date(this.startedAt).toISOString(),
-        uptimeMs: Date.now() - this.startedAt,
-        ipcPath: this.o.paths.socket,
-      },
-      panes: panes.map((pi): PaneStatus => ({
-        name: pi.agent,
-        role: pi.role,
-        paneId: pi.paneId,
-        window: pi.windowName,
-        pid: pi.pid,
-        command: this.commands[pi.agent] ?? pi.startCommand,
-        currentCommand: pi.currentCommand,
-        cwd: pi.currentPath,
-        alive: !pi.dead,
-        deadStatus: pi.deadStatus,
-      })),
-    };
+    return statusOf({
+      session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root: this.o.paths.root, layout: this.layout.source,
+      startedAt: this.startedAt, ipcPath: this.o.paths.socket, commands: this.commands,
+    }, panes);
   }
 
   private saveSnapshot(): void {
