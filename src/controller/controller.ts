@@ -82,6 +82,10 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {}
 
+  get projectRoot(): string {
+    return this.o.paths.root;
+  }
+
   get sessionName(): string {
     return this.layout.session;
   }

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtEntry } from '../helpers/built-entry.js';
 import { samplePanes, startFakeController, type FakeController } from '../helpers/fake-controller.js';
 import { KEY, startInTerminal, type TerminalSession } from '../helpers/terminal.js';
+import { until } from '../helpers/project.js';
 
 /** The conductor REPL in a real terminal against a fake controller, typed at as a person would. */
 let entry: string;
@@ -116,4 +117,25 @@ describe('conductor in a terminal', () => {
     term.type('exit' + KEY.enter);
     expect(await term.waitForExit()).toBe(0);
   });
+
+  it('prints pipeline notices above the prompt and keeps the line being typed', async () => {
+    const { fc, term } = await start();
+    await until(() => fc.subscriberCount() > 0, 'the conductor subscribed to notices');
+    term.type('sta');
+    await term.waitForScreen((l) => l.some((x) => x.trimEnd() === 'miyabi> sta'));
+    fc.emit('conductor.notify', { runId: 'dev-1', message: 'pipeline development run dev-1: containerize failed' });
+    fc.emit('stage.escalated', { runId: 'dev-1', stage: 'containerize', attempts: 3, error: 'docker exited with code 1' });
+    fc.emit('run.finished', { runId: 'dev-1', outcome: 'failed', durationMs: 4200 });
+    fc.emit('message.delivered', { id: 'x' });
+    const screen = await term.waitForText('[run] dev-1: failed in 4.2 s');
+    const at = screen.findIndex((l) => l.startsWith('[notify] pipeline development run dev-1: containerize failed'));
+    expect(at).toBeGreaterThan(-1);
+    expect(screen[at + 1]).toBe('[run] dev-1: containerize escalated after 3 tries: docker exited with code 1');
+    expect(screen.some((l) => l.includes('message.delivered') || l.includes('"x"'))).toBe(false);
+    // The half-typed command is still there, and runs when finished.
+    await term.waitForScreen((l) => l[l.findLastIndex((x) => x.length > 0)]?.trimEnd() === 'miyabi> sta');
+    term.type('tus' + KEY.enter);
+    await term.waitForText('agent-2');
+  });
 });
+

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MiyabiError } from '../../core/errors.js';
 import { handler, type HandlerTable } from '../../ipc/server.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
+import { listRuns } from '../../pipelines/run-dir.js';
 import type { Controller } from '../controller.js';
 
 function runsOf(c: Controller): RunsHost {
@@ -30,6 +31,11 @@ export function runHandlers(c: Controller): HandlerTable {
       schema: runId.extend({ reason: z.string().optional() }),
       describe: 'cancel a run: its commands are killed, it ends cancelled',
       handle: async (req) => ({ status: await runsOf(c).cancel(req.runId, req.reason) }),
+    }),
+    'runs.list': handler({
+      schema: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(),
+      describe: 'the latest runs, newest last',
+      handle: (req) => listRuns(c.projectRoot).slice(-(req.limit ?? 20)),
     }),
     'run.resume': handler({
       schema: runId,

@@ -2,6 +2,7 @@ import { formatStatus } from '../format-status.js';
 import { isMiyabiError, MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { splitArgs } from './split-args.js';
+import { runCommands } from './run-commands.js';
 
 /** What the commands need of the controller connection (a fake in unit tests). */
 export interface ConductorClient {
@@ -55,6 +56,7 @@ const sendCommand: ConductorCommand = {
 
 export const builtinCommands: CommandTable = {
   send: sendCommand,
+  ...runCommands,
   help: {
     summary: 'list the commands, or show one: help <command>',
     usage: '[command]',

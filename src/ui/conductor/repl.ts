@@ -2,6 +2,7 @@ import { clearScreenDown, createInterface, cursorTo } from 'node:readline';
 import { builtinCommands, dispatch, type CommandContext, type CommandTable, type ConductorClient } from './commands.js';
 import { LazyControllerClient } from './connection.js';
 import { HistoryFile, HISTORY_MAX } from './history.js';
+import { NoticeFeed } from './notices.js';
 
 export const PROMPT = 'miyabi> ';
 
@@ -17,6 +18,8 @@ export interface ConductorOptions {
   /** For tests: a client instead of connecting to socketPath. */
   client?: ConductorClient;
   historySize?: number;
+  /** Print pipeline notices as they happen (default: on, unless a test client is given). */
+  notices?: boolean;
 }
 
 /**
@@ -70,6 +73,14 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
     ended = true;
   });
 
+  // A notice arrives while a person may be typing: it goes above the prompt, and the line is kept.
+  const feed = (opts.notices ?? !opts.client)
+    ? new NoticeFeed(opts.socketPath, (line) => {
+        output.write(`\r\x1b[K${line}\n`);
+        rl.prompt(true);
+      })
+    : null;
+  feed?.start();
   ctx.print('miyabi conductor; type help for the commands');
   rl.prompt();
   try {
@@ -84,5 +95,6 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
   } finally {
     rl.close();
     lazy?.close();
+    feed?.stop();
   }
 }

@@ -26,7 +26,8 @@ async function transcript(lines: string[], opts: { socketPath?: string; historyF
   let text = '';
   output.on('data', (d: Buffer) => (text += d.toString('utf8')));
   const historyFile = opts.historyFile ?? join(tempDir(), 'history');
-  const done = runConductor({ socketPath: opts.socketPath ?? '/nonexistent/ctl.sock', historyFile, input, output });
+  // Notices have their own test (e2e): here only the commands' requests are counted.
+  const done = runConductor({ socketPath: opts.socketPath ?? '/nonexistent/ctl.sock', historyFile, input, output, notices: false });
   input.end(lines.map((l) => l + '\n').join(''));
   await done;
   return { text, historyFile };

@@ -1,0 +1,81 @@
+/**
+ * What the conductor prints unasked: `notify-conductor` messages from pipelines, and the moments a
+ * run ends, escalates or is interrupted. A feed of its own subscribes to the controller's journal
+ * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts.
+ */
+import { IpcClient } from '../../ipc/client.js';
+import type { JournalEventFrame } from '../../ipc/protocol.js';
+import { formatMs } from '../../pipelines/reports.js';
+
+type JournalEvent = JournalEventFrame['event'];
+
+export function formatNotice(e: JournalEvent): string | null {
+  const p = (e.payload ?? {}) as Record<string, unknown>;
+  const run = typeof p['runId'] === 'string' ? p['runId'] : '?';
+  switch (e.type) {
+    case 'conductor.notify':
+      return `[notify] ${String(p['message'])}`;
+    case 'stage.escalated':
+      return `[run] ${run}: ${String(p['stage'])} escalated after ${String(p['attempts'])} tries: ${String(p['error']).split('\n')[0]}`;
+    case 'run.interrupted':
+      return `[run] ${run}: interrupted (${String(p['reason'])})`;
+    case 'run.finished':
+      return `[run] ${run}: ${String(p['outcome'])} in ${formatMs(p['durationMs'] as number)}`;
+  }
+  return null;
+}
+
+interface FeedClient {
+  subscribe(listener: (e: JournalEvent) => void): Promise<void>;
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+export class NoticeFeed {
+  private stopped = false;
+  private client: FeedClient | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private backoff = 250;
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly onNotice: (line: string) => void,
+    private readonly connect: (path: string) => Promise<FeedClient> = (p) => IpcClient.connect(p),
+  ) {}
+
+  start(): void {
+    void this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.client?.close();
+  }
+
+  private async open(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const c = await this.connect(this.socketPath);
+      if (this.stopped) return c.close();
+      this.client = c;
+      c.onClose(() => this.retry());
+      await c.subscribe((e) => {
+        const line = formatNotice(e);
+        if (line !== null) this.onNotice(line);
+      });
+      this.backoff = 250;
+    } catch {
+      this.retry();
+    }
+  }
+
+  private retry(): void {
+    this.client = null;
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.open(), this.backoff);
+    this.timer.unref();
+    this.backoff = Math.min(this.backoff * 2, 5000);
+  }
+}
