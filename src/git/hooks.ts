@@ -2,12 +2,13 @@
  * Per-project setup and teardown of a new worktree: copy files that git does not carry (`.env`)
  * from the main tree, run an install command in the worktree, and the reverse on removal.
  * Commands are argument arrays (no shell) run with a timeout; the runner is a port so unit tests
- * need no processes. (When `shell/` exists, `execaRunner` moves there.)
+ * need no processes.
  */
 import { cpSync, existsSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { execa } from 'execa';
 import { MiyabiError } from '../core/errors.js';
+import { killGroup, terminateGroup } from '../shell/process-group.js';
 
 export interface CommandSpec {
   argv: string[];
@@ -36,19 +37,38 @@ export type CommandRunner = (argv: string[], options: { cwd: string; env: Record
 
 const TAIL = 4096;
 
+/**
+ * Runs a hook in a process group of its own: on timeout the whole group is killed (an install that
+ * started a watcher or a daemon leaves nothing behind), and whatever the hook left running in its
+ * group when it exits goes with it.
+ */
 export const execaRunner: CommandRunner = async (argv, { cwd, env, timeoutMs }) => {
   const [file, ...args] = argv;
   if (!file) throw new MiyabiError('CONFIG', 'hook command is empty', { hint: 'give the command as an argument array, e.g. [npm, ci]' });
   const t0 = performance.now();
-  const r = await execa(file, args, { cwd, env, extendEnv: true, timeout: timeoutMs, reject: false, all: true, stdin: 'ignore' });
-  const all = String(r.all ?? '');
-  return {
-    argv,
-    exitCode: r.exitCode ?? null,
-    timedOut: r.timedOut,
-    durationMs: performance.now() - t0,
-    output: all.length > TAIL ? all.slice(-TAIL) : all,
-  };
+  const child = execa(file, args, { cwd, env, extendEnv: true, reject: false, all: true, stdin: 'ignore', detached: true, cleanup: true });
+  const pgid = child.pid;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (pgid !== undefined) terminateGroup(pgid, 1000);
+  }, timeoutMs);
+  // Stragglers in the group hold the output pipes open: end them when the hook itself exits.
+  child.once('exit', () => pgid !== undefined && killGroup(pgid, 'SIGKILL'));
+  try {
+    const r = await child;
+    const all = String(r.all ?? '');
+    return {
+      argv,
+      exitCode: timedOut ? null : (r.exitCode ?? null),
+      timedOut,
+      durationMs: performance.now() - t0,
+      output: all.length > TAIL ? all.slice(-TAIL) : all,
+    };
+  } finally {
+    clearTimeout(timer);
+    if (pgid !== undefined) killGroup(pgid, 'SIGKILL');
+  }
 };
 
 export interface SetupResult {

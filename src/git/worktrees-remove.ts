@@ -63,6 +63,9 @@ export function removeWorktree(repoIn: string, name: string, o: RemoveOptions = 
       });
     }
 
+    // The archive is written before anything can change or delete a file — the teardown hook
+    // included (a `docker compose down -v` or a clean script); if it fails, nothing is removed.
+    const archive = await archiveWorktree(repo, { ...rec, ...(rec.task !== undefined ? { task: rec.task } : {}) }, inspection);
     let teardown: CommandResult | null = null;
     let teardownError: string | null = null;
     if (o.hooks?.teardown && !inspection.missing) {
@@ -72,9 +75,6 @@ export function removeWorktree(repoIn: string, name: string, o: RemoveOptions = 
         teardownError = (e as Error).message;
       }
     }
-    // The archive is written before anything is deleted; if it fails, nothing is removed.
-    const archive = await archiveWorktree(repo, { ...rec, ...(rec.task !== undefined ? { task: rec.task } : {}) }, inspection);
-
     await deleteWorktreeFolder(main, rec.path);
     // Only the tip that was archived: a branch moved meanwhile (by another worktree) stays.
     const branchDeleted = rec.branch && !o.keepBranch ? await deleteBranch(main, rec.branch, [inspection.head, archive.meta.head]) : false;

@@ -7,10 +7,10 @@
 import { appendFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { ActionError } from './action-error.js';
+import { killGroup, terminateGroup } from '../shell/process-group.js';
+
 
 const MAX_KEEP = 1024 * 1024;
-/** After SIGTERM, a group gets this long before SIGKILL. */
-export const KILL_GRACE_MS = 1500;
 
 export interface CommandOptions {
   cwd: string;
@@ -25,32 +25,6 @@ export interface CommandOptions {
 export interface CommandResult {
   stdout: string;
   exitCode: number;
-}
-
-/** Signals a whole process group; false when it is already gone. */
-export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** SIGTERM now, SIGKILL after the grace period if anything of the group is left. */
-export function terminateGroup(pgid: number, graceMs = KILL_GRACE_MS): void {
-  if (!killGroup(pgid, 'SIGTERM')) return;
-  const t = setTimeout(() => killGroup(pgid, 'SIGKILL'), graceMs);
-  t.unref();
 }
 
 export async function runCommand(argv: readonly string[], o: CommandOptions): Promise<CommandResult> {

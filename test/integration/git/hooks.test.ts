@@ -7,6 +7,7 @@ import { fillPool, takeFromPool } from '../../../src/git/pool.js';
 import { allocatePort, listPorts, portFree, releasePort } from '../../../src/git/ports.js';
 import { cleanWorktrees, createWorktree, listWorktrees, removeWorktree } from '../../../src/git/worktrees.js';
 import { makeRepo, type TestRepo } from './repo.js';
+import { until } from '../../helpers/project.js';
 
 let r: TestRepo;
 beforeEach(() => {
@@ -62,6 +63,32 @@ describe('setup and teardown hooks', () => {
     const gone = await removeWorktree(r.repo, 'h4', { hooks: { teardown } });
     expect(gone.teardown?.exitCode).toBe(0);
     expect(r.read('teardown.txt', r.base)).toBe(`h4 ${w.port}`);
+  });
+
+  it('a hanging install that started a background child: the whole group is killed at the timeout', async () => {
+    const pidFile = join(r.base, 'grandchild.pid');
+    // The grandchild ignores SIGTERM: only a group SIGKILL ends it.
+    const hang = { argv: ['/bin/sh', '-c', `(trap '' TERM; sleep 60) & echo $! > ${pidFile}; wait`], timeoutMs: 400 };
+    await expect(createWorktree({ repo: r.repo, name: 'h6', root: r.root, hooks: { install: hang } })).rejects.toThrow(/timed out after 400 ms/);
+    const pid = Number(r.read('grandchild.pid', r.base).trim());
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !alive(), 'the grandchild is gone', 5000);
+  });
+
+  it('a teardown that deletes files runs after the archive: --force still keeps the work', async () => {
+    const teardown = { argv: ['/bin/sh', '-c', 'rm -f notes.txt'] };
+    const w = await createWorktree({ repo: r.repo, name: 'h5', root: r.root, hooks: { teardown } });
+    r.write('notes.txt', 'work in progress\n', w.path);
+    const gone = await removeWorktree(r.repo, 'h5', { hooks: { teardown }, force: true });
+    expect(gone.teardown?.exitCode).toBe(0);
+    expect(r.git(['show', `${gone.archive.ref}:notes.txt`])).toBe('work in progress\n');
   });
 
   it('the pool runs install when it is filled and copies files again when taken', async () => {
