@@ -28,7 +28,8 @@ import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
 import type { Tmux } from '../tmux/adapter.js';
 import { RunsHost } from '../pipelines/runs-host.js';
-import { noAgents, type AgentPort } from '../pipelines/agent-port.js';
+import { noAgents } from '../pipelines/agent-port.js';
+import type { ControllerAgentPort } from './pipeline-agents.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
@@ -76,7 +77,7 @@ export class Controller {
   /** Pipeline runs, hosted here and journaled in the one journal. */
   runs?: RunsHost;
   /** The agents' door for pipeline actions (set by wiring; absent, agent actions fail clearly). */
-  agentPort?: AgentPort;
+  agentPort?: ControllerAgentPort;
   private inflight = new Map<string, number | null>();
   private stopping?: Promise<void>;
 
@@ -132,7 +133,7 @@ export class Controller {
       this.mark('session');
       this.inflight = inflightIds(this.journal.replay(this.snapshot?.lastSeq ?? 0), this.snapshot?.inflight ?? []);
       this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, this.inflight);
-      ({ agents: this.agents, tasks: this.tasks, states: this.states } = wireAgents({
+      ({ agents: this.agents, tasks: this.tasks, states: this.states, agentPort: this.agentPort } = wireAgents({
         paths: p,
         layout: this.layout,
         tmux: this.o.tmux,
@@ -150,6 +151,7 @@ export class Controller {
         env: this.o.env,
         log: (l) => this.log(l),
         agents: () => this.agentPort ?? noAgents,
+        onRunEnded: (id) => this.agentPort?.forgetRun(id),
       });
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });

@@ -127,11 +127,11 @@ export async function waitFor<T>(o: WaitOptions<T>): Promise<T> {
 
 /** The end of task `id` in the queue `d` (TasksHost); an aborted signal cancels the task. */
 export function followTask(
-  d: { journal: AppendSource; tasks: { cancel(id: string): unknown; readonly queue: { get(id: string): Task | undefined } } },
+  d: { journal: AppendSource; tasks: { cancel(id: string, reason?: string): unknown; readonly queue: { get(id: string): Task | undefined } } },
   id: string,
   signal: AbortSignal,
 ): Promise<TaskEnd> {
-  return taskEnd(d.journal, (t) => d.tasks.queue.get(t), id, signal, () => d.tasks.cancel(id));
+  return taskEnd(d.journal, (t) => d.tasks.queue.get(t), id, signal, () => d.tasks.cancel(id, 'cancelled: the pipeline stage waiting for it stopped'));
 }
 
 /** A task's end as the action's result, or the ActionError saying how it ended. */

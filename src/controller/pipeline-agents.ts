@@ -48,7 +48,7 @@ export interface PipelineAgentDeps {
   /** TasksHost fits. */
   tasks: {
     add(raw: RawTaskInput): Task;
-    cancel(id: string): Task;
+    cancel(id: string, reason?: string): Task;
     assign(agent: string, id: string): Task;
     readonly queue: Pick<TaskQueue, 'get' | 'queued' | 'activeFor' | 'busyAgents'>;
   };

@@ -39,8 +39,8 @@ export class TasksHost {
     return this.queue.get((ev.payload as { id: string }).id)!;
   }
 
-  cancel(id: string): Task {
-    this.emit(this.queue.cancel(id, 'cancelled with miyabi task cancel'));
+  cancel(id: string, reason = 'cancelled with miyabi task cancel'): Task {
+    this.emit(this.queue.cancel(id, reason));
     return this.queue.get(id)!;
   }
 

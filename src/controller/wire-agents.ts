@@ -11,6 +11,7 @@ import { worktreeSettings } from './layout-worktrees.js';
 import type { Messaging } from './messaging.js';
 import { routerAgents } from './router-agents.js';
 import { TasksHost } from './tasks-host.js';
+import { controllerAgentPort, gitWorktrees, type ControllerAgentPort } from './pipeline-agents.js';
 
 export interface WireAgentsInput {
   paths: ProjectPaths;
@@ -27,7 +28,7 @@ export interface WireAgentsInput {
 }
 
 /** The agents part of the controller (agents/): spawned agents, the task queue, each agent's state. */
-export function wireAgents(c: WireAgentsInput): { agents: AgentsHost; tasks: TasksHost; states: AgentStates } {
+export function wireAgents(c: WireAgentsInput): { agents: AgentsHost; tasks: TasksHost; states: AgentStates; agentPort: ControllerAgentPort } {
   const p = c.paths;
   const states = new AgentStates({
     capture: async (paneId) => (await c.tmux.pane(paneId).run('capture-pane', ['-p'])).join('\n'),
@@ -63,5 +64,18 @@ export function wireAgents(c: WireAgentsInput): { agents: AgentsHost; tasks: Tas
     },
     c.tasksSnapshot,
   );
-  return { agents, tasks, states };
+  // The pipelines' door to all of the above (src/controller/pipeline-agents.ts).
+  const agentPort = controllerAgentPort({
+    journal: c.journal,
+    tasks,
+    agents,
+    stateOf: (n) => states.get(n),
+    busDir: () => c.messaging()?.busDir ?? null,
+    respawn: async (paneId, o) => {
+      await c.tmux.pane(paneId).run('respawn-pane', o.kill ? ['-k'] : []);
+    },
+    worktree: gitWorktrees(p.root, worktreeSettings(c.layout.worktrees)),
+    kickBus: () => c.messaging()?.kickAll(),
+  });
+  return { agents, tasks, states, agentPort };
 }

@@ -26,6 +26,8 @@ export interface RunsHostDeps {
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
   onEscalate?: (e: EscalationInfo) => void | Promise<void>;
+  /** A run ended (or stopped with its host): what was held for it can go. */
+  onRunEnded?: (runId: string) => void;
 }
 
 export interface StartRequest {
@@ -143,6 +145,7 @@ export class RunsHost {
     const done = running.finally(() => {
       this.live.delete(runId);
       rj.cache();
+      this.d.onRunEnded?.(runId);
       this.next(pipeline);
     });
     done.catch((e) => this.d.log?.(`run ${runId}: ${String(e)}`));
