@@ -16,7 +16,7 @@
  *   (input `worktree_path`, else the run's own). Output: `message <id> to <agent>`.
  * - start-in-pane: hands the run's agent a task through the queue and follows it to its end, like
  *   `task()`: input `task_id`, else the task the router already handed that agent, else input
- *   `task` (text, a new task), else the first queued task it may take that no pipeline added.
+ *   `task` (text, a new task) or the run's `--var task=…`, else the first queued task it may take that no pipeline added.
  *   Nothing to start fails permanently. The hand-over runs before the first await, so a
  *   report-progress beside it (parallel: true) already sees the task.
  * - report-progress: journals `pipeline.progress` (agent state, task state, worktree) now and at
@@ -188,7 +188,7 @@ function pickTask(c: DoorContext, r: AgentRequest, agent: string): { id: string;
     return { id: wanted, handOver: true };
   }
   if (held) return { id: held.id, handOver: false };
-  const text = r.inputs['task']?.trim();
+  const text = r.inputs['task']?.trim() || r.vars?.['task']?.trim();
   if (text) {
     try {
       return { id: c.d.tasks.add({ text, agent, labels: ['pipeline'] }).id, handOver: true };
@@ -197,7 +197,7 @@ function pickTask(c: DoorContext, r: AgentRequest, agent: string): { id: string;
     }
   }
   const next = q.queued().find((t) => (t.agent === null || t.agent === agent) && !t.labels.includes('pipeline'));
-  if (!next) throw new ActionError(`start-in-pane: nothing to start for ${agent}: the queue has no task it may take (give the stage a task_id or task input)`, { permanent: true });
+  if (!next) throw new ActionError(`start-in-pane: nothing to start for ${agent}: the queue has no task it may take (give the stage a task_id or task input, or run it with --var task=…)`, { permanent: true });
   return { id: next.id, handOver: true };
 }
 

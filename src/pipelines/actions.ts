@@ -5,7 +5,7 @@
  */
 import type { SkillAction } from '../config/skill-schema.js';
 import { ActionError } from './action-error.js';
-import { isAgentBuiltin, type AgentPort } from './agent-port.js';
+import { isAgentBuiltin, type AgentPort, type AgentRequest } from './agent-port.js';
 import { renderReport, writeReport } from './reports.js';
 import { runCommand } from './process-group.js';
 import type { JournalLike, RunState } from './run-state.js';
@@ -51,9 +51,12 @@ async function shell(argv: readonly string[], a: SkillAction, ctx: ActionContext
   return r.stdout.trim();
 }
 
+function agentRequest(ctx: ActionContext): AgentRequest {
+  return { runId: ctx.runId, pipeline: ctx.pipeline, stage: ctx.stage, inputs: ctx.inputs, vars: ctx.vars, cwd: ctx.cwd, signal: ctx.signal };
+}
+
 async function builtin(name: string, ctx: ActionContext): Promise<string> {
-  const request = { runId: ctx.runId, pipeline: ctx.pipeline, stage: ctx.stage, inputs: ctx.inputs, cwd: ctx.cwd, signal: ctx.signal };
-  if (isAgentBuiltin(name)) return ctx.agents.builtin(name, request);
+  if (isAgentBuiltin(name)) return ctx.agents.builtin(name, agentRequest(ctx));
   switch (name) {
     case 'generate-error-report':
       return writeReport(ctx.reportsDir, ctx.runId, 'error', renderReport('error', ctx.state(), ctx.logDir));
@@ -96,8 +99,7 @@ export async function runAction(a: SkillAction, ctx: ActionContext): Promise<str
       return shell(['/bin/sh', '-c', cmd], a, ctx);
     }
     case 'agent': {
-      const request = { runId: ctx.runId, pipeline: ctx.pipeline, stage: ctx.stage, inputs: ctx.inputs, cwd: ctx.cwd, signal: ctx.signal };
-      return ctx.agents.task(a.task, request);
+      return ctx.agents.task(a.task, agentRequest(ctx));
     }
     case 'builtin':
       return builtin(a.builtin, ctx);

@@ -19,6 +19,8 @@ export interface AgentRequest {
   stage: string;
   /** The stage's inputs by name (e.g. worktree_path, pane_id). */
   inputs: Record<string, string>;
+  /** The run's variables (`--var`, or a trigger's): `task` gives start-in-pane its work. */
+  vars?: Record<string, string>;
   cwd: string;
   signal: AbortSignal;
 }

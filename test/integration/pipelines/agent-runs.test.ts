@@ -4,7 +4,7 @@
  * the task queue — the stage ends when the agent runs `miyabi done`. Without a controller the same
  * actions fail with a clear error instead of pretending.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, type TestProject } from '../../helpers/project.js';
@@ -69,4 +69,24 @@ describe('agent actions in a controller-hosted run', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/prepare: failed .*create-worktree needs a running controller/);
   });
+});
+
+describe("the design document's multi-agent pipeline, as written", () => {
+  it('runs whole in the controller: worktree, pane, assignment, the task done, messages relayed beside it', async () => {
+    const pr = setup();
+    const repo = join(import.meta.dirname, '..', '..', '..');
+    cpSync(join(repo, 'skills'), join(pr.root, 'skills'), { recursive: true });
+    cpSync(join(repo, 'pipelines', 'multi-agent-pipeline.yaml'), join(pr.root, 'pipelines', 'multi-agent-pipeline.yaml'));
+    expect((await pr.miyabi(['up', '-l', 't.yaml', '--detach'])).exitCode).toBe(0);
+    const r = await pr.miyabi(['run', 'multi-agent-pipeline', '--var', 'task=write the lexer', '--wait']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const runs = JSON.parse((await pr.miyabi(['runs', '--json'])).stdout) as { stages: { name: string; outcome: string }[] }[];
+    expect(runs[0]?.stages.map((s) => `${s.name}:${s.outcome}`)).toEqual([
+      // communicate starts beside the rest and stops when the run ends; recover waits for an error.
+      'prepare:passed', 'target:passed', 'assign:passed', 'execute:passed', 'communicate:stopped', 'recover:skipped',
+    ]);
+    const got = readFileSync(join(pr.root, 'rec', 'tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { agent: string; what: string });
+    expect(got.map((g) => g.agent)).toEqual(['a1']);
+    expect(got[0]?.what).toContain('write the lexer');
+  }, 60_000);
 });
