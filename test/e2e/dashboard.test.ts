@@ -106,6 +106,26 @@ describe('dashboard in a terminal', () => {
     expect(term.alternateScreen()).toBe(false);
   });
 
+  it('shows the newest pipeline runs and follows them from the journal events', async () => {
+    const fc = await startFakeController();
+    cleanups.push(() => fc.dispose());
+    fc.runs = [{ runId: 'dev-20261125-110000-aaaa', pipeline: 'dev', status: 'failed', startedAt: Date.now() - 60_000, durationMs: 4200, stages: [{ name: 'build', outcome: 'passed' }, { name: 'deploy', outcome: 'failed' }] }];
+    const term = await startInTerminal([process.execPath, entry, '--socket', fc.socketPath]);
+    cleanups.push(() => term.close());
+    await term.waitForScreen((l) => l.some((x) => /dev-20261125-110000-aaaa\s+failed\s+4\.2 s\s+last deploy/.test(x)));
+    fc.emit('run.started', { runId: 'dev-20261125-120000-bbbb', pipeline: 'dev' });
+    fc.emit('stage.started', { runId: 'dev-20261125-120000-bbbb', stage: 'lint', attempt: 1 });
+    let screen = await term.waitForScreen((l) => l.some((x) => /dev-20261125-120000-bbbb\s+running\s+.*at lint/.test(x)));
+    // Newest first.
+    const order = ['bbbb', 'aaaa'].map((id) => screen.findIndex((x) => x.includes(`120000-${id}`) || x.includes(`110000-${id}`)));
+    expect(order[0]).toBeLessThan(order[1] as number);
+    fc.emit('run.finished', { runId: 'dev-20261125-120000-bbbb', outcome: 'succeeded', durationMs: 1500 });
+    screen = await term.waitForScreen((l) => l.some((x) => /dev-20261125-120000-bbbb\s+succeeded\s+1\.5 s\s+last lint/.test(x)));
+    expect(rowOf(screen, 'agent-2')).toBeDefined();
+    term.type('q');
+    expect(await term.waitForExit()).toBe(0);
+  });
+
   it('refreshes on journal events and keeps the selection on the same pane', async () => {
     // A long poll period: only the event can explain the refresh.
     const { fc, term } = await start(['--poll', '600000']);

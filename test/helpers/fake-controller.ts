@@ -16,6 +16,8 @@ export interface FakeController {
   status: StatusResult;
   requests: string[];
   setPanes(panes: PaneStatus[]): void;
+  /** What `runs.list` answers (default: no runs). */
+  runs: unknown[];
   /** Sends a journal event to every subscriber. */
   emit(type: string, payload?: unknown): void;
   subscriberCount(): number;
@@ -98,6 +100,14 @@ export async function startFakeController(
           return { subscribed: true };
         },
       },
+      'runs.list': {
+        schema: z.object({ limit: z.number().optional() }),
+        describe: 'runs.list',
+        handle: () => {
+          requests.push('runs.list');
+          return fc.runs;
+        },
+      },
       down: {
         schema: z.object({}),
         describe: 'down',
@@ -118,6 +128,7 @@ export async function startFakeController(
     setPanes: (panes) => {
       status.panes = panes;
     },
+    runs: [],
     emit: (type, payload = {}) => server?.broadcast({ seq: ++seq, ts: Date.now(), type, payload }),
     subscriberCount: () => subscribers,
     start: async () => {

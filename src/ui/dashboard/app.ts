@@ -12,6 +12,7 @@ import {
 } from './model.js';
 import { PaneList } from './pane-list.js';
 import { detailLines, headerText, KEY_HELP } from './view.js';
+import { applyRunEvent, runLines, RUNS_SHOWN, runsFromList, type RunRowIn } from './runs.js';
 
 export interface DashboardOptions {
   /** The controller's IPC socket (projectPaths(root).socket). */
@@ -50,10 +51,20 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       tags: false,
       style: { fg: 'white', bg: 'blue', bold: true },
     });
-    const panes = new PaneList(screen, { top: 1, height: '50%' });
+    const panes = new PaneList(screen, { top: 1, height: '50%-3' });
+    const runs = blessed.box({
+      parent: screen,
+      top: '50%-2',
+      left: 0,
+      width: '100%',
+      height: RUNS_SHOWN + 2,
+      border: { type: 'line' },
+      label: ' pipeline runs ',
+      tags: false,
+    });
     const detail = blessed.box({
       parent: screen,
-      top: '50%+1',
+      top: `50%+${RUNS_SHOWN}`,
       left: 0,
       width: '100%',
       bottom: 1,
@@ -80,6 +91,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       try {
         header.setContent(' ' + headerText(model));
         panes.update(model);
+        runs.setContent(runLines(model.runs, (runs.width as number) - 2).join('\n'));
         detail.setContent(detailLines(model).join('\n'));
         screen.render();
       } catch {
@@ -96,7 +108,19 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       pollMs: opts.pollMs,
       connect: opts.connect,
       onStatus: (st) => update(applyStatus(model, st)),
-      onConnection: (c) => update(withConnection(model, c)),
+      onConnection: (c) => {
+        update(withConnection(model, c));
+        if (c.kind !== 'connected') return;
+        // The runs so far; from here on the journal events keep them current.
+        link
+          .request<RunRowIn[]>('runs.list', { limit: RUNS_SHOWN })
+          .then((rows) => update({ ...model, runs: runsFromList(rows) }))
+          .catch(() => undefined);
+      },
+      onEvent: (e) => {
+        const next = applyRunEvent(model.runs, e);
+        if (next !== model.runs) update({ ...model, runs: next });
+      },
       onError: (msg) => update(withNotice(model, msg)),
     });
 

@@ -62,6 +62,12 @@ export class ControllerLink {
     this.client = null;
   }
 
+  /** Any other request on the live connection; rejects when there is none. */
+  request<T>(type: string, payload?: unknown): Promise<T> {
+    if (!this.client) return Promise.reject(new Error('not connected'));
+    return this.client.request<T>(type, payload, this.opts.requestTimeoutMs ?? 5000);
+  }
+
   /** Fetch status now (coalesced with a fetch already under way). */
   refresh(): void {
     void this.fetch();
@@ -90,7 +96,8 @@ export class ControllerLink {
       await client.subscribe((e) => {
         if (gen !== this.generation) return;
         this.opts.onEvent?.(e);
-        void this.fetch();
+        // Messages and pipeline steps come by the thousand and change no pane: no status fetch.
+        if (!QUIET.test(e.type)) void this.fetch();
       });
       const st = await client.request<StatusResult>('status', undefined, this.opts.requestTimeoutMs ?? 5000);
       if (gen !== this.generation) return;
@@ -146,6 +153,8 @@ export class ControllerLink {
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }
+
+const QUIET = /^(message|stage|action|run|pipeline|task|conductor)\./;
 
 const CONNECTION_CODES: ReadonlySet<string> = new Set(['CONTROLLER_DOWN', 'IPC_TIMEOUT', 'IPC']);
 

@@ -1,4 +1,5 @@
 import type { PaneStatus, StatusResult } from '../../ipc/protocol.js';
+import type { RunLine } from './runs.js';
 
 /**
  * The dashboard's state, kept pure so that the rules a person relies on (the selection stays on
@@ -33,10 +34,12 @@ export interface DashboardModel {
   updatedAt: number | null;
   /** The last error the controller answered with, until the next good status. */
   notice: string | null;
+  /** The newest pipeline runs, newest first (runs.ts). */
+  runs: RunLine[];
 }
 
 export function initialModel(): DashboardModel {
-  return { status: null, rows: [], selected: 0, connection: { kind: 'connecting' }, updatedAt: null, notice: null };
+  return { status: null, rows: [], selected: 0, connection: { kind: 'connecting' }, updatedAt: null, notice: null, runs: [] };
 }
 
 export function rowFromPane(p: PaneStatus): PaneRow {
