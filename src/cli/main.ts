@@ -60,11 +60,11 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .action((files: string[], _o, c: Command) =>
       run(async () => (await import('./verbs/validate.js')).validate as Action, { ...all(c), files }),
     );
-  verb('run', 'run a pipeline (here, or beside the controller when one runs and --wait is not given)')
+  verb('run', 'run a pipeline in the controller (or, with no controller up, in this process)')
     .argument('[pipeline]', 'a pipelines/NAME.yaml name or a file')
     .option('--var <name=value>', 'a run variable (repeatable), e.g. --var branch=main', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--wait', 'run in this process and wait for the outcome')
-    .option('--resume <run>', 'resume a run that was interrupted')
+    .option('--wait', 'follow the run stage by stage and exit with its outcome (0: succeeded)')
+    .option('--resume <run>', 'resume an interrupted run from its last finished stage')
     .addOption(new Option('--run-id <id>').hideHelp())
     .action((pipeline: string | undefined, _o, c: Command) =>
       run(async () => (await import('./verbs/run.js')).run as Action, { ...all(c), pipeline }),

@@ -71,18 +71,21 @@ export function hostRun(paths: ProjectPaths, lock: Lock, act: (host: RunsHost) =
       if (printRunRecord(runId, rec)) last = rec;
     };
     journal.onAppend((rec) => (runId === '' ? early.push(rec) : show(rec)));
-    // Ctrl-C, a closed terminal or `miyabi cancel` (SIGTERM): the run is cancelled, its commands killed.
+    // Ctrl-C or `miyabi cancel` (SIGTERM): the run is cancelled, its commands killed. A closed
+    // terminal (SIGHUP) is not a decision: the run stops as interrupted, for the next host to resume.
     const stop = (sig: string) => void (runId && host.cancel(runId, `cancelled (${sig})`).catch(() => undefined));
-    process.on('SIGINT', stop).on('SIGTERM', stop).on('SIGHUP', stop);
+    const hangup = () => void host.stop('the terminal of `miyabi run` closed');
+    process.on('SIGINT', stop).on('SIGTERM', stop).on('SIGHUP', hangup);
     try {
       const r = await act(host);
       runId = r.runId;
+      if (r.status === 'skipped') return 1;
       process.stdout.write(`run ${runId}; logs: miyabi logs ${runId}\n`);
       early.forEach(show);
       await host.done(runId);
       return runExitCode(last);
     } finally {
-      process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', stop);
+      process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', hangup);
     }
   });
 }

@@ -29,6 +29,9 @@ export function printRunRecord(runId: string, rec: Rec, out: (s: string) => void
     case 'run.interrupted':
       out(`run ${runId}: interrupted — ${String(p['reason'])}\n`);
       return true;
+    case 'run.dequeued':
+      out(`run ${runId}: never started — ${String(p['reason'])}\n`);
+      return true;
     case 'run.finished':
       out(`run ${runId}: ${String(p['outcome'])} in ${formatMs(p['durationMs'] as number)}${p['reason'] ? ` — ${String(p['reason'])}` : ''}\n`);
       return true;

@@ -152,7 +152,15 @@ export class Controller {
         log: (l) => this.log(l),
         agents: () => this.agentPort ?? noAgents,
         onRunEnded: (id) => this.agentPort?.forgetRun(id),
+        onRunAdopted: (id, seq) => this.agentPort?.adoptRun(id, seq),
       });
+      // Before the first request: a new run must see the runs it may have to wait for or cancel.
+      try {
+        const taken = this.runs.recover();
+        if (taken.length) this.log(`pipeline runs taken over: ${taken.join(', ')}`);
+      } catch (e) {
+        this.log(`pipeline runs not taken over: ${String(e)}`);
+      }
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
@@ -201,13 +209,6 @@ export class Controller {
         .then(() => this.tasks?.route());
     });
     this.sweeper.start();
-    // Runs an earlier controller left unfinished go on, now that agents and panes are back.
-    try {
-      const taken = this.runs?.recover() ?? [];
-      if (taken.length) this.log(`pipeline runs taken over: ${taken.join(', ')}`);
-    } catch (e) {
-      this.log(`pipeline runs: ${String(e)}`);
-    }
   }
 
   private attaching = false;

@@ -5,7 +5,7 @@
  */
 import type { JournalRecord } from '../core/journal.js';
 import type { Task } from '../agents/tasks/index.js';
-import { ActionError } from '../pipelines/action-error.js';
+import { ActionError, isRunInterrupted } from '../pipelines/action-error.js';
 
 export interface AppendSource {
   onAppend(listener: (record: JournalRecord) => void): () => void;
@@ -22,7 +22,7 @@ export interface TaskEnd {
   aborted: boolean;
 }
 
-const ENDS: Readonly<Record<string, TaskEndState>> = {
+export const ENDS: Readonly<Record<string, TaskEndState>> = {
   'task.done': 'done',
   'task.failed': 'failed',
   'task.timed-out': 'timed-out',
@@ -49,7 +49,8 @@ export function taskEnd(journal: AppendSource, get: (id: string) => Task | undef
       // Stop listening first: the cancel's own task.cancelled record is ours, not an outside end.
       off();
       const open = get(id);
-      if (open && !isEnd(open.state)) {
+      // A run interrupted by its host stopping leaves the task to the agent: the resumed run follows it again.
+      if (open && !isEnd(open.state) && !isRunInterrupted(signal.reason)) {
         try {
           cancel();
         } catch {

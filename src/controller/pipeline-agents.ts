@@ -28,7 +28,7 @@ import type { AgentBuiltin, AgentPort, AgentRequest } from '../pipelines/agent-p
 import { assignAgent, createWorktree, getAvailablePane, notifyAgent, relayMessages, startInPane, type Builtin } from './pipeline-agent-builtins.js';
 import { reportProgress } from './pipeline-agent-progress.js';
 import { assessDamage, restoreAgent, type Damage } from './pipeline-agent-recovery.js';
-import { followTask, taskResult, type AppendSource } from './pipeline-agent-wait.js';
+import { ENDS, followTask, taskResult, type AppendSource } from './pipeline-agent-wait.js';
 
 /** An agent pane as AgentsHost.list() gives it. */
 export interface AgentView {
@@ -71,6 +71,8 @@ export interface RunMemo {
   agent?: string;
   paneId?: string;
   task?: string;
+  /** The task an `agent:` action of each stage queued: a resumed stage follows it, never queues it twice. */
+  stageTasks?: Record<string, string>;
   /** The agent reserved for this run, while it is. */
   holds?: string;
   damaged?: Damage[];
@@ -97,18 +99,31 @@ export class RunMemory {
     return m;
   }
 
-  /** The run's memory, read back from the journal when this process has none. */
+  /** Runs begun by an earlier controller and taken over by this one, with the seq of their first record. */
+  private readonly adopted = new Map<string, number>();
+
+  adopt(runId: string, startSeq: number): void {
+    this.adopted.set(runId, startSeq);
+  }
+
+  /** The run's memory, read back from the journal for a run an earlier controller began. */
   recall(runId: string): RunMemo {
-    if (this.memos.has(runId) || !this.replay) return this.get(runId);
+    const from = this.adopted.get(runId);
+    if (this.memos.has(runId) || !this.replay || from === undefined) return this.get(runId);
     const m = this.get(runId);
-    for (const r of this.replay()) {
+    const ended = new Set<string>();
+    for (const r of this.replay(Math.max(0, from - 1))) {
       const p = r.payload as Record<string, unknown> | null;
+      if (ENDS[r.type] !== undefined && typeof p?.['id'] === 'string') ended.add(p['id']);
       if (!r.type.startsWith('pipeline.') || p?.['runId'] !== runId) continue;
       const s = (k: string): string | undefined => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
       if (r.type === 'pipeline.worktree' && s('path')) m.worktree = { path: s('path')!, branch: s('branch') ?? null };
       if (r.type === 'pipeline.assigned') Object.assign(m, { agent: s('agent'), paneId: s('paneId') });
       if (r.type === 'pipeline.started') m.task = s('task');
+      if (r.type === 'pipeline.task' && s('stage') && s('task')) m.stageTasks = { ...m.stageTasks, [s('stage')!]: s('task')! };
     }
+    // The agent stays this run's while the work it was given (or is about to be) is not over.
+    if (m.agent && !(m.task && ended.has(m.task))) m.holds = m.agent;
     return m;
   }
 
@@ -128,12 +143,15 @@ export class RunMemory {
   forget(runId: string): void {
     this.release(runId);
     this.memos.delete(runId);
+    this.adopted.delete(runId);
   }
 }
 
 export interface ControllerAgentPort extends AgentPort {
   /** Lets go of a finished run: its agent reservation and its memory. */
   forgetRun(runId: string): void;
+  /** A run an earlier controller began, from journal seq `startSeq`: its memory is read back from there. */
+  adoptRun(runId: string, startSeq: number): void;
 }
 
 export interface DoorContext {
@@ -160,6 +178,7 @@ export function controllerAgentPort(d: PipelineAgentDeps): ControllerAgentPort {
     builtin: (name: AgentBuiltin, request: AgentRequest) => BUILTINS[name](ctx, request),
     task: (text, request) => agentTask(ctx, text, request),
     forgetRun: (runId) => runs.forget(runId),
+    adoptRun: (runId, startSeq) => runs.adopt(runId, startSeq),
   };
 }
 
@@ -167,7 +186,11 @@ async function agentTask({ d, runs }: DoorContext, text: string, r: AgentRequest
   if (r.signal.aborted) throw new ActionError(`cancelled before the task was queued: ${String(r.signal.reason)}`);
   // The header below would make an empty task look like one: refuse it as the queue would.
   if (text.trim() === '') throw new ActionError('an agent task needs text saying what the agent should do', { permanent: true });
-  const memo = runs.get(r.runId);
+  const memo = runs.recall(r.runId);
+  // A resumed stage (the controller stopped while the agent worked) follows the task it queued before.
+  const earlier = memo.stageTasks?.[r.stage];
+  const open = earlier === undefined ? undefined : d.tasks.queue.get(earlier);
+  if (open && !['done', 'failed', 'timed-out', 'cancelled'].includes(open.state)) return taskResult(await followTask(d, open.id, r.signal));
   const where = memo.worktree ? `, worktree ${memo.worktree.path}` : '';
   let task: Task;
   try {
@@ -179,6 +202,7 @@ async function agentTask({ d, runs }: DoorContext, text: string, r: AgentRequest
   } catch (e) {
     throw new ActionError(`could not queue the agent task: ${errorText(e)}`, { permanent: true, cause: e });
   }
+  memo.stageTasks = { ...memo.stageTasks, [r.stage]: task.id };
   d.journal.append('pipeline.task', { runId: r.runId, stage: r.stage, task: task.id, agent: memo.agent ?? null });
   return taskResult(await followTask(d, task.id, r.signal));
 }

@@ -106,14 +106,23 @@ export interface RunCache extends Partial<RunState> {
   startSeq: number;
   pid: number;
   phase?: 'pending' | 'queued';
+  /** The host's start time (processStartTime): a pid reused after a reboot is not taken for the host. */
+  hostStart?: string;
   vars?: Record<string, string>;
   source?: string;
   queuedAt?: number;
 }
 
+let ownStart: string | undefined;
+function selfStart(): string | undefined {
+  return (ownStart ??= processStartTime(process.pid) ?? undefined);
+}
+
 export function writeRunCache(dir: string, cache: RunCache): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeAtomic(path.join(dir, 'run.json'), JSON.stringify(cache));
+  // Whoever writes the cache of a run it hosts vouches for its own start time.
+  const hostStart = cache.pid === process.pid ? selfStart() : cache.hostStart;
+  writeAtomic(path.join(dir, 'run.json'), JSON.stringify({ ...cache, ...(hostStart ? { hostStart } : {}) }));
 }
 
 export function readRunCache(dir: string): RunCache | null {
@@ -139,7 +148,7 @@ export function readRun(dir: string): RunSummary | null {
     source: '', hash: '', vars: {}, branch: '', root: '', cwd: '', startedAt: c.queuedAt ?? 0, stages: [], outputs: {},
     position: null, unhandledFailure: false, anyFailed: false, background: [], resumes: 0, ...c,
   };
-  const alive = pidAlive(c.pid);
+  const alive = pidAlive(c.pid) && (c.hostStart === undefined || processStartTime(c.pid) === c.hostStart);
   const status = st.outcome ?? (!alive ? 'interrupted' : c.phase === 'queued' ? 'queued' : 'running');
   return { ...st, status, dir, startSeq: c.startSeq };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { nextFallThrough, route } from '../config/pipeline-graph.js';
 import type { Pipeline, Stage } from '../config/pipeline-schema.js';
 import type { Skill, SkillRegistry } from '../config/skill-schema.js';
-import { errorText } from './action-error.js';
+import { errorText, RunInterrupted } from './action-error.js';
 import { noAgents, type AgentPort } from './agent-port.js';
 import type { ActionContext } from './actions.js';
 import { conditionHolds } from './condition-eval.js';
@@ -76,8 +76,12 @@ export class PipelineRunner {
    * recorded as finished and `run.interrupted` is journaled, so the next host resumes the run there.
    */
   interrupt(reason: string): void {
-    this.interrupted ??= reason;
-    this.cancel(reason);
+    // A run being cancelled stays cancelled: the next host must not bring it back.
+    if (this.ctl.signal.aborted) return;
+    this.interrupted = reason;
+    const why = new RunInterrupted(reason);
+    this.ctl.abort(why);
+    this.stopBackground.abort(why);
   }
 
   async start(): Promise<RunState> {

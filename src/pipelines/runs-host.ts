@@ -14,7 +14,7 @@ import type { SkillRegistry } from '../config/skill-schema.js';
 import { MiyabiError } from '../core/errors.js';
 import type { AgentPort } from './agent-port.js';
 import { currentBranch } from './branch.js';
-import { killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
+import { isRunId, killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
 import { RunJournal, type HostJournal } from './run-journal.js';
 import { foldRun, type JournalRecordLike, type RunState } from './run-state.js';
 import { PipelineRunner, type EscalationInfo } from './runner.js';
@@ -28,6 +28,13 @@ export interface RunsHostDeps {
   onEscalate?: (e: EscalationInfo) => void | Promise<void>;
   /** A run ended (or stopped with its host): what was held for it can go. */
   onRunEnded?: (runId: string) => void;
+  /** A run an earlier host began is taken over; its records start at `startSeq`. */
+  onRunAdopted?: (runId: string, startSeq: number) => void;
+}
+
+function checkRunId(runId: string): string {
+  if (!isRunId(runId)) throw new MiyabiError('USAGE', `${JSON.stringify(runId)} is not a run id`, { hint: 'run ids look like development-pipeline-20261125-120000-ab12; miyabi runs lists them' });
+  return runId;
 }
 
 export interface StartRequest {
@@ -84,17 +91,26 @@ export class RunsHost {
   async start(req: StartRequest): Promise<StartResult> {
     if (this.stopping) throw new MiyabiError('CONTROLLER_DOWN', 'the host is stopping; no new runs');
     const { pipeline, skills } = loadRunConfig(this.d.root, req.pipeline);
-    const runId = req.runId ?? newRunId(pipeline.name);
+    const runId = checkRunId(req.runId ?? newRunId(pipeline.name));
     if (readRunCache(runDir(this.d.root, runId)) !== null) throw new MiyabiError('USAGE', `run ${runId} exists already`);
     const vars = req.vars ?? {};
-    const others = this.runsOf(pipeline.name);
+    let others = this.runsOf(pipeline.name);
     if (others.length > 0 && pipeline.concurrency === 'skip') {
       this.d.journal.append('run.skipped', { pipeline: pipeline.name, runId, others, reason: 'concurrency: skip' });
       return { runId, status: 'skipped', others };
     }
-    if (others.length > 0 && pipeline.concurrency === 'cancel') {
-      await Promise.all(others.map((id) => this.cancel(id, `cancelled by ${runId} (concurrency: cancel)`)));
-    } else if (others.length > 0) {
+    if (pipeline.concurrency === 'cancel') {
+      const cancelled: string[] = [];
+      // Another start may launch while this one waits: each pass cancels what runs now, so the last start wins.
+      while (others.length > 0) {
+        cancelled.push(...others);
+        await Promise.all(others.map((id) => this.cancel(id, `cancelled by ${runId} (concurrency: cancel)`)));
+        others = this.runsOf(pipeline.name);
+      }
+      this.launch(runId, pipeline, skills, vars, req.event);
+      return { runId, status: 'started', others: cancelled };
+    }
+    if (others.length > 0) {
       const w: Waiting = { runId, source: pipeline.source, vars, ...(req.event ? { event: req.event } : {}) };
       const rec = this.d.journal.appendDurable('run.queued', { ...w, pipeline: pipeline.name, waitingFor: others });
       writeRunCache(runDir(this.d.root, runId), { runId, pipeline: pipeline.name, startSeq: rec.seq, pid: process.pid, phase: 'queued', source: pipeline.source, vars, queuedAt: rec.ts });
@@ -153,6 +169,7 @@ export class RunsHost {
   }
 
   private launch(runId: string, pipeline: Pipeline, skills: SkillRegistry, vars: Record<string, string>, event?: Record<string, unknown>): void {
+    if (this.stopping) throw new MiyabiError('CONTROLLER_DOWN', 'the host is stopping; no new runs');
     const dir = runDir(this.d.root, runId);
     // The stub first: a crash between it and run.started leaves a stub the next host can explain.
     writeRunCache(dir, { runId, pipeline: pipeline.name, startSeq: this.d.journal.lastSeq + 1, pid: process.pid, phase: 'pending', source: pipeline.source, vars });
@@ -169,6 +186,7 @@ export class RunsHost {
 
   /** Cancels a live or waiting run, or closes one left interrupted; resolves with its status. */
   async cancel(runId: string, reason = 'cancelled with miyabi cancel'): Promise<string> {
+    checkRunId(runId);
     const l = this.live.get(runId);
     if (l) {
       l.runner.cancel(reason);
@@ -225,7 +243,10 @@ export class RunsHost {
     for (const c of caches) {
       const recs = records.get(c.runId) ?? [];
       const queued = recs.find((r) => r.type === 'run.queued');
-      if (recs.some((r) => r.type === 'run.dequeued')) continue;
+      if (recs.some((r) => r.type === 'run.dequeued')) {
+        this.finishStub(c.runId, 'cancelled', String((recs.find((r) => r.type === 'run.dequeued')?.payload as { reason?: string })?.reason ?? 'dequeued'));
+        continue;
+      }
       if (queued && !recs.some((r) => r.type === 'run.started')) {
         const q = queued.payload as Waiting & { pipeline: string };
         this.enqueue(q.pipeline, { runId: q.runId, source: q.source, vars: q.vars ?? {}, ...(q.event ? { event: q.event } : {}) });
@@ -240,11 +261,27 @@ export class RunsHost {
     return touched;
   }
 
-  /** `miyabi run --resume RUN`: one interrupted run, resumed now. */
-  resume(runId: string): void {
+  /**
+   * `miyabi run --resume RUN`: one interrupted run, resumed now (or, if it had not started, queued
+   * again). `ended` when there was nothing left to run: the run had ended, or never started.
+   */
+  resume(runId: string): 'resumed' | 'queued' | 'ended' {
+    checkRunId(runId);
+    if (this.stopping) throw new MiyabiError('CONTROLLER_DOWN', 'the host is stopping; no new runs');
     if (this.live.has(runId)) throw new MiyabiError('USAGE', `run ${runId} is running`);
+    if ([...this.waiting.values()].some((q) => q.some((w) => w.runId === runId))) {
+      throw new MiyabiError('USAGE', `run ${runId} is queued: it starts when the runs before it end`);
+    }
     const { cache, records } = this.unfinished(runId);
+    const queued = records.find((r) => r.type === 'run.queued');
+    if (queued && !records.some((r) => r.type === 'run.started' || r.type === 'run.dequeued')) {
+      const q = queued.payload as Waiting & { pipeline: string };
+      this.enqueue(q.pipeline, { runId, source: q.source, vars: q.vars ?? {}, ...(q.event ? { event: q.event } : {}) });
+      this.next(q.pipeline);
+      return this.live.has(runId) ? 'resumed' : 'queued';
+    }
     this.takeOver({ ...cache, dir: runDir(this.d.root, runId) }, records);
+    return this.live.has(runId) ? 'resumed' : 'ended';
   }
 
   private takeOver(c: RunCache & { dir: string }, recs: JournalRecordLike[]): void {
@@ -268,6 +305,7 @@ export class RunsHost {
       rj.appendDurable('run.finished', { outcome: 'interrupted', durationMs: Date.now() - st.startedAt });
       return;
     }
+    this.d.onRunAdopted?.(c.runId, c.startSeq);
     const runner = this.runner(c.runId, loaded.pipeline, loaded.skills, rj, st.vars);
     this.track(c.runId, loaded.pipeline.name, runner, rj, runner.resume());
   }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { MiyabiError } from '../../core/errors.js';
+import { readLock } from '../../controller/lock.js';
 import { readRun, runDir } from '../../pipelines/run-dir.js';
 import { lockOrController, withLocalHost } from '../run-local.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
@@ -34,7 +35,12 @@ export async function cancel(o: GlobalOptions & { run: string }): Promise<number
     }
   }
   if (st.status === 'running' || st.status === 'queued') {
-    // Hosted by a `miyabi run` with no controller: it cancels on SIGTERM and exits.
+    // Hosted by a `miyabi run` with no controller: it cancels on SIGTERM and exits. Only that
+    // process, holding the project's lock, is signalled: never a pid that merely looks alive.
+    const held = readLock(paths.lock);
+    if (held?.role !== 'run' || held.pid !== st.pid) {
+      throw new MiyabiError('USAGE', `run ${o.run} says pid ${st.pid} hosts it, but that process does not hold the project`, { hint: `miyabi up, then miyabi cancel ${o.run}` });
+    }
     process.kill(st.pid, 'SIGTERM');
     if (!(await until(() => readRun(dir)?.outcome !== undefined, 15_000))) {
       throw new MiyabiError('IPC_TIMEOUT', `run ${o.run}: its host (pid ${st.pid}) did not end it within 15 s`, { hint: `kill ${st.pid}, then miyabi cancel ${o.run} again` });

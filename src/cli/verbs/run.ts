@@ -29,6 +29,12 @@ export function parseVars(list: readonly string[] = []): Record<string, string> 
   return vars;
 }
 
+/** What became of a --resume; a run with nothing left to run is reported as skipped. */
+function resumed(runId: string, status: 'resumed' | 'queued' | 'ended'): StartResult {
+  if (status === 'ended') process.stderr.write(`miyabi: run ${runId} has nothing left to run (miyabi runs shows how it ended)\n`);
+  return { runId, status: status === 'ended' ? 'skipped' : status === 'queued' ? 'queued' : 'started', others: [] };
+}
+
 /** Follows run `runId` through the controller's event stream until it ends. */
 async function follow(client: IpcClient, start: () => Promise<StartResult>): Promise<number> {
   let runId = '';
@@ -44,6 +50,7 @@ async function follow(client: IpcClient, start: () => Promise<StartResult>): Pro
   const r = await start();
   runId = r.runId;
   if (r.status === 'skipped') {
+    if (r.others.length === 0) return 1; // a --resume with nothing left to run (said above)
     process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
     return 0;
   }
@@ -77,22 +84,18 @@ export async function run(o: RunOptions): Promise<number> {
   }
   if ('release' in got) {
     const lock = got;
-    return hostRun(paths, lock, (host) => {
-      if (request) return host.start(request);
-      host.resume(o.resume!);
-      return { runId: o.resume!, status: 'started', others: [] };
-    });
+    return hostRun(paths, lock, (host) => (request ? host.start(request) : resumed(o.resume!, host.resume(o.resume!))));
   }
   const client = got;
   try {
     const start = async (): Promise<StartResult> => {
       if (request) return client.request<StartResult>('run.start', request, 60_000);
-      await client.request('run.resume', { runId: o.resume });
-      return { runId: o.resume!, status: 'started', others: [] };
+      const r = await client.request<{ status: 'resumed' | 'queued' | 'ended' }>('run.resume', { runId: o.resume });
+      return resumed(o.resume!, r.status);
     };
     if (o.wait) return await follow(client, start);
     const r = await start();
-    if (r.status === 'skipped') process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
+    if (r.status === 'skipped' && r.others.length > 0) process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
     else if (r.status === 'queued') process.stderr.write(`miyabi: queued behind ${r.others.join(', ')} (concurrency: queue)\n`);
     process.stdout.write(`${r.runId}\n`);
     return 0;

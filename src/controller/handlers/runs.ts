@@ -40,10 +40,7 @@ export function runHandlers(c: Controller): HandlerTable {
     'run.resume': handler({
       schema: runId,
       describe: 'resume an interrupted run from its last finished stage',
-      handle: (req) => {
-        runsOf(c).resume(req.runId);
-        return { runId: req.runId, status: 'resumed' };
-      },
+      handle: (req) => ({ runId: req.runId, status: runsOf(c).resume(req.runId) }),
     }),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * What the conductor prints unasked: `notify-conductor` messages from pipelines, and the moments a
  * run ends, escalates or is interrupted. A feed of its own subscribes to the controller's journal
- * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts.
+ * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts
+ * (what happens while it is away is not replayed: `runs` shows it).
  */
 import { IpcClient } from '../../ipc/client.js';
 import type { JournalEventFrame } from '../../ipc/protocol.js';
@@ -21,6 +22,8 @@ export function formatNotice(e: JournalEvent): string | null {
       return `[run] ${run}: interrupted (${String(p['reason'])})`;
     case 'run.finished':
       return `[run] ${run}: ${String(p['outcome'])} in ${formatMs(p['durationMs'] as number)}`;
+    case 'run.dequeued':
+      return `[run] ${run}: never started (${String(p['reason'])})`;
   }
   return null;
 }
@@ -55,18 +58,26 @@ export class NoticeFeed {
 
   private async open(): Promise<void> {
     if (this.stopped) return;
+    let c: FeedClient;
     try {
-      const c = await this.connect(this.socketPath);
-      if (this.stopped) return c.close();
-      this.client = c;
-      c.onClose(() => this.retry());
+      c = await this.connect(this.socketPath);
+    } catch {
+      return this.retry();
+    }
+    if (this.stopped) return c.close();
+    this.client = c;
+    // Only the current client's end starts a new try: an old one closing late changes nothing.
+    c.onClose(() => {
+      if (this.client === c) this.retry();
+    });
+    try {
       await c.subscribe((e) => {
         const line = formatNotice(e);
         if (line !== null) this.onNotice(line);
       });
       this.backoff = 250;
     } catch {
-      this.retry();
+      c.close();
     }
   }
 

@@ -76,8 +76,9 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
   // A notice arrives while a person may be typing: it goes above the prompt, and the line is kept.
   const feed = (opts.notices ?? !opts.client)
     ? new NoticeFeed(opts.socketPath, (line) => {
-        output.write(`\r\x1b[K${line}\n`);
-        rl.prompt(true);
+        // On a terminal the notice takes the prompt's row and the prompt is drawn again below it.
+        output.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
+        if (tty) rl.prompt(true);
       })
     : null;
   feed?.start();

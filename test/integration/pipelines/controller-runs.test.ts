@@ -12,7 +12,7 @@ import { makeProject, until, type TestProject } from '../../helpers/project.js';
 const SKILL = `name: test
 actions:
   count: "/bin/sh -c 'echo ran >> first.count'"
-  slow: "/bin/sh -c 'echo $$ >> slow.pid; if [ -f go ]; then exit 0; fi; sleep 60 & echo $! >> slow.pid; wait'"
+  slow: "/bin/sh -c 'echo $$ >> slow.pid; (while [ ! -f go ]; do sleep 0.05; done) & echo $! >> slow.pid; wait'"
   ok: "true"
 `;
 const PIPELINE = `name: slow
@@ -86,12 +86,16 @@ describe('pipeline runs hosted by the controller', () => {
     process.kill(-old, 'SIGKILL');
     await until(() => !alive(old), 'controller gone');
     expect((await runs(pr))[0]?.status).toBe('interrupted');
-    fs.writeFileSync(path.join(pr.root, 'go'), '');
     expect((await pr.miyabi(['up', '--detach'])).exitCode).toBe(0);
-    const done = await until(async () => (await runs(pr)).find((r) => r.status === 'succeeded'), 'run resumed and finished', 20_000);
+    // Asked at once, the new controller already knows the resumed run: a second run waits its turn.
+    const second = await pr.miyabi(['run', 'slow']);
+    expect(second.stderr).toContain(`queued behind ${id}`);
+    fs.writeFileSync(path.join(pr.root, 'go'), '');
+    const done = await until(async () => (await runs(pr)).find((r) => r.id === id && r.status === 'succeeded'), 'run resumed and finished', 20_000);
     expect(done).toMatchObject({ id, resumes: 1 });
+    await until(async () => (await runs(pr)).find((r) => r.id === second.stdout.trim() && r.status === 'succeeded'), 'the queued run ran after it', 20_000);
     expect(stages(done)).toEqual(['first:passed', 'second:stopped', 'second:passed', 'third:passed']);
-    expect(fs.readFileSync(path.join(pr.root, 'first.count'), 'utf8')).toBe('ran\n');
+    expect(fs.readFileSync(path.join(pr.root, 'first.count'), 'utf8')).toBe('ran\nran\n'); // once per run
     // The dead controller's stage commands were killed before the stage ran again.
     for (const pid of orphans) await until(() => !alive(pid), `orphan ${pid} gone`);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanInbox } from '../../../src/bus/reader.js';
-import { ActionError } from '../../../src/pipelines/action-error.js';
+import { ActionError, RunInterrupted } from '../../../src/pipelines/action-error.js';
 import { until } from '../../helpers/project.js';
 import { openDoor, RUN, track, type Door } from './agent-port-fixture.js';
 
@@ -174,6 +174,24 @@ describe('agent door: execute', () => {
     expect(JSON.parse(await start)).toMatchObject({ task: routed.id, state: 'done' });
   });
 
+  it('a run interrupted while its agent works: the task stays with the agent, and the resumed stage follows it', async () => {
+    door = openDoor();
+    await door.port.builtin('assign-agent', door.req({ inputs: { pane_id: '%1' } }));
+    const stop = new AbortController();
+    const first = door.port.task('write the tests', door.req({ signal: stop.signal }));
+    const queued = door.tasks.queue.list().find((x) => x.text.endsWith('write the tests'))!;
+    stop.abort(new RunInterrupted('the controller stopped'));
+    await expect(first).rejects.toThrow();
+    expect(door.tasks.queue.get(queued.id)?.state).not.toBe('cancelled');
+    const again = door.reopen();
+    again.adoptRun(RUN, 1);
+    const resumed = again.task('write the tests', door.req());
+    door.tasks.assign('a1', queued.id);
+    door.tasks.done(undefined, queued.id);
+    expect(JSON.parse(await resumed)).toMatchObject({ task: queued.id, state: 'done' });
+    expect(door.tasks.queue.list().filter((x) => x.text.endsWith('write the tests'))).toHaveLength(1);
+  });
+
   it('start-in-pane with nothing to start fails permanently', async () => {
     door = openDoor();
     await door.port.builtin('assign-agent', door.req({ inputs: { pane_id: '%1' } }));
@@ -185,7 +203,10 @@ describe('agent door: execute', () => {
     door = openDoor();
     await door.port.builtin('assign-agent', door.req({ inputs: { pane_id: '%2' } }));
     const t = door.tasks.add({ text: 'after the restart' });
-    const start = door.reopen().builtin('start-in-pane', door.req());
+    const again = door.reopen();
+    // The new controller takes the run over from its first record (RunsHost.recover does this).
+    again.adoptRun(RUN, 1);
+    const start = again.builtin('start-in-pane', door.req());
     expect(door.tasks.queue.get(t.id)?.assignee).toBe('a2');
     door.tasks.done('a2', t.id);
     expect(JSON.parse(await start)).toMatchObject({ agent: 'a2' });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/core/journal.js';
 import { readRun, runDir } from '../../../src/pipelines/run-dir.js';
 import { RunsHost } from '../../../src/pipelines/runs-host.js';
+import { printRunRecord } from '../../../src/cli/run-progress.js';
 import { until } from '../../helpers/project.js';
 import { tempDir, write } from './helpers.js';
 
@@ -114,6 +115,9 @@ describe('a new host takes over', () => {
     const a = await first.host.start({ pipeline: 'p' });
     await until(() => readRun(runDir(root, a.runId))?.stages.some((s) => s.name === 'second'), 'second stage running');
     await first.host.stop('stopped (test)');
+    // One writer at a time, as the lock makes it.
+    first.journal.close();
+    journals.splice(journals.indexOf(first.journal), 1);
     write(root, 'pipelines/p.yaml', 'name: p\nstages: [oops\n');
     const second = openHost(root);
     second.host.recover();
@@ -122,3 +126,54 @@ describe('a new host takes over', () => {
     expect(r?.reason).toMatch(/not resumed: .*p\.yaml/);
   });
 });
+
+describe('races', () => {
+  it('a run cancelled while its host stops stays cancelled: the next host does not bring it back', async () => {
+    const root = project('queue');
+    const first = openHost(root);
+    const a = await first.host.start({ pipeline: 'p' });
+    await until(() => readRun(runDir(root, a.runId))?.stages.some((s) => s.name === 'second'), 'second stage running');
+    const cancelled = first.host.cancel(a.runId);
+    await first.host.stop('the controller stopped (test)');
+    expect(await cancelled).toBe('cancelled');
+    first.journal.close();
+    journals.splice(journals.indexOf(first.journal), 1);
+    const second = openHost(root);
+    expect(second.host.recover()).toEqual([]);
+    expect(readRun(runDir(root, a.runId))?.outcome).toBe('cancelled');
+  });
+
+  it('concurrency cancel: two starts at once while one runs leave exactly one run going', async () => {
+    const root = project('cancel');
+    const { host } = openHost(root);
+    const a = await host.start({ pipeline: 'p' });
+    const [b, c] = await Promise.all([host.start({ pipeline: 'p' }), host.start({ pipeline: 'p' })]);
+    const live = [a, b, c].filter((r) => readRun(runDir(root, r.runId))?.outcome === undefined);
+    expect(live).toHaveLength(1);
+    expect(host.liveIds).toEqual([live[0]?.runId]);
+    fs.writeFileSync(path.join(root, 'go'), '');
+    expect((await host.done(live[0]!.runId))?.outcome).toBe('succeeded');
+  });
+
+  it('a waiting run cancelled never starts, and its followers hear it end', async () => {
+    const root = project('queue');
+    const { host, journal } = openHost(root);
+    const seen: boolean[] = [];
+    const a = await host.start({ pipeline: 'p' });
+    const b = await host.start({ pipeline: 'p' });
+    journal.onAppend((r) => seen.push(printRunRecord(b.runId, r, () => undefined)));
+    expect(await host.cancel(b.runId)).toBe('cancelled');
+    expect(seen).toContain(true);
+    fs.writeFileSync(path.join(root, 'go'), '');
+    await host.done(a.runId);
+    expect(readRun(runDir(root, b.runId))).toMatchObject({ outcome: 'cancelled', stages: [] });
+    expect(fs.readFileSync(path.join(root, 'marks'), 'utf8').trim().split('\n')).toEqual([a.runId]);
+  });
+
+  it('refuses a run id that is not one', async () => {
+    const { host } = openHost(project('queue'));
+    await expect(host.start({ pipeline: 'p', runId: '../../etc' })).rejects.toThrow(/is not a run id/);
+    expect(() => host.resume('x')).toThrow(/is not a run id/);
+  });
+});
+
