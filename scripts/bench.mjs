@@ -25,6 +25,10 @@ if (!only || only === 'worktrees') {
   const { benchSpawn } = await import('./bench/spawn.mjs');
   rows.push(...(await benchSpawn(runs)));
 }
+if (!only || only === 'sweep') {
+  const { benchSweep } = await import('./bench/sweep.mjs');
+  rows.push(...(await benchSweep(Math.max(runs, 10))));
+}
 if (!only || only === 'tasks') {
   const { benchTaskHandover } = await import('./bench/tasks.mjs');
   rows.push(...(await benchTaskHandover(Math.max(runs, 20))));
