@@ -3,6 +3,7 @@ import { errorFromJSON, MiyabiError } from '../core/errors.js';
 import { controllerMain } from '../core/package-paths.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../controller/start-message.js';
+import { readLock } from '../controller/lock.js';
 import { IpcClient } from '../ipc/client.js';
 import type { StatusResult } from '../ipc/protocol.js';
 
@@ -65,7 +66,8 @@ export function startController(
     };
     child.once('message', (m: StartMessage) => {
       if (m.ok) return settle(m.status);
-      if (m.error.code === 'CONTROLLER_RUNNING') {
+      // A `miyabi run` holding the project with no controller will not answer: say so at once.
+      if (m.error.code === 'CONTROLLER_RUNNING' && readLock(paths.lock)?.role !== 'run') {
         settled = true;
         release();
         return waitForRunning(paths, deadline).then(resolve, reject);

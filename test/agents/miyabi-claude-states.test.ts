@@ -36,7 +36,7 @@ describe.skipIf(!RUN)('agent states and tasks with a real Claude Code', () => {
   }, 11 * 60_000);
 
   afterAll(async () => {
-    if (p) rmSync(`${p.root}-untrusted`, { recursive: true, force: true });
+    if (p) rmSync(`${p.root}-untrusted`, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     await p?.cleanup();
     await server?.close();
   });

@@ -63,7 +63,8 @@ export function makeProject(prefix = 'miyabi-it'): TestProject {
         }
       }
       tmux.reap();
-      rmSync(root, { recursive: true, force: true });
+      // A program killed with the tmux server (an agent CLI) may still be writing files for a moment.
+      rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     },
   };
   return project;

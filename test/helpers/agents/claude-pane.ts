@@ -117,7 +117,7 @@ export async function startClaude(opts: ClaudePaneOptions): Promise<ClaudePane> 
     if (!/^%\d+$/.test(paneId) || !(pid > 0)) throw new Error(`unexpected new-session output: ${out}`);
   } catch (e) {
     tmux.reap();
-    rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     throw e;
   }
 
@@ -152,7 +152,7 @@ export async function startClaude(opts: ClaudePaneOptions): Promise<ClaudePane> 
     stop: async () => {
       await stopPid(pid);
       tmux.reap();
-      rmSync(root, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     },
   };
   return pane;

@@ -94,4 +94,28 @@ describe('runs, logs, cancel and crashes', () => {
     const logs = await pr.miyabi(['logs', run.id]);
     expect(logs.stdout).toMatch(/==> first <==[\s\S]*==> second <==[\s\S]*try 1 of 1[\s\S]*try 1 of 1/);
   });
+
+  it('with no controller, `miyabi run` holds the project: up says so at once, a second run waits its turn', async () => {
+    const pr = (p = project());
+    pr.write('skills/test.yaml', SKILL);
+    pr.write('pipelines/slow.yaml', PIPELINE);
+    const first = pr.spawn(['run', 'slow', '--wait'], { SLOW: '60' });
+    const run = await until(async () => (await runsJson(pr)).find((r) => r.status === 'running' && pids(pr).length === 2));
+    const t0 = Date.now();
+    const up = await pr.miyabi(['up', '--detach']);
+    expect(up.exitCode).not.toBe(0);
+    expect(up.stderr).toMatch(/`miyabi run` \(pid \d+\) is running a pipeline here with no controller/);
+    expect(Date.now() - t0).toBeLessThan(15_000); // not the 20 s wait for a controller that never answers
+    const second = pr.spawn(['run', 'slow', '--wait'], { SLOW: '0' });
+    let said = '';
+    second.stderr?.on('data', (d: Buffer) => (said += d.toString()));
+    await until(() => said.includes('with no controller, runs take turns'));
+    expect(await runsJson(pr)).toHaveLength(1);
+    expect((await pr.miyabi(['cancel', run.id])).stdout).toContain(`${run.id}: cancelled`);
+    expect((await first).exitCode).toBe(1);
+    const after = await second;
+    expect(after.exitCode, String(after.stdout) + String(after.stderr)).toBe(0);
+    expect((await runsJson(pr)).map((r) => r.status)).toEqual(['cancelled', 'succeeded']);
+  });
 });
+
