@@ -30,12 +30,28 @@ export function privateTmux(prefix = 'miyabi-test'): TestTmux {
       // Clients first (a leftover `tmux -C` can wedge kill-server on 3.3a), then the server,
       // then anything still running under this unique socket name: ours alone.
       killBySocket(socket, '-C');
+      let panes: number[] = [];
+      try {
+        panes = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+          .split('\n').map(Number).filter((n) => n > 1);
+      } catch {
+        // no server
+      }
       try {
         execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore', timeout: 5000 });
       } catch {
         // already gone
       }
       killBySocket(socket);
+      // Each pane's program leads its own process group: a program that outlives the hangup (an
+      // agent CLI still saving its files) goes too, so its test folder can be removed.
+      for (const pid of panes) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // gone with the server
+        }
+      }
       const p = socketPath(socket);
       if (existsSync(p)) unlinkSync(p);
     },
