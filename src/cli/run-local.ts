@@ -32,8 +32,10 @@ export async function lockOrController(paths: ProjectPaths, pipeline: string | n
     if (client) return client;
     const held = readLock(paths.lock);
     if (held?.role === 'run' && pipeline !== null) {
-      const same = listRuns(paths.root).filter((r) => r.status === 'running' && r.pipeline === pipeline && r.pid === held.pid);
-      const policy = same.length ? loadRunConfig(paths.root, pipeline).pipeline.concurrency : 'queue';
+      // The ref may be a file: the runs are known by the pipeline's name.
+      const p = loadRunConfig(paths.root, pipeline).pipeline;
+      const same = listRuns(paths.root).filter((r) => r.status === 'running' && r.pipeline === p.name && r.pid === held.pid);
+      const policy = same.length ? p.concurrency : 'queue';
       if (policy === 'skip') return 'skipped';
       if (policy === 'cancel') {
         say(`cancelling ${same.map((r) => r.runId).join(', ')} (concurrency: cancel)\n`);

@@ -16,9 +16,9 @@
  *   (input `worktree_path`, else the run's own). Output: `message <id> to <agent>`.
  * - start-in-pane: hands the run's agent a task through the queue and follows it to its end, like
  *   `task()`: input `task_id`, else the task the router already handed that agent, else input
- *   `task` (text, a new task) or the run's `--var task=…`, else the first queued task it may take that no pipeline added.
- *   Nothing to start fails permanently. The hand-over runs before the first await, so a
- *   report-progress beside it (parallel: true) already sees the task.
+ *   `task` (text, a new task) or the run's `--var task=…`, else the first queued task it may take
+ *   that no pipeline added. Nothing to start fails permanently. The hand-over runs before the
+ *   first await, so a report-progress beside it (parallel: true) already sees the task.
  * - report-progress: journals `pipeline.progress` (agent state, task state, worktree) now and at
  *   each change of the run's task or agent until the task ends; output: the last status line.
  * - relay-messages: one round: wakes the deliverer (the controller relays all the time) and
