@@ -35,6 +35,11 @@ function resumed(runId: string, status: 'resumed' | 'queued' | 'ended'): StartRe
   return { runId, status: status === 'ended' ? 'skipped' : status === 'queued' ? 'queued' : 'started', others: [] };
 }
 
+function queuedText(r: StartResult): string {
+  if (r.status !== 'queued') return '';
+  return r.others.length ? ` queued behind ${r.others.join(', ')}` : ' queued behind the runs of its pipeline';
+}
+
 /** Follows run `runId` through the controller's event stream until it ends. */
 async function follow(client: IpcClient, start: () => Promise<StartResult>): Promise<number> {
   let runId = '';
@@ -54,7 +59,7 @@ async function follow(client: IpcClient, start: () => Promise<StartResult>): Pro
     process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
     return 0;
   }
-  process.stdout.write(`run ${runId}${r.status === 'queued' ? ` queued behind ${r.others.join(', ')}` : ''}; logs: miyabi logs ${runId}\n`);
+  process.stdout.write(`run ${runId}${queuedText(r)}; logs: miyabi logs ${runId}\n`);
   for (const e of early) if (printRunRecord(runId, e)) finish(e);
   const stop = () => void client.request('run.cancel', { runId, reason: 'cancelled (Ctrl-C)' }).catch(() => undefined);
   process.once('SIGINT', stop);
@@ -96,7 +101,7 @@ export async function run(o: RunOptions): Promise<number> {
     if (o.wait) return await follow(client, start);
     const r = await start();
     if (r.status === 'skipped' && r.others.length > 0) process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
-    else if (r.status === 'queued') process.stderr.write(`miyabi: queued behind ${r.others.join(', ')} (concurrency: queue)\n`);
+    else if (r.status === 'queued') process.stderr.write(`miyabi:${queuedText(r)} (concurrency: queue)\n`);
     process.stdout.write(`${r.runId}\n`);
     return 0;
   } finally {
