@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { parseArgs } from 'node:util';
 import { isMiyabiError } from '../core/errors.js';
 import { miyabiBin } from '../core/package-paths.js';
 import { projectPaths } from '../core/paths.js';
@@ -6,12 +6,13 @@ import { Tmux } from '../tmux/index.js';
 import { Controller } from './controller.js';
 import type { StartMessage } from './start-message.js';
 
-const program = new Command('miyabi-controller')
-  .requiredOption('--root <dir>')
-  .requiredOption('--tmux-socket <name>')
-  .option('--layout <ref>')
-  .parse();
-const opts = program.opts<{ root: string; tmuxSocket: string; layout?: string }>();
+// node's own parser: the controller is started by `miyabi up` only, with these three options.
+const { values } = parseArgs({ options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' } }, strict: true });
+if (!values.root || !values['tmux-socket']) {
+  process.stderr.write('usage: miyabi-controller --root <dir> --tmux-socket <name> [--layout <ref>]\n');
+  process.exit(2);
+}
+const opts = { root: values.root, tmuxSocket: values['tmux-socket'], layout: values.layout };
 
 const paths = projectPaths(opts.root);
 const tmux = new Tmux({ socket: opts.tmuxSocket });

@@ -6,7 +6,6 @@
  */
 import { cpSync, existsSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { execa } from 'execa';
 import { MiyabiError } from '../core/errors.js';
 import { killGroup, terminateGroup } from '../shell/process-group.js';
 
@@ -46,6 +45,8 @@ export const execaRunner: CommandRunner = async (argv, { cwd, env, timeoutMs }) 
   const [file, ...args] = argv;
   if (!file) throw new MiyabiError('CONFIG', 'hook command is empty', { hint: 'give the command as an argument array, e.g. [npm, ci]' });
   const t0 = performance.now();
+  // Loaded on first use: evaluating execa costs the controller's start-up about 20 ms.
+  const { execa } = await import('execa');
   const child = execa(file, args, { cwd, env, extendEnv: true, reject: false, all: true, stdin: 'ignore', detached: true, cleanup: true });
   const pgid = child.pid;
   let timedOut = false;
