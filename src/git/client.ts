@@ -3,7 +3,7 @@
  * simple-git). Every call names its subcommand in the error, like libtmux's `subcommand=`.
  */
 import { existsSync } from 'node:fs';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { MiyabiError } from '../core/errors.js';
 
 /** Identity for the commits miyabi writes itself (archives): never depends on the user's config. */
@@ -59,23 +59,27 @@ export function git(dir: string, options: GitRunnerOptions = {}): GitRunner {
   if (!existsSync(dir)) {
     throw new MiyabiError('NOT_FOUND', `git: folder ${dir} does not exist`, { detail: { kind: 'GIT_FAILED', dir } });
   }
-  let sg: SimpleGit = simpleGit({
-    baseDir: dir,
-    maxConcurrentProcesses: 8,
-    trimmed: false,
-    // simple-git only fails a command that exits non-zero *and* wrote to stderr; `show-ref
-    // --quiet` and `rev-parse --quiet` fail silently, so any non-zero exit is an error here.
-    errors: (error, result) => {
-      if (error) return error;
-      if (result.exitCode === 0) return undefined;
-      const text = withoutTrace(Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8'));
-      return Buffer.from(text || `exit code ${result.exitCode}`);
-    },
-  });
-  sg = sg.env({ ...process.env, ...TRACE_ENV, ...(options.miyabiIdentity ? MIYABI_IDENTITY : {}), ...options.env });
+  // simple-git is loaded on first use: evaluating it costs the controller's start-up about 15 ms.
+  let sg: Promise<SimpleGit> | undefined;
+  const client = (): Promise<SimpleGit> =>
+    (sg ??= import('simple-git').then(({ simpleGit }) =>
+      simpleGit({
+        baseDir: dir,
+        maxConcurrentProcesses: 8,
+        trimmed: false,
+        // simple-git only fails a command that exits non-zero *and* wrote to stderr; `show-ref
+        // --quiet` and `rev-parse --quiet` fail silently, so any non-zero exit is an error here.
+        errors: (error, result) => {
+          if (error) return error;
+          if (result.exitCode === 0) return undefined;
+          const text = withoutTrace(Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8'));
+          return Buffer.from(text || `exit code ${result.exitCode}`);
+        },
+      }).env({ ...process.env, ...TRACE_ENV, ...(options.miyabiIdentity ? MIYABI_IDENTITY : {}), ...options.env }),
+    ));
   const run = async (args: string[]): Promise<string> => {
     try {
-      return await sg.raw(args);
+      return await (await client()).raw(args);
     } catch (e) {
       throw gitFailure(dir, args, e);
     }
@@ -85,7 +89,7 @@ export function git(dir: string, options: GitRunnerOptions = {}): GitRunner {
     run,
     tryRun: async (args) => {
       try {
-        return await sg.raw(args);
+        return await (await client()).raw(args);
       } catch {
         return null;
       }

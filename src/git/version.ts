@@ -1,4 +1,3 @@
-import { simpleGit } from 'simple-git';
 
 export interface GitVersion {
   installed: boolean;
@@ -7,6 +6,7 @@ export interface GitVersion {
 
 export async function gitVersion(): Promise<GitVersion> {
   try {
+    const { simpleGit } = await import('simple-git');
     const v = await simpleGit().version();
     return { installed: v.installed, raw: `${v.major}.${v.minor}.${v.patch}` };
   } catch {
