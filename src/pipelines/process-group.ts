@@ -36,9 +36,10 @@ export async function runCommand(argv: readonly string[], o: CommandOptions): Pr
     }
   };
   log(`$ ${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`);
-  if (o.signal.aborted) throw new ActionError('cancelled before it started');
-  // Loaded on first use: evaluating execa costs the controller's start-up about 20 ms.
+  // Loaded on first use: evaluating execa costs the controller's start-up about 20 ms. Before the
+  // check below: an abort while it loads must stop the command from starting at all.
   const { execa } = await import('execa');
+  if (o.signal.aborted) throw new ActionError('cancelled before it started');
   const child = execa(file, args, {
     cwd: o.cwd,
     env: o.env,
