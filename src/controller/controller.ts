@@ -27,8 +27,8 @@ import { TasksHost } from './tasks-host.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
 import type { Tmux } from '../tmux/adapter.js';
-import { RunsHost } from '../pipelines/runs-host.js';
-import { noAgents } from '../pipelines/agent-port.js';
+import type { RunsHost } from '../pipelines/runs-host.js';
+import { wireRuns } from './wire-runs.js';
 import type { ControllerAgentPort } from './pipeline-agents.js';
 
 export interface ControllerOptions {
@@ -145,22 +145,7 @@ export class Controller {
         livePanes: () => this.livePanes,
         saveSnapshot: () => this.saveSnapshot(),
       }));
-      this.runs = new RunsHost({
-        root: p.root,
-        journal: this.journal,
-        env: this.o.env,
-        log: (l) => this.log(l),
-        agents: () => this.agentPort ?? noAgents,
-        onRunEnded: (id) => this.agentPort?.forgetRun(id),
-        onRunAdopted: (id, seq) => this.agentPort?.adoptRun(id, seq),
-      });
-      // Before the first request: a new run must see the runs it may have to wait for or cancel.
-      try {
-        const taken = this.runs.recover();
-        if (taken.length) this.log(`pipeline runs taken over: ${taken.join(', ')}`);
-      } catch (e) {
-        this.log(`pipeline runs not taken over: ${String(e)}`);
-      }
+      this.runs = wireRuns({ root: p.root, journal: this.journal, env: this.o.env, log: (l) => this.log(l), agentPort: () => this.agentPort });
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       this.journal.onAppend((r) => server.broadcast(r));
