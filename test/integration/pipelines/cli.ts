@@ -64,3 +64,23 @@ export interface RunJson {
   resumes: number;
   stages: { name: string; outcome: string; attempts: number; durationMs: number | null; escalated?: boolean; error?: string }[];
 }
+
+/**
+ * The pipeline the run tests use: `first` counts its runs in first.count, `second` runs `slow`
+ * (which writes its pids to slow.pid and holds the stage as the test needs), `third` passes.
+ */
+export const SLOW_PIPELINE = `name: slow
+stages:
+  - { name: first, skill: test, actions: [count] }
+  - { name: second, skill: test, actions: [slow], retries: 0 }
+  - { name: third, skill: test, actions: [ok] }
+`;
+
+export function slowSkill(slow: string): string {
+  return `name: test
+actions:
+  count: "/bin/sh -c 'echo ran >> first.count'"
+  slow: "/bin/sh -c '${slow}'"
+  ok: "true"
+`;
+}

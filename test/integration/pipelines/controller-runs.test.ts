@@ -8,19 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
+import { slowSkill, SLOW_PIPELINE } from './cli.js';
 
-const SKILL = `name: test
-actions:
-  count: "/bin/sh -c 'echo ran >> first.count'"
-  slow: "/bin/sh -c 'echo $$ >> slow.pid; (while [ ! -f go ]; do sleep 0.05; done) & echo $! >> slow.pid; wait'"
-  ok: "true"
-`;
-const PIPELINE = `name: slow
-stages:
-  - { name: first, skill: test, actions: [count] }
-  - { name: second, skill: test, actions: [slow], retries: 0 }
-  - { name: third, skill: test, actions: [ok] }
-`;
+// The second stage holds until the file `go` exists.
+const SKILL = slowSkill(`echo $$ >> slow.pid; (while [ ! -f go ]; do sleep 0.05; done) & echo $! >> slow.pid; wait`);
+const PIPELINE = SLOW_PIPELINE;
 
 interface RunJson { id: string; status: string; resumes: number; stages: { name: string; outcome: string }[] }
 

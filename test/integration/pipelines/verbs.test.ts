@@ -2,20 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, project, until, type Project, type RunJson } from './cli.js';
+import { alive, project, slowSkill, SLOW_PIPELINE, until, type Project, type RunJson } from './cli.js';
 
-const SKILL = `name: test
-actions:
-  count: "/bin/sh -c 'echo ran >> first.count'"
-  slow: "/bin/sh -c 'echo $$ > slow.pid; sleep \${SLOW:-0} & echo $! >> slow.pid; wait'"
-  ok: "true"
-`;
-const PIPELINE = `name: slow
-stages:
-  - { name: first, skill: test, actions: [count] }
-  - { name: second, skill: test, actions: [slow], retries: 0 }
-  - { name: third, skill: test, actions: [ok] }
-`;
+// SLOW seconds of sleep in the second stage.
+const SKILL = slowSkill(`echo $$ > slow.pid; sleep \${SLOW:-0} & echo $! >> slow.pid; wait`);
+const PIPELINE = SLOW_PIPELINE;
 
 let p: Project | undefined;
 afterEach(() => {
