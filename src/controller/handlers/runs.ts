@@ -35,7 +35,15 @@ export function runHandlers(c: Controller): HandlerTable {
     'runs.list': handler({
       schema: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(),
       describe: 'the latest runs, newest last',
-      handle: (req) => listRuns(c.projectRoot).slice(-(req.limit ?? 20)),
+      // Without the stages' outputs: those may be large, and a list only shows where each run is.
+      handle: (req) =>
+        listRuns(c.projectRoot)
+          .slice(-(req.limit ?? 20))
+          .map((r) => ({
+            runId: r.runId, pipeline: r.pipeline, status: r.status, startedAt: r.startedAt, resumes: r.resumes,
+            ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}), ...(r.reason ? { reason: r.reason } : {}),
+            stages: r.stages.map((st) => ({ name: st.name, outcome: st.outcome, attempts: st.attempts, ...(st.durationMs !== undefined ? { durationMs: st.durationMs } : {}) })),
+          })),
     }),
     'run.resume': handler({
       schema: runId,
