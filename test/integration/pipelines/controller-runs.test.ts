@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
 import { slowSkill, SLOW_PIPELINE } from './cli.js';
+import { IpcClient } from '../../../src/ipc/client.js';
+import { projectPaths } from '../../../src/core/paths.js';
 
 // The second stage holds until the file `go` exists.
 const SKILL = slowSkill(`echo $$ >> slow.pid; (while [ ! -f go ]; do sleep 0.05; done) & echo $! >> slow.pid; wait`);
@@ -65,6 +67,15 @@ describe('pipeline runs hosted by the controller', () => {
     expect(started).toHaveLength(1);
     expect(started[0]).toContain(`"pid":${pr.controllerPid()}`);
     expect(started[0]).toContain(`"runId":"${run?.id}"`);
+    // What the conductor and the dashboard ask for: where each run is, not its outputs.
+    const c = await IpcClient.connect(projectPaths(pr.root).socket);
+    try {
+      const rows = await c.request<Record<string, unknown>[]>('runs.list', { limit: 5 });
+      expect(rows).toMatchObject([{ runId: run?.id, pipeline: 'slow', status: 'succeeded', stages: [{ name: 'first', outcome: 'passed' }, { name: 'second', outcome: 'passed' }, { name: 'third', outcome: 'passed' }] }]);
+      expect(Object.keys(rows[0] ?? {})).not.toContain('outputs');
+    } finally {
+      c.close();
+    }
   });
 
   it('a controller SIGKILLed mid-stage: the next one resumes the run from its last finished stage', async () => {
