@@ -6,8 +6,8 @@
 import { ActionError } from '../pipelines/action-error.js';
 import type { AgentRequest } from '../pipelines/agent-port.js';
 import type { DoorContext } from './pipeline-agents.js';
+import { isEnd } from './pipeline-agent-wait.js';
 
-const ENDED = new Set(['done', 'failed', 'timed-out', 'cancelled']);
 
 function ago(ms: number | null): string {
   return ms === null ? '' : ` ${Math.max(0, Math.round((Date.now() - ms) / 1000))} s ago`;
@@ -27,7 +27,7 @@ export function reportProgress(c: DoorContext, r: AgentRequest): Promise<string>
       t ? `task ${t.id} ${t.state}${ago(t.endedAt ?? t.startedAt ?? t.assignedAt)}${t.reason ? `: ${t.reason}` : ''}` : 'no task started',
       ...(memo.worktree ? [`worktree ${memo.worktree.path}`] : []),
     ];
-    return { line: `run ${r.runId}: ${parts.join(', ')}`, ended: !t || ENDED.has(t.state) };
+    return { line: `run ${r.runId}: ${parts.join(', ')}`, ended: !t || isEnd(t.state) };
   };
   const first = look();
   if (first.ended) return Promise.resolve(first.line);

@@ -72,8 +72,9 @@ export function taskEnd(journal: AppendSource, get: (id: string) => Task | undef
   });
 }
 
-function isEnd(state: string): boolean {
-  return state === 'done' || state === 'failed' || state === 'timed-out' || state === 'cancelled';
+/** A task in one of these states is over (the states the ENDS records lead to). */
+export function isEnd(state: string): boolean {
+  return Object.values(ENDS).includes(state as TaskEndState);
 }
 
 export interface WaitOptions<T> {

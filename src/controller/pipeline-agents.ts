@@ -28,7 +28,7 @@ import type { AgentBuiltin, AgentPort, AgentRequest } from '../pipelines/agent-p
 import { assignAgent, createWorktree, getAvailablePane, notifyAgent, relayMessages, startInPane, type Builtin } from './pipeline-agent-builtins.js';
 import { reportProgress } from './pipeline-agent-progress.js';
 import { assessDamage, restoreAgent, type Damage } from './pipeline-agent-recovery.js';
-import { ENDS, followTask, taskResult, type AppendSource } from './pipeline-agent-wait.js';
+import { ENDS, followTask, isEnd, taskResult, type AppendSource } from './pipeline-agent-wait.js';
 
 /** An agent pane as AgentsHost.list() gives it. */
 export interface AgentView {
@@ -190,7 +190,7 @@ async function agentTask({ d, runs }: DoorContext, text: string, r: AgentRequest
   // A resumed stage (the controller stopped while the agent worked) follows the task it queued before.
   const earlier = memo.stageTasks?.[r.stage];
   const open = earlier === undefined ? undefined : d.tasks.queue.get(earlier);
-  if (open && !['done', 'failed', 'timed-out', 'cancelled'].includes(open.state)) return taskResult(await followTask(d, open.id, r.signal));
+  if (open && !isEnd(open.state)) return taskResult(await followTask(d, open.id, r.signal));
   const where = memo.worktree ? `, worktree ${memo.worktree.path}` : '';
   let task: Task;
   try {

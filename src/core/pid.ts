@@ -20,3 +20,13 @@ export function pidAlive(pid: number): boolean {
     return true;
   }
 }
+
+/** The start time of a process (clock ticks since boot, /proc/<pid>/stat field 22); null when gone. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}

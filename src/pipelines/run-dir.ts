@@ -7,9 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunState } from './run-state.js';
-import { pidAlive } from '../core/pid.js';
-
-export { pidAlive };
+import { pidAlive, processStartTime } from '../core/pid.js';
 
 export function runsDir(root: string): string {
   return path.join(root, '.miyabi', 'runs');
@@ -38,16 +36,6 @@ export function isRunId(s: string): boolean {
 function writeAtomic(file: string, text: string): void {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
-}
-
-/** The start time of a process (clock ticks since boot, /proc/<pid>/stat field 22); null when gone. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**
