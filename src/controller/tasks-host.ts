@@ -1,10 +1,11 @@
 import { writeMessage } from '../bus/writer.js';
 import { MiyabiError } from '../core/errors.js';
 import { expired, foldTasks, nextAssignments, parseTaskInput, TaskQueue, type RawTaskInput, type RouterAgent, type Task, type TaskEvent, type TaskQueueSnapshot } from '../agents/tasks/index.js';
+import type { EventSink } from '../core/events/index.js';
 import type { JournalRecord } from '../core/journal.js';
 
 interface Deps {
-  journal: { append(type: string, payload: unknown): JournalRecord; replay(afterSeq?: number): Iterable<JournalRecord> };
+  journal: EventSink<JournalRecord> & { replay(afterSeq?: number): Iterable<JournalRecord> };
   busDir: () => string | null;
   /** The agents as the router sees them: only 'idle' ones take work. */
   agents: () => Promise<RouterAgent[]>;
