@@ -89,7 +89,7 @@ function checkRun(persistent: boolean, mode: 'always' | 'group') {
     j.close();
     expect(all.slice(0, 3), ctx).toEqual(seeded);
     expect(all.map((r) => r.seq), ctx).toEqual(all.map((_, i) => i + 1));
-    const users = all.filter((r) => r.type === 'user');
+    const users = all.slice(3).filter((r) => r.type === NOTE);
     if (persistent) {
       for (const r of reported) expect(users, ctx).toContainEqual(r);
     } else {
