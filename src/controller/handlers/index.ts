@@ -103,8 +103,10 @@ export function handlers(c: Controller): HandlerTable {
       schema: z.object({ agent: z.string().optional(), id: z.string().optional(), fail: z.string().optional() }).strict(),
       describe: "an agent's task is finished (or failed, with a reason)",
       handle: (req) => {
+        // The task ends first: a refused `done` (no such task) must not count as the agent's signal either.
+        const task = tasksOf(c).done(req.agent, req.id, req.fail);
         if (req.agent) c.states?.done(req.agent);
-        return tasksOf(c).done(req.agent, req.id, req.fail);
+        return task;
       },
     }),
     down: {
