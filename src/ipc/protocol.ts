@@ -21,6 +21,17 @@ export type IpcResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number | null; ok: false; error: IpcErrorBody };
 
+/** `subscribe`: with `fromSeq` (the last seq the client saw), every record after it comes first. */
+export interface SubscribePayload {
+  fromSeq?: number;
+}
+
+/** `afterSeq`: every record with a greater seq comes on the stream (null: the server keeps no journal). */
+export interface SubscribeResult {
+  subscribed: true;
+  afterSeq: number | null;
+}
+
 export interface JournalEventFrame {
   event: { seq: number; ts: number; type: string; payload: unknown };
 }

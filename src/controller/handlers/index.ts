@@ -15,14 +15,14 @@ export function handlers(c: Controller): HandlerTable {
     ...runHandlers(c),
     ping: { schema: empty, describe: 'liveness and pid', handle: () => ({ pid: process.pid, session: c.sessionName }) },
     status: { schema: empty, describe: 'session, controller and panes', handle: () => c.status() },
-    subscribe: {
+    subscribe: handler({
       schema: z.object({ fromSeq: z.number().int().nonnegative().optional() }).strict(),
-      describe: 'stream journal events on this connection',
-      handle: (_p, conn) => {
-        conn.subscribe();
-        return { subscribed: true };
+      describe: 'stream journal events on this connection; with fromSeq, first every record after it',
+      handle: (p, conn) => {
+        // afterSeq: every record with a greater seq comes on this connection (the client's resume point).
+        return { subscribed: true, afterSeq: conn.subscribe(p.fromSeq) ?? null };
       },
-    },
+    }),
     inbox: {
       schema: empty,
       describe: 'why queued messages are still waiting, by id',
