@@ -6,7 +6,7 @@
  */
 import { IpcClient } from '../../ipc/client.js';
 import type { JournalEventFrame } from '../../ipc/protocol.js';
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 
 type JournalEvent = JournalEventFrame['event'];
 

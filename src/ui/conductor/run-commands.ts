@@ -1,6 +1,6 @@
 /** The conductor's pipeline commands: run, runs, cancel — the controller hosts the runs. */
 import { MiyabiError } from '../../core/errors.js';
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 import type { CommandTable } from './commands.js';
 
 interface Started { runId: string; status: 'started' | 'queued' | 'skipped'; others: string[] }
