@@ -67,7 +67,7 @@ module.exports = {
       severity: 'error',
       comment: 'ipc/ is the protocol shared by clients and the controller; it may name domain types, nothing more.',
       from: { path: '^src/ipc/' },
-      to: { path: '^src/', pathNot: ['^src/(core|ipc)/'] },
+      to: { path: '^src/', pathNot: ['^src/(core|ipc)/', DOMAIN] },
     },
     {
       name: 'ipc-domain-types-only',

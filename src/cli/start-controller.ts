@@ -14,7 +14,7 @@ async function waitForRunning(paths: ProjectPaths, deadline: number): Promise<St
     try {
       const c = await IpcClient.connect(paths.socket, 500);
       try {
-        return await c.request<StatusResult>('status', undefined, 5000);
+        return await c.request('status', undefined, 5000);
       } finally {
         c.close();
       }
