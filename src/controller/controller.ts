@@ -26,14 +26,13 @@ import { wireAgents } from './wire-agents.js';
 import { TasksHost } from './tasks-host.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
-import type { Tmux } from '../tmux/adapter.js';
 import type { RunsHost } from '../pipelines/runs-host.js';
 import { wireRuns } from './wire-runs.js';
 import type { ControllerAgentPort } from './pipeline-agents.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
-  tmux: TmuxPort & Pick<Tmux, 'run' | 'pane' | 'addPane' | 'killPane'>;
+  tmux: TmuxPort;
   layoutRef?: string;
   miyabiBin: string;
   env: NodeJS.ProcessEnv;
