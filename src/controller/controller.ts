@@ -18,7 +18,7 @@ import { checkStateProfiles, withAgentHooks } from './agent-hooks.js';
 import { withWorktrees, worktreeSettings } from './layout-worktrees.js';
 import { fillPool } from '../git/pool.js';
 import { openSession } from './open-session.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../core/instance-lock.js';
 import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
 import { AgentsHost, type SpawnedAgent } from './agents.js';
 import type { AgentStates } from './agent-states.js';

@@ -1,7 +1,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { createExclusive, readFileSafe, rmSafe } from '../core/file-lock.js';
-import { MiyabiError } from '../core/errors.js';
-import { pidAlive } from '../core/pid.js';
+import { createExclusive, readFileSafe, rmSafe } from './file-lock.js';
+import { MiyabiError } from './errors.js';
+import { pidAlive } from './pid.js';
 
 export { pidAlive };
 
