@@ -1,6 +1,11 @@
-import { readFileSync, unlinkSync } from 'node:fs';
-import { createExclusive, readFileSafe, rmSafe } from './file-lock.js';
+/**
+ * One controller per project (or one `miyabi run` hosting a pipeline while no controller runs):
+ * the lock file `.miyabi/controller.lock`, taken with the one lock primitive (file-lock.ts). The
+ * CLI reads it (status, doctor, down, cancel) and `miyabi run` takes it, so it lives in core.
+ */
+import { readFileSync } from 'node:fs';
 import { MiyabiError } from './errors.js';
+import { selfOwner, tryLock, unlock } from './file-lock.js';
 import { pidAlive } from './pid.js';
 
 export { pidAlive };
@@ -11,59 +16,47 @@ export interface LockInfo {
   socket: string;
   /** A controller, or a `miyabi run` hosting a pipeline run while no controller runs. */
   role?: 'controller' | 'run';
+  /** The holder's processStartTime: a pid reused after a crash is not taken for the holder. */
+  start?: string;
 }
 
 export function readLock(path: string): LockInfo | null {
   try {
     const j = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
     if (typeof j.pid !== 'number') return null;
-    return { pid: j.pid, startedAt: j.startedAt ?? 0, socket: j.socket ?? '', ...(j.role ? { role: j.role } : {}) };
+    return {
+      pid: j.pid,
+      startedAt: j.startedAt ?? 0,
+      socket: j.socket ?? '',
+      ...(j.role ? { role: j.role } : {}),
+      ...(typeof j.start === 'string' ? { start: j.start } : {}),
+    };
   } catch {
     return null;
   }
 }
 
-/**
- * One controller per project. The lock file is created with O_EXCL; a lock whose pid is dead is
- * stale and taken over. Takeover itself is serialized by a second O_EXCL file: without it, two
- * takers that both judged the old lock stale could each remove what the other had just created.
- */
+/** Takes the project lock; throws CONTROLLER_RUNNING naming the holder when a live one has it. */
 export function acquireLock(path: string, socket: string, role: 'controller' | 'run' = 'controller'): { release: () => void } {
-  const info: LockInfo = { pid: process.pid, startedAt: Date.now(), socket, role };
-  const release = () => {
-    const now = readLock(path);
-    if (now?.pid === process.pid) unlinkSync(path);
-  };
+  const info: LockInfo = { ...selfOwner(), startedAt: Date.now(), socket, role };
+  const text = JSON.stringify(info);
   for (let attempt = 0; attempt < 50; attempt++) {
-    if (createExclusive(path, JSON.stringify(info))) return { release };
+    if (tryLock(path, text)) return { release: () => unlock(path, text) };
     const held = readLock(path);
-    if (held && pidAlive(held.pid)) {
-      if (held.role === 'run') {
-        throw new MiyabiError('CONTROLLER_RUNNING', `\`miyabi run\` (pid ${held.pid}) is running a pipeline here with no controller, and holds the project until its run ends`, {
-          hint: '`miyabi runs` shows it; wait for it, or stop it with `miyabi cancel RUN`',
-          detail: { pid: held.pid, role: 'run' },
-        });
-      }
-      throw new MiyabiError('CONTROLLER_RUNNING', `a controller is already running (pid ${held.pid}, socket ${held.socket})`, {
-        hint: `use \`miyabi status\`; if no controller runs, remove ${path} and try again`,
-        detail: { pid: held.pid },
-      });
-    }
-    const takeover = `${path}.takeover`;
-    if (!createExclusive(takeover, String(process.pid))) {
-      // Someone else is taking over; a takeover file left by a dead taker is removed.
-      const owner = Number(readFileSafe(takeover));
-      if (!pidAlive(owner)) rmSafe(takeover);
-      pause(20);
+    if (!held) {
+      pause(20); // released, or being taken over, between our two looks
       continue;
     }
-    try {
-      // Judge again under the takeover file: only a lock that is still stale goes.
-      const now = readLock(path);
-      if (!now || !pidAlive(now.pid)) rmSafe(path);
-    } finally {
-      rmSafe(takeover);
+    if (held.role === 'run') {
+      throw new MiyabiError('CONTROLLER_RUNNING', `\`miyabi run\` (pid ${held.pid}) is running a pipeline here with no controller, and holds the project until its run ends`, {
+        hint: '`miyabi runs` shows it; wait for it, or stop it with `miyabi cancel RUN`',
+        detail: { pid: held.pid, role: 'run' },
+      });
     }
+    throw new MiyabiError('CONTROLLER_RUNNING', `a controller is already running (pid ${held.pid}, socket ${held.socket})`, {
+      hint: `use \`miyabi status\`; if no controller runs, remove ${path} and try again`,
+      detail: { pid: held.pid },
+    });
   }
   throw new MiyabiError('CONTROLLER_START', `could not take the controller lock ${path}`, {
     hint: 'another controller is starting; try again',

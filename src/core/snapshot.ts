@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { MiyabiError } from './errors.js';
+import { pidAlive } from './pid.js';
 import { type FsPort, O, closeQuietly, errnoCode, fsyncDir, ioError, isNotFound, realFs, writeAll } from './fs-port.js';
 
 export interface SnapshotData {
@@ -116,15 +117,6 @@ export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root:
     throw new MiyabiError('SNAPSHOT_CORRUPT', `${path}: "lastSeq" is missing or not a non-negative integer`, { hint, detail: { path } });
   }
   return data as T;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
 }
 
 /**
