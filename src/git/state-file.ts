@@ -6,8 +6,9 @@
  * while the controller is down cannot interleave with it). Writes are atomic: a reader sees the
  * old file or the new one, never half of one.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { MiyabiError } from '../core/errors.js';
 import { lockFile } from '../core/file-lock.js';
 import { serialize } from './limit.js';
@@ -50,9 +51,7 @@ export function readState<S>(file: string, empty: () => S): S {
 }
 
 function writeState(file: string, state: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { what: 'git state' });
 }
 
 /** Reads the state, lets `fn` change it in place and return a value, writes it back. */

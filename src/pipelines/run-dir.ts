@@ -4,7 +4,8 @@
  * host that takes over after a crash kills before it runs the interrupted stage again.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
 import type { RunState } from './run-state.js';
 import { killGroup } from '../shell/process-group.js';
@@ -34,9 +35,9 @@ export function isRunId(s: string): boolean {
   return RUN_ID.test(s);
 }
 
+/** Caches of the journal and of live process groups: not fsynced, a machine crash ends both. */
 function writeAtomic(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, text, { durable: false, mode: 0o644 });
 }
 
 /**
