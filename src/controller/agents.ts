@@ -5,8 +5,7 @@ import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
 import { acquireWorktree } from '../git/pool.js';
 import { ownedWorktrees, removeWorktree, type WorktreeSettings } from '../git/worktrees.js';
-import type { Tmux } from '../tmux/adapter.js';
-import type { PaneInfo } from '../tmux/port.js';
+import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, paneEnv, type SpecContext } from './layout-spec.js';
 import type { Messaging } from './messaging.js';
 
@@ -40,7 +39,7 @@ interface Deps {
   paths: ProjectPaths;
   session: string;
   window: string;
-  tmux: Pick<Tmux, 'addPane' | 'killPane' | 'listPanes'>;
+  tmux: Pick<TmuxPort, 'addPane' | 'killPane' | 'listPanes'>;
   messaging: () => Messaging | undefined;
   journal: EventSink;
   spec: SpecContext;

@@ -19,7 +19,6 @@ import { ActiveFile } from './journal-writer.js';
 
 export type { JournalRecord } from './journal-format.js';
 export { replayJournal, type ReplayOptions } from './journal-replay.js';
-export { repairJournal, type RepairReport } from './journal-repair.js';
 
 export interface JournalOptions {
   /** 'always': fsync every record. 'group' (default): fsync at most every `groupMs`. */

@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Journal } from '../../src/core/journal.js';
 import { IpcClient, StreamPosition } from '../../src/ipc/client.js';
-import type { SubscribeResult } from '../../src/ipc/protocol.js';
+import type { ReplyOf } from '../../src/ipc/messages/index.js';
+
+type SubscribeResult = ReplyOf<'subscribe'>;
 import { IpcServer } from '../../src/ipc/server.js';
 
 let dir = '';

@@ -130,8 +130,8 @@ export async function run(o: RunOptions): Promise<number> {
   const client = got;
   try {
     const start = async (): Promise<StartResult> => {
-      if (request) return client.request<StartResult>('run.start', request, 60_000);
-      const r = await client.request<{ status: 'resumed' | 'queued' | 'ended' }>('run.resume', { runId: o.resume });
+      if (request) return client.request('run.start', request, 60_000);
+      const r = await client.request('run.resume', { runId: o.resume! });
       return resumed(o.resume!, r.status);
     };
     if (o.wait) return await followRun(client, start, () => tryConnect(paths, 1000));

@@ -7,7 +7,7 @@
 import { isMiyabiError } from '../../core/errors.js';
 import { IpcClient, StreamPosition } from '../../ipc/client.js';
 import type { JournalEventFrame } from '../../ipc/protocol.js';
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 
 type JournalEvent = JournalEventFrame['event'];
 

@@ -1,13 +1,13 @@
 import { isMiyabiError } from '../../core/errors.js';
-import { IpcClient, StreamPosition } from '../../ipc/client.js';
+import { IpcClient, StreamPosition, type Requester } from '../../ipc/client.js';
+import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.js';
 import type { JournalEventFrame, StatusResult } from '../../ipc/protocol.js';
 import type { ConnectionState } from './model.js';
 
 export type JournalEvent = JournalEventFrame['event'];
 
 /** What the dashboard needs of an IPC client (IpcClient fits; tests pass fakes). */
-export interface LinkClient {
-  request<T = unknown>(type: string, payload?: unknown, timeoutMs?: number): Promise<T>;
+export interface LinkClient extends Requester {
   subscribe(listener: (e: JournalEvent) => void, fromSeq?: number): Promise<{ afterSeq?: number | null } | void>;
   onClose(listener: () => void): void;
   close(): void;
@@ -65,9 +65,9 @@ export class ControllerLink {
   }
 
   /** Any other request on the live connection; rejects when there is none. */
-  request<T>(type: string, payload?: unknown): Promise<T> {
+  request<K extends MessageName>(type: K, payload?: RequestOf<K>): Promise<ReplyOf<K>> {
     if (!this.client) return Promise.reject(new Error('not connected'));
-    return this.client.request<T>(type, payload, this.opts.requestTimeoutMs ?? 5000);
+    return this.client.request(type, payload, this.opts.requestTimeoutMs ?? 5000);
   }
 
   /** Fetch status now (coalesced with a fetch already under way). */
@@ -107,7 +107,7 @@ export class ControllerLink {
         throw err;
       });
       this.position.started(subscribed);
-      const st = await client.request<StatusResult>('status', undefined, this.opts.requestTimeoutMs ?? 5000);
+      const st = await client.request('status', undefined, this.opts.requestTimeoutMs ?? 5000);
       if (gen !== this.generation) return;
       this.backoffMs = this.opts.initialBackoffMs ?? 250;
       this.opts.onConnection({ kind: 'connected' });
@@ -129,7 +129,7 @@ export class ControllerLink {
     const gen = this.generation;
     this.fetching = true;
     try {
-      const st = await client.request<StatusResult>('status', undefined, this.opts.requestTimeoutMs ?? 5000);
+      const st = await client.request('status', undefined, this.opts.requestTimeoutMs ?? 5000);
       if (gen === this.generation) this.opts.onStatus(st);
     } catch (err) {
       // A closed connection or a controller that stops answering is down; an answered error is not.

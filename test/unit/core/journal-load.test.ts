@@ -6,7 +6,8 @@ import { appendFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MiyabiError } from '../../../src/core/errors.js';
-import { Journal, type JournalRecord, repairJournal, replayJournal } from '../../../src/core/journal.js';
+import { Journal, type JournalRecord, replayJournal } from '../../../src/core/journal.js';
+import { repairJournal } from '../../../src/core/journal-repair.js';
 import { NOTE, note, noted } from '../../helpers/events.js';
 import { useTmpRoot } from './tmp-root.js';
 
