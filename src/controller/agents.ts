@@ -1,5 +1,6 @@
 import type { PaneLayout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
 import { acquireWorktree } from '../git/pool.js';
@@ -40,7 +41,7 @@ interface Deps {
   window: string;
   tmux: Pick<TmuxPort, 'addPane' | 'killPane' | 'listPanes'>;
   messaging: () => Messaging | undefined;
-  journal: { append(type: string, payload: unknown): unknown };
+  journal: EventSink;
   spec: SpecContext;
   /** The layout's `worktrees:` settings (root, hooks, ports). */
   settings: WorktreeSettings;

@@ -147,7 +147,7 @@ export class Controller {
       this.runs = wireRuns({ root: p.root, journal: this.journal, env: this.o.env, log: (l) => this.log(l), agentPort: () => this.agentPort });
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
-      this.journal.onAppend((r) => server.broadcast(r));
+      server.stream(this.journal);
       if (p.socketRelocated) ensurePrivateDir(p.socket.slice(0, p.socket.lastIndexOf('/')));
       this.ipc = await listenIpc(server, p.socket);
       this.mark('listening');

@@ -5,12 +5,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { join } from 'node:path';
+import { formatMs } from '../core/duration.js';
 import type { RunState, StageRecord } from './run-state.js';
-
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 function logTail(logDir: string, stage: string, lines = 20): string {
   const f = join(logDir, `${stage}.log`);

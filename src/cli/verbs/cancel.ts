@@ -27,7 +27,7 @@ export async function cancel(o: GlobalOptions & { run: string }): Promise<number
   const client = await tryConnect(paths, 300);
   if (client) {
     try {
-      const r = await client.request<{ status: string }>('run.cancel', { runId: o.run }, 30_000);
+      const r = await client.request('run.cancel', { runId: o.run }, 30_000);
       process.stdout.write(`${o.run}: ${r.status}\n`);
       return 0;
     } finally {

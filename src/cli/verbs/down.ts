@@ -17,7 +17,7 @@ export async function down(o: GlobalOptions): Promise<number> {
   const ctx = cliContext(o);
   const client = await tryConnect(ctx.paths);
   if (client) {
-    const r = await client.request<{ pid: number }>('down');
+    const r = await client.request('down');
     client.close();
     if (!(await waitGone(r.pid, 10_000))) {
       process.stderr.write(`the controller (pid ${r.pid}) did not stop within 10 s; it was sent SIGTERM\n`);
