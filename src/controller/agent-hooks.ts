@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Layout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from '../agents/states/index.js';
 import { MiyabiError } from '../core/errors.js';
+import { shQuote as sh } from '../shell/quote.js';
 
-const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Agent CLIs report their own turns through hooks, which no screen change can break. For each
