@@ -2,7 +2,7 @@ import type { Layout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
-import { paneCommandText, sessionSpec } from './layout-spec.js';
+import { paneCommandText, sessionSpec } from '../agents/session-spec.js';
 
 export interface OpenSessionInput {
   tmux: TmuxPort;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Layout, PaneLayout } from '../../src/config/layout-types.js';
-import { withAgentHooks } from '../../src/controller/agent-hooks.js';
+import { withAgentHooks } from '../../src/agents/agent-hooks.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

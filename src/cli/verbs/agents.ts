@@ -1,5 +1,5 @@
 import { MiyabiError } from '../../core/errors.js';
-import type { AgentRow } from '../../controller/agents.js';
+import type { AgentRow } from '../../agents/agents-host.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
 async function controller(o: GlobalOptions) {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { writeMessage } from '../../bus/writer.js';
 import { MiyabiError } from '../../core/errors.js';
 import { handler, type HandlerTable } from '../../ipc/server.js';
-import type { AgentsHost } from '../agents.js';
+import type { AgentsHost } from '../../agents/agents-host.js';
 import type { Controller } from '../controller.js';
-import type { TasksHost } from '../tasks-host.js';
+import type { TasksHost } from '../../agents/tasks-host.js';
 import { runHandlers } from './runs.js';
 
 const empty = z.object({}).strict();

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInbox } from '../../../src/bus/layout.js';
 import { Journal, type JournalRecord } from '../../../src/core/journal.js';
-import { TasksHost } from '../../../src/controller/tasks-host.js';
-import { controllerAgentPort, type AgentView, type ControllerAgentPort, type PipelineAgentDeps } from '../../../src/controller/pipeline-agents.js';
+import { TasksHost } from '../../../src/agents/tasks-host.js';
+import { controllerAgentPort, type AgentView, type ControllerAgentPort, type PipelineAgentDeps } from '../../../src/agents/door/door.js';
 import type { AgentRequest } from '../../../src/pipelines/agent-port.js';
 
 export const RUN = 'multi-agent-pipeline-20261125-113815-ab12';

@@ -8,9 +8,9 @@
  *   and journaled durably (`pipeline.agent-restored`). Nothing damaged: says so. A pane that
  *   cannot be brought back: ActionError naming it (after reporting what did work).
  */
-import { ActionError, errorText } from '../pipelines/action-error.js';
-import type { AgentView, DoorContext } from './pipeline-agents.js';
-import { agentList, stateText, type Builtin } from './pipeline-agent-builtins.js';
+import { ActionError, errorText } from '../../pipelines/action-error.js';
+import type { AgentView, DoorContext } from './door.js';
+import { agentList, stateText, type Builtin } from './builtins.js';
 
 export interface Damage {
   name: string;

@@ -1,6 +1,6 @@
-import type { RouterAgent, TaskQueue } from '../agents/tasks/index.js';
+import type { RouterAgent, TaskQueue } from './tasks/index.js';
 import type { PaneInfo } from '../tmux/port.js';
-import type { Messaging } from './messaging.js';
+import type { Messaging } from '../controller/messaging.js';
 
 /** Quiet this long after its last output, an agent counts as idle for the task router. */
 export const IDLE_AFTER_MS = 1500;

@@ -27,13 +27,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { inboxPaths, recipients } from '../bus/layout.js';
-import { writeMessage } from '../bus/writer.js';
-import { isMiyabiError } from '../core/errors.js';
-import { ActionError, errorText } from '../pipelines/action-error.js';
-import type { AgentRequest } from '../pipelines/agent-port.js';
-import type { AgentView, DoorContext, RunMemo } from './pipeline-agents.js';
-import { followTask, taskResult, waitFor } from './pipeline-agent-wait.js';
+import { inboxPaths, recipients } from '../../bus/layout.js';
+import { writeMessage } from '../../bus/writer.js';
+import { isMiyabiError } from '../../core/errors.js';
+import { ActionError, errorText } from '../../pipelines/action-error.js';
+import type { AgentRequest } from '../../pipelines/agent-port.js';
+import type { AgentView, DoorContext, RunMemo } from './door.js';
+import { followTask, taskResult, waitFor } from './wait.js';
 
 export type Builtin = (c: DoorContext, r: AgentRequest) => Promise<string>;
 

@@ -6,8 +6,8 @@ import { acquireWorktree } from '../git/pool.js';
 import { ownedWorktrees, removeWorktree, type WorktreeSettings } from '../git/worktrees.js';
 import type { Tmux } from '../tmux/adapter.js';
 import type { PaneInfo } from '../tmux/port.js';
-import { paneCommandText, paneEnv, type SpecContext } from './layout-spec.js';
-import type { Messaging } from './messaging.js';
+import { paneCommandText, paneEnv, type SpecContext } from './session-spec.js';
+import type { Messaging } from '../controller/messaging.js';
 
 export interface SpawnRequest {
   name: string;

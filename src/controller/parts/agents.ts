@@ -1,17 +1,17 @@
-import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
-import type { Layout } from '../config/layout-types.js';
-import type { Journal } from '../core/journal.js';
-import type { ProjectPaths } from '../core/paths.js';
-import type { Tmux } from '../tmux/adapter.js';
-import type { PaneInfo } from '../tmux/port.js';
-import { AgentStates } from './agent-states.js';
-import { AgentsHost } from './agents.js';
-import { paneCommandText } from './layout-spec.js';
-import { worktreeSettings } from './layout-worktrees.js';
-import type { Messaging } from './messaging.js';
-import { routerAgents } from './router-agents.js';
-import { TasksHost } from './tasks-host.js';
-import { controllerAgentPort, gitWorktrees, type ControllerAgentPort } from './pipeline-agents.js';
+import type { TaskQueueSnapshot } from '../../agents/tasks/index.js';
+import type { Layout } from '../../config/layout-types.js';
+import type { Journal } from '../../core/journal.js';
+import type { ProjectPaths } from '../../core/paths.js';
+import type { Tmux } from '../../tmux/adapter.js';
+import type { PaneInfo } from '../../tmux/port.js';
+import { AgentStates } from '../../agents/agent-states.js';
+import { AgentsHost } from '../../agents/agents-host.js';
+import { paneCommandText } from '../../agents/session-spec.js';
+import { worktreeSettings } from '../../agents/layout-worktrees.js';
+import type { Messaging } from '../messaging.js';
+import { routerAgents } from '../../agents/router-agents.js';
+import { TasksHost } from '../../agents/tasks-host.js';
+import { controllerAgentPort, gitWorktrees, type ControllerAgentPort } from '../../agents/door/door.js';
 
 export interface WireAgentsInput {
   paths: ProjectPaths;

@@ -1,6 +1,6 @@
 import { writeMessage } from '../bus/writer.js';
 import { MiyabiError } from '../core/errors.js';
-import { expired, foldTasks, nextAssignments, parseTaskInput, TaskQueue, type RawTaskInput, type RouterAgent, type Task, type TaskEvent, type TaskQueueSnapshot } from '../agents/tasks/index.js';
+import { expired, foldTasks, nextAssignments, parseTaskInput, TaskQueue, type RawTaskInput, type RouterAgent, type Task, type TaskEvent, type TaskQueueSnapshot } from './tasks/index.js';
 import type { JournalRecord } from '../core/journal.js';
 
 interface Deps {

@@ -18,17 +18,17 @@
  *   run's started task ends or `forgetRun(runId)` (call it when a run ends). The task router does
  *   not know reservations; start-in-pane follows a task the router handed the agent meanwhile.
  */
-import type { RawTaskInput, Task, TaskQueue } from '../agents/tasks/index.js';
-import { isMiyabiError } from '../core/errors.js';
-import type { JournalRecord } from '../core/journal.js';
-import { acquireWorktree } from '../git/pool.js';
-import { ownedWorktrees, type WorktreeSettings } from '../git/worktrees.js';
-import { ActionError, errorText } from '../pipelines/action-error.js';
-import type { AgentBuiltin, AgentPort, AgentRequest } from '../pipelines/agent-port.js';
-import { assignAgent, createWorktree, getAvailablePane, notifyAgent, relayMessages, startInPane, type Builtin } from './pipeline-agent-builtins.js';
-import { reportProgress } from './pipeline-agent-progress.js';
-import { assessDamage, restoreAgent, type Damage } from './pipeline-agent-recovery.js';
-import { ENDS, followTask, isEnd, taskResult, type AppendSource } from './pipeline-agent-wait.js';
+import type { RawTaskInput, Task, TaskQueue } from '../tasks/index.js';
+import { isMiyabiError } from '../../core/errors.js';
+import type { JournalRecord } from '../../core/journal.js';
+import { acquireWorktree } from '../../git/pool.js';
+import { ownedWorktrees, type WorktreeSettings } from '../../git/worktrees.js';
+import { ActionError, errorText } from '../../pipelines/action-error.js';
+import type { AgentBuiltin, AgentPort, AgentRequest } from '../../pipelines/agent-port.js';
+import { assignAgent, createWorktree, getAvailablePane, notifyAgent, relayMessages, startInPane, type Builtin } from './builtins.js';
+import { reportProgress } from './progress.js';
+import { assessDamage, restoreAgent, type Damage } from './recovery.js';
+import { ENDS, followTask, isEnd, taskResult, type AppendSource } from './wait.js';
 
 /** An agent pane as AgentsHost.list() gives it. */
 export interface AgentView {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layout, PaneLayout } from '../config/layout-types.js';
-import { loadProfileFile } from '../agents/states/index.js';
+import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
 
 const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;

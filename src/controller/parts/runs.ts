@@ -1,7 +1,7 @@
-import type { Journal } from '../core/journal.js';
-import { noAgents } from '../pipelines/agent-port.js';
-import { RunsHost } from '../pipelines/runs-host.js';
-import type { ControllerAgentPort } from './pipeline-agents.js';
+import type { Journal } from '../../core/journal.js';
+import { noAgents } from '../../pipelines/agent-port.js';
+import { RunsHost } from '../../pipelines/runs-host.js';
+import type { ControllerAgentPort } from '../../agents/door/door.js';
 
 export interface WireRunsInput {
   root: string;

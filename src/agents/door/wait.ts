@@ -3,9 +3,9 @@
  * door waits for (a task ending, an agent going idle, an agent spawned or killed) is a journal
  * record, so a wait is a journal listener plus the request's abort signal.
  */
-import type { JournalRecord } from '../core/journal.js';
-import type { Task } from '../agents/tasks/index.js';
-import { ActionError, isRunInterrupted } from '../pipelines/action-error.js';
+import type { JournalRecord } from '../../core/journal.js';
+import type { Task } from '../tasks/index.js';
+import { ActionError, isRunInterrupted } from '../../pipelines/action-error.js';
 
 export interface AppendSource {
   onAppend(listener: (record: JournalRecord) => void): () => void;
