@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Layout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
+import { withWorktrees } from './layout-worktrees.js';
 
 const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
@@ -56,4 +57,9 @@ export function checkStateProfiles(layout: Layout): void {
       });
     }
   }
+}
+
+/** A layout's agents as a new session starts them: each in its worktree (when asked), with its CLI's hooks. */
+export async function placeAgents(layout: Layout, o: { root: string; hooksDir: string; node: string; bin: string }): Promise<Layout> {
+  return withAgentHooks(await withWorktrees(layout, o.root), o.hooksDir, { node: o.node, bin: o.bin });
 }

@@ -7,7 +7,12 @@ import { ownedWorktrees, removeWorktree, type WorktreeSettings } from '../git/wo
 import type { Tmux } from '../tmux/adapter.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { paneCommandText, paneEnv, type SpecContext } from './session-spec.js';
-import type { Messaging } from '../controller/messaging.js';
+
+/** The bus's recipients (the controller's Messaging fits): a spawned agent gets an inbox. */
+export interface Inboxes {
+  addRecipient(pane: PaneLayout, info: PaneInfo): void;
+  removeRecipient(name: string): void;
+}
 
 export interface SpawnRequest {
   name: string;
@@ -40,7 +45,7 @@ interface Deps {
   session: string;
   window: string;
   tmux: Pick<Tmux, 'addPane' | 'killPane' | 'listPanes'>;
-  messaging: () => Messaging | undefined;
+  messaging: () => Inboxes | undefined;
   journal: { append(type: string, payload: unknown): unknown };
   spec: SpecContext;
   /** The layout's `worktrees:` settings (root, hooks, ports). */

@@ -1,5 +1,5 @@
 /**
- * Waiting inside the pipelines' agent door (pipeline-agents.ts) without polling: every change the
+ * Waiting inside the pipelines' agent door (door.ts) without polling: every change the
  * door waits for (a task ending, an agent going idle, an agent spawned or killed) is a journal
  * record, so a wait is a journal listener plus the request's abort signal.
  */

@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import { MiyabiError } from '../../core/errors.js';
 import { handler, type HandlerTable } from '../../ipc/server.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
 import { listRuns } from '../../pipelines/run-dir.js';
-import type { Controller } from '../controller.js';
-
-function runsOf(c: Controller): RunsHost {
-  if (!c.runs) throw new MiyabiError('CONTROLLER_START', 'the controller is still starting');
-  return c.runs;
-}
 
 const runId = z.object({ runId: z.string().min(1) }).strict();
 
 /** Pipeline runs, hosted by the controller (src/pipelines/runs-host.ts). */
-export function runHandlers(c: Controller): HandlerTable {
+export function runHandlers(runs: RunsHost, root: string): HandlerTable {
   return {
     'run.start': handler({
       schema: z
@@ -25,19 +18,19 @@ export function runHandlers(c: Controller): HandlerTable {
         })
         .strict(),
       describe: 'start a pipeline run (or queue or skip it, by its concurrency)',
-      handle: (req) => runsOf(c).start(req),
+      handle: (req) => runs.start(req),
     }),
     'run.cancel': handler({
       schema: runId.extend({ reason: z.string().optional() }),
       describe: 'cancel a run: its commands are killed, it ends cancelled',
-      handle: async (req) => ({ status: await runsOf(c).cancel(req.runId, req.reason) }),
+      handle: async (req) => ({ status: await runs.cancel(req.runId, req.reason) }),
     }),
     'runs.list': handler({
       schema: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(),
       describe: 'the latest runs, newest last',
       // Without the stages' outputs: those may be large, and a list only shows where each run is.
       handle: (req) =>
-        listRuns(c.projectRoot)
+        listRuns(root)
           .slice(-(req.limit ?? 20))
           .map((r) => ({
             runId: r.runId, pipeline: r.pipeline, status: r.status, startedAt: r.startedAt, resumes: r.resumes,
@@ -48,7 +41,7 @@ export function runHandlers(c: Controller): HandlerTable {
     'run.resume': handler({
       schema: runId,
       describe: 'resume an interrupted run from its last finished stage',
-      handle: (req) => ({ runId: req.runId, status: runsOf(c).resume(req.runId) }),
+      handle: (req) => ({ runId: req.runId, status: runs.resume(req.runId) }),
     }),
   };
 }

@@ -11,7 +11,9 @@ import { ensureInbox } from '../../../src/bus/layout.js';
 import { scanInbox } from '../../../src/bus/reader.js';
 import { AgentStates } from '../../../src/agents/agent-states.js';
 import { AgentsHost } from '../../../src/agents/agents-host.js';
-import { controllerAgentPort, gitWorktrees, type ControllerAgentPort } from '../../../src/agents/door/door.js';
+import { agentDoor } from '../../../src/agents/door/door.js';
+import type { AgentDoor } from '../../../src/agents/door/types.js';
+import { gitWorktrees } from '../../../src/controller/parts/run-worktrees.js';
 import { TasksHost } from '../../../src/agents/tasks-host.js';
 import { Journal } from '../../../src/core/journal.js';
 import { projectPaths } from '../../../src/core/paths.js';
@@ -32,7 +34,7 @@ interface World {
   agents: AgentsHost;
   states: AgentStates;
   bus: string;
-  port(): ControllerAgentPort;
+  port(): AgentDoor;
   sweep(): Promise<void>;
   req(stage: string, inputs?: Record<string, string>): AgentRequest;
 }
@@ -62,7 +64,7 @@ beforeEach(async () => {
   const tasks = new TasksHost({ journal, busDir: () => bus, agents: async () => [], whereIs: () => ({ branch: null, worktree: null }) });
   w = {
     repo, f, tmux, journal, tasks, agents, states, bus,
-    port: () => controllerAgentPort({
+    port: () => agentDoor({
       journal, tasks, agents, stateOf: (n) => states.get(n), busDir: () => bus,
       respawn: async (id, o) => void (await tmux.pane(id).run('respawn-pane', o.kill ? ['-k'] : [])),
       worktree: gitWorktrees(repo.repo, { root: repo.root }),
@@ -91,7 +93,7 @@ describe('agent door on a real session', () => {
   });
 
   it('create-worktree fails permanently outside a git repository', async () => {
-    const port = controllerAgentPort({
+    const port = agentDoor({
       journal: w.journal, tasks: w.tasks, agents: w.agents, stateOf: () => undefined, busDir: () => null,
       respawn: async () => undefined, worktree: gitWorktrees(w.f.dir, {}),
     });
