@@ -1,4 +1,4 @@
-import type { Layout, PaneLayout, WorktreesConfig } from '../config/layout-types.js';
+import type { SessionLayout, PaneLayout, WorktreesConfig } from '../config/layout-types.js';
 import type { WorktreeSettings } from '../git/worktrees.js';
 import { MiyabiError } from '../core/errors.js';
 import { isGitRoot } from '../core/paths.js';
@@ -25,7 +25,7 @@ export function worktreeSettings(c: WorktreesConfig | undefined): WorktreeSettin
  * one it already has (kept from an earlier `up`: worktrees outlive sessions, so no work is lost),
  * else a new one (from the pool when there is one). The pane starts in it, with its variables.
  */
-export async function withWorktrees(layout: Layout, root: string): Promise<Layout> {
+export async function withWorktrees(layout: SessionLayout, root: string): Promise<SessionLayout> {
   const wanted = layout.windows.flatMap((w) => w.panes).filter((p) => p.worktree !== undefined);
   if (wanted.length === 0) return layout;
   if (!isGitRoot(root)) {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkStateProfiles, placeAgents } from '../agents/agent-hooks.js';
 import { loadLayout } from '../config/load-layout.js';
-import type { Layout } from '../config/layout-types.js';
+import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
@@ -45,7 +45,7 @@ export class Controller {
   private journal!: Journal;
   private lock?: { release: () => void };
   private ipc?: BoundSocket;
-  private layout!: Layout;
+  private layout!: SessionLayout;
   private commands: Record<string, string> = {};
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;

@@ -4,7 +4,7 @@ import { deliveryFor } from '../agents/states/index.js';
 import { busDirOf, ensureInbox } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
 import { writeMessage } from '../bus/writer.js';
-import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import type { JournalRecord } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { Deliverer, type JournalLike, type Recipient } from '../delivery/deliverer.js';
@@ -59,7 +59,7 @@ export class Messaging {
 
   constructor(
     paths: ProjectPaths,
-    layout: Layout,
+    layout: SessionLayout,
     tmux: PaneRunner,
     private readonly journal: JournalLike,
     inflight: Map<string, number | null>,

@@ -3,7 +3,7 @@ import type { AgentsHost, SpawnedAgent } from '../../agents/agents-host.js';
 import type { AgentDoor } from '../../agents/door/types.js';
 import type { TasksHost } from '../../agents/tasks-host.js';
 import type { TaskQueueSnapshot } from '../../agents/tasks/index.js';
-import type { Layout } from '../../config/layout-types.js';
+import type { SessionLayout } from '../../config/layout-types.js';
 import type { Journal } from '../../core/journal.js';
 import type { ProjectPaths } from '../../core/paths.js';
 import type { HandlerTable } from '../../ipc/server.js';
@@ -37,7 +37,7 @@ export type SnapshotOnDisk = Partial<Snapshot> & { lastSeq: number };
 /** What the controller core gives every part when it starts (the session is open by then). */
 export interface PartContext {
   paths: ProjectPaths;
-  layout: Layout;
+  layout: SessionLayout;
   tmux: ControllerTmux;
   journal: Journal;
   env: NodeJS.ProcessEnv;
