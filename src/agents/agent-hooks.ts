@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
+import type { WorktreePort } from '../git/port.js';
 import { withWorktrees } from './layout-worktrees.js';
 
 const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -60,6 +61,6 @@ export function checkStateProfiles(layout: SessionLayout): void {
 }
 
 /** A layout's agents as a new session starts them: each in its worktree (when asked), with its CLI's hooks. */
-export async function placeAgents(layout: SessionLayout, o: { root: string; hooksDir: string; node: string; bin: string }): Promise<SessionLayout> {
-  return withAgentHooks(await withWorktrees(layout, o.root), o.hooksDir, { node: o.node, bin: o.bin });
+export async function placeAgents(layout: SessionLayout, o: { root: string; worktrees: WorktreePort; hooksDir: string; node: string; bin: string }): Promise<SessionLayout> {
+  return withAgentHooks(await withWorktrees(layout, o.root, o.worktrees), o.hooksDir, { node: o.node, bin: o.bin });
 }

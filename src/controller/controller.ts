@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkStateProfiles, placeAgents } from '../agents/agent-hooks.js';
+import { checkStateProfiles } from '../agents/agent-hooks.js';
 import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
@@ -17,6 +16,7 @@ import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
 import { acquireLock } from './lock.js';
 import { openSession } from './open-session.js';
+import { prepareAgents } from './parts/agents.js';
 import { controllerParts } from './parts/index.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
@@ -98,7 +98,7 @@ export class Controller {
       ({ panes, commands: this.commands } = await openSession({
         tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal,
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
-        prepare: (l) => placeAgents(l, { root: p.root, hooksDir: join(p.run, 'hooks'), node: process.execPath, bin: this.o.miyabiBin }),
+        prepare: (l) => prepareAgents(l, p, this.o.miyabiBin),
       }));
       this.mark('session');
       await this.parts.start({

@@ -1,15 +1,18 @@
+import { join } from 'node:path';
+import { placeAgents } from '../../agents/agent-hooks.js';
 import { AgentStates } from '../../agents/agent-states.js';
 import { AgentsHost } from '../../agents/agents-host.js';
 import { agentDoor } from '../../agents/door/door.js';
-import { worktreeSettings } from '../../agents/layout-worktrees.js';
 import { routerAgents } from '../../agents/router-agents.js';
 import { paneCommandText } from '../../agents/session-spec.js';
 import { TasksHost } from '../../agents/tasks-host.js';
 import { fillPool } from '../../git/pool.js';
+import type { SessionLayout } from '../../config/layout-types.js';
+import type { ProjectPaths } from '../../core/paths.js';
 import type { PaneInfo } from '../../tmux/port.js';
 import { agentHandlers, taskHandlers } from '../handlers/agents.js';
 import type { Part, PartContext } from './part.js';
-import { gitWorktrees } from './run-worktrees.js';
+import { gitWorktrees, layoutWorktrees, worktreeSettings } from './worktrees.js';
 
 /**
  * The agents part (agents/): spawned agents, the task queue, each agent's state, and the
@@ -38,7 +41,7 @@ export const agentsPart: Part<'messaging'> = {
       messaging: () => messaging,
       journal: c.journal,
       spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env },
-      settings: worktreeSettings(c.layout.worktrees),
+      worktrees: layoutWorktrees(p.root, c.layout.worktrees),
       changed: () => {
         for (const [name, a] of agents.spawned) c.commands[name] = paneCommandText(a.pane);
         c.saveSnapshot();
@@ -101,4 +104,9 @@ function fillWorktreePool(c: PartContext): void {
   void fillPool({ repo: c.paths.root, size: pool, ...worktreeSettings(c.layout.worktrees) })
     .then((made) => made.length && c.journal.append('worktree.pool-filled', { made: made.length }))
     .catch((e) => c.log(`worktree pool: ${String(e)}`));
+}
+
+/** Before a new session is built: each layout agent in its worktree (when asked), with its CLI's hooks. */
+export function prepareAgents(layout: SessionLayout, p: ProjectPaths, miyabiBin: string): Promise<SessionLayout> {
+  return placeAgents(layout, { root: p.root, worktrees: layoutWorktrees(p.root, layout.worktrees), hooksDir: join(p.run, 'hooks'), node: process.execPath, bin: miyabiBin });
 }

@@ -13,7 +13,8 @@ import { AgentStates } from '../../../src/agents/agent-states.js';
 import { AgentsHost } from '../../../src/agents/agents-host.js';
 import { agentDoor } from '../../../src/agents/door/door.js';
 import type { AgentDoor } from '../../../src/agents/door/types.js';
-import { gitWorktrees } from '../../../src/controller/parts/run-worktrees.js';
+import { gitWorktrees } from '../../../src/controller/parts/worktrees.js';
+import { worktreePort } from '../../../src/git/worktree-port.js';
 import { TasksHost } from '../../../src/agents/tasks-host.js';
 import { Journal } from '../../../src/core/journal.js';
 import { projectPaths } from '../../../src/core/paths.js';
@@ -52,7 +53,7 @@ beforeEach(async () => {
   const agents = new AgentsHost({
     paths, session: 's', window: 'main', tmux, messaging: () => undefined, journal,
     spec: { root: repo.repo, tmuxSocket: f.t.socket, ipcSocket: paths.socket, baseEnv: process.env },
-    settings: { root: repo.root }, changed: () => undefined,
+    worktrees: worktreePort(repo.repo, { root: repo.root }), changed: () => undefined,
   });
   // A profile that trusts the prompt at once: no start-up grace to wait out.
   const profile = join(f.dir, 'door.json');
