@@ -1,10 +1,10 @@
 import type { PaneLayout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
 import type { WorktreePort } from '../git/port.js';
-import type { Tmux } from '../tmux/adapter.js';
-import type { PaneInfo } from '../tmux/port.js';
+import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, paneEnv, type SpecContext } from './session-spec.js';
 
 /** The bus's recipients (the controller's Messaging fits): a spawned agent gets an inbox. */
@@ -43,9 +43,9 @@ interface Deps {
   paths: ProjectPaths;
   session: string;
   window: string;
-  tmux: Pick<Tmux, 'addPane' | 'killPane' | 'listPanes'>;
+  tmux: Pick<TmuxPort, 'addPane' | 'killPane' | 'listPanes'>;
   messaging: () => Inboxes | undefined;
-  journal: { append(type: string, payload: unknown): unknown };
+  journal: EventSink;
   spec: SpecContext;
   /** Worktrees, made with the layout's `worktrees:` settings (root, hooks, ports). */
   worktrees: WorktreePort;

@@ -8,13 +8,14 @@ import { ensurePrivateDir } from '../core/private-dir.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import { ensureExcluded } from '../git/exclude.js';
 import type { StatusResult } from '../ipc/protocol.js';
+import { handlerTable } from '../ipc/handlers.js';
 import { IpcServer } from '../ipc/server.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { ControlWatch } from './control-watch.js';
-import { handlers } from './handlers/index.js';
+import { coreHandlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../core/instance-lock.js';
 import { openSession } from './open-session.js';
 import { prepareAgents } from './parts/agents.js';
 import { controllerParts } from './parts/index.js';
@@ -107,8 +108,8 @@ export class Controller {
       });
       this.mark('parts');
       // Listening only once the session is built and the parts started: a client that gets an answer finds them.
-      const server = new IpcServer(this.parts.handlers(handlers(this)), { onError: (e) => this.log(`handler error: ${String(e)}`) });
-      this.journal.onAppend((r) => server.broadcast(r));
+      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), { onError: (e) => this.log(`handler error: ${String(e)}`) });
+      server.stream(this.journal);
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
     } catch (e) {

@@ -2,6 +2,7 @@
  * The types the pipelines' agent door (door.ts) and its built-ins share: here, so the built-ins
  * import them without importing the door that imports the built-ins.
  */
+import type { EventSink } from '../../core/events/index.js';
 import type { JournalRecord } from '../../core/journal.js';
 import type { AgentPort, AgentRequest } from '../../pipelines/agent-port.js';
 import type { RawTaskInput, Task, TaskQueue } from '../tasks/index.js';
@@ -16,9 +17,7 @@ export interface AgentView {
 
 export interface AgentDoorDeps {
   /** The controller's journal: records are written to it and waits listen to it. */
-  journal: AppendSource & {
-    append(type: string, payload: unknown): unknown;
-    appendDurable(type: string, payload: unknown): unknown;
+  journal: AppendSource & EventSink & {
     /** For runs this door has not seen (resumed after a restart); optional. */
     replay?(afterSeq?: number): Iterable<JournalRecord>;
   };

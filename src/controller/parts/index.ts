@@ -1,3 +1,8 @@
+import type { MessageName } from '../../ipc/messages/index.js';
+import type { AgentMessages, TaskMessages } from '../handlers/agents.js';
+import type { CoreMessages } from '../handlers/index.js';
+import type { MessagingMessages } from '../handlers/messaging.js';
+import type { RunMessages } from '../handlers/runs.js';
 import { agentsPart } from './agents.js';
 import { messagingPart } from './messaging.js';
 import type { Part } from './part.js';
@@ -10,3 +15,7 @@ import { runsPart } from './runs.js';
 export function controllerParts(): Part[] {
   return [messagingPart, agentsPart, runsPart];
 }
+
+/** Every message of the protocol has its answer in the core or one of the parts above (compile-time check). */
+type Unanswered = Exclude<MessageName, CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages>;
+export const UNANSWERED: Record<Unanswered, never> = {};

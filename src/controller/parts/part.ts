@@ -6,14 +6,13 @@ import type { TaskQueueSnapshot } from '../../agents/tasks/index.js';
 import type { SessionLayout } from '../../config/layout-types.js';
 import type { Journal } from '../../core/journal.js';
 import type { ProjectPaths } from '../../core/paths.js';
-import type { HandlerTable } from '../../ipc/server.js';
+import type { Impls } from '../../ipc/handlers.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
-import type { Tmux } from '../../tmux/adapter.js';
 import type { PaneInfo, TmuxPort } from '../../tmux/port.js';
 import type { Messaging } from '../messaging.js';
 
 /** The tmux the controller and its parts drive. */
-export type ControllerTmux = TmuxPort & Pick<Tmux, 'run' | 'pane' | 'addPane' | 'killPane'>;
+export type ControllerTmux = TmuxPort;
 
 /** What each part adds to the snapshot, so the next controller knows it again. */
 export interface SnapshotShare {
@@ -65,8 +64,8 @@ export type PartName = keyof Provided;
 /** A started part. */
 export interface Running {
   gives: Partial<Provided>;
-  /** Its IPC requests; names are unique across parts. */
-  handlers?: HandlerTable;
+  /** Its answers to IPC messages (ipc/messages); each message is answered by one part only. */
+  handlers?: Partial<Impls>;
   /** The live panes: once when watching starts, then after every sweep. */
   onPanes?(panes: PaneInfo[]): void;
   /** Output of a pane, as the control client reads it. */

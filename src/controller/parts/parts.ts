@@ -1,5 +1,6 @@
 import { MiyabiError } from '../../core/errors.js';
-import type { HandlerTable } from '../../ipc/server.js';
+import type { Impls } from '../../ipc/handlers.js';
+import { messages, type MessageName } from '../../ipc/messages/index.js';
 import type { PaneInfo } from '../../tmux/port.js';
 import type { Part, PartContext, PartName, Provided, Running, SnapshotShare } from './part.js';
 
@@ -43,16 +44,21 @@ export class Parts {
     }
   }
 
-  /** Every started part's IPC requests; a name two parts claim is a wiring mistake. */
-  handlers(core: HandlerTable): HandlerTable {
-    const all: HandlerTable = { ...core };
+  /**
+   * The core's and every started part's answers: one for each message of the protocol. A message
+   * two parts answer, or none, is a wiring mistake (parts/index.ts checks the real list's at compile time).
+   */
+  answers(core: Partial<Impls>): Impls {
+    const all: Partial<Impls> = { ...core };
     for (const { name, r } of this.running) {
-      for (const [k, h] of Object.entries(r.handlers ?? {})) {
-        if (k in all) throw new MiyabiError('INTERNAL', `controller part ${name}: the request ${k} is served already`);
-        all[k] = h;
+      for (const k of Object.keys(r.handlers ?? {}) as MessageName[]) {
+        if (k in all) throw new MiyabiError('INTERNAL', `controller part ${name}: the message ${k} is answered already`);
+        Object.assign(all, { [k]: r.handlers?.[k] });
       }
     }
-    return all;
+    const missing = (Object.keys(messages) as MessageName[]).filter((k) => !(k in all));
+    if (missing.length) throw new MiyabiError('INTERNAL', `no controller part answers ${missing.join(', ')}`);
+    return all as Impls;
   }
 
   /** One part that throws does not keep the panes from the others. */

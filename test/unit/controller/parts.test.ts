@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { controllerParts } from '../../../src/controller/parts/index.js';
 import type { Part, PartContext, PartName, Provided } from '../../../src/controller/parts/part.js';
 import { orderProblem, Parts } from '../../../src/controller/parts/parts.js';
 import { stopSteps } from '../../../src/controller/log.js';
+import type { Impls } from '../../../src/ipc/handlers.js';
+import { messages } from '../../../src/ipc/messages/index.js';
 import type { PaneInfo } from '../../../src/tmux/port.js';
 
 const ctx = {} as PartContext;
 
 /** A part that records what happens to it in `seen`; `gives` are placeholders (only presence counts). */
-function fake(name: string, seen: string[], o: { needs?: PartName[]; gives?: PartName[]; failStop?: boolean; failPanes?: boolean } = {}): Part {
+function fake(name: string, seen: string[], o: { needs?: PartName[]; gives?: PartName[]; failStop?: boolean; failPanes?: boolean; answers?: Partial<Impls> } = {}): Part {
   return {
     name,
     needs: o.needs ?? [],
@@ -18,7 +19,7 @@ function fake(name: string, seen: string[], o: { needs?: PartName[]; gives?: Par
       seen.push(`start ${name} with ${Object.keys(got).sort().join(',') || '-'}`);
       return {
         gives: Object.fromEntries((o.gives ?? []).map((g) => [g, { from: name }])) as Partial<Provided>,
-        handlers: { [`${name}.ping`]: { schema: z.object({}), describe: name, handle: () => name } },
+        handlers: o.answers ?? {},
         onPanes: (panes) => {
           seen.push(`panes ${name} ${panes.length}`);
           if (o.failPanes) throw new Error(`${name} panes broke`);
@@ -96,11 +97,18 @@ describe('controller parts', () => {
     expect(log).toEqual(['b: panes: Error: b panes broke']);
   });
 
-  it('gather every part\'s handlers and snapshot share; a request two parts serve is refused', async () => {
-    const parts = new Parts([fake('a', []), fake('b', [])], () => undefined);
+  it("gather every part's answers and snapshot share; a message two parts answer, or none, is refused", async () => {
+    const ok = () => ({ ok: true as const });
+    const all = Object.fromEntries(Object.keys(messages).map((k) => [k, ok])) as unknown as Impls;
+    const { hook, heartbeat, ...core } = all;
+    const parts = new Parts([fake('a', [], { answers: { hook } }), fake('b', [], { answers: { heartbeat } })], () => undefined);
     await parts.start(ctx);
-    expect(Object.keys(parts.handlers({ ping: { schema: z.object({}), describe: 'core', handle: () => 1 } })).sort()).toEqual(['a.ping', 'b.ping', 'ping']);
-    expect(() => parts.handlers({ 'a.ping': { schema: z.object({}), describe: 'core', handle: () => 1 } })).toThrow(/a.ping is served already/);
+    const answers = parts.answers(core);
+    expect(answers.hook).toBe(hook);
+    expect(Object.keys(answers).sort()).toEqual(Object.keys(messages).sort());
+    expect(() => parts.answers(all)).toThrow(/part a: the message hook is answered already/);
+    const { ping: _, ...noPing } = core;
+    expect(() => parts.answers(noPing)).toThrow(/no controller part answers ping/);
     expect(parts.snapshot()).toEqual({ inflight: [['m1', null]], agents: [] });
   });
 });
