@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
-import { findProjectRoot } from '../../core/paths.js';
+import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
 import { busDirOf, recipients } from '../../bus/layout.js';
 import { writeMessage } from '../../bus/writer.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
@@ -54,9 +54,9 @@ function inboxCap(busDir: string, to: string): number | undefined {
   return raw !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-function controllerUp(dir: string): boolean {
+function controllerUp(paths: ProjectPaths): boolean {
   try {
-    const { pid } = JSON.parse(readFileSync(join(dir, 'run', 'controller.lock'), 'utf8')) as { pid: number };
+    const { pid } = JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number };
     process.kill(pid, 0);
     return true;
   } catch {
@@ -71,10 +71,8 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
     return 0;
   }
   const root = findProjectRoot();
-  // Not projectPaths(): it loads node:crypto (for a relocated socket's name), a cost every plain
-  // send would pay; only --wait needs the socket.
-  const dir = join(root, '.miyabi');
-  const busDir = busDirOf({ dir });
+  const paths = projectPaths(root);
+  const busDir = busDirOf(paths);
   const targets = broadcast ? null : positionals.shift();
   if (!broadcast && !targets) throw new MiyabiError('USAGE', 'send needs a recipient', { hint: 'miyabi send <to> [text…]' });
   const priority = (o.priority ?? 'normal') as Priority;
@@ -86,7 +84,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   const to = broadcast ? recipients(busDir).filter((r) => r !== from) : [targets as string];
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
 
-  const up = controllerUp(dir);
+  const up = controllerUp(paths);
   // Each recipient on its own: a broadcast that fails for one still says what it queued.
   const sent: { to: string; id: string }[] = [];
   let failure: unknown = null;
