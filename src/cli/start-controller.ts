@@ -3,7 +3,7 @@ import { errorFromJSON, MiyabiError } from '../core/errors.js';
 import { controllerMain } from '../core/package-paths.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../ipc/start-message.js';
-import { readLock } from '../controller/lock.js';
+import { readLock } from '../core/instance-lock.js';
 import { IpcClient } from '../ipc/client.js';
 import type { StatusResult } from '../ipc/protocol.js';
 

@@ -87,10 +87,22 @@ export class IpcClient implements Requester {
     });
   }
 
-  /** Streams journal events from now on; resolves once the controller has accepted. */
-  async subscribe(listener: (e: JournalEventFrame['event']) => void): Promise<void> {
+  /**
+   * Streams journal events from now on, or, with `fromSeq` (the last seq this client saw), first
+   * every record after it, then live ones: in seq order, each once. Resolves once the controller
+   * has accepted, with the seq the stream starts after (null from a server with no journal): a
+   * client that remembers it, and then each event's seq, can reconnect with `fromSeq` and miss
+   * nothing. A `fromSeq` older than the journal keeps fails NOT_FOUND.
+   */
+  async subscribe(listener: (e: JournalEventFrame['event']) => void, fromSeq?: number): Promise<ReplyOf<'subscribe'>> {
     this.eventListeners.add(listener);
-    await this.request('subscribe');
+    const payload: RequestOf<'subscribe'> = fromSeq === undefined ? {} : { fromSeq };
+    try {
+      return await this.request('subscribe', payload);
+    } catch (e) {
+      this.eventListeners.delete(listener);
+      throw e;
+    }
   }
 
   onClose(listener: () => void): void {
@@ -130,5 +142,32 @@ export class IpcClient implements Requester {
       p.reject(err);
       this.pending.delete(id);
     }
+  }
+}
+
+/**
+ * How far a subscriber has read the journal: reconnecting with `fromSeq` gets every record it
+ * missed, once (the dashboard, the conductor's notices, `run --wait`).
+ */
+export class StreamPosition {
+  private seen: number | undefined;
+
+  /** What to pass as `fromSeq` on the next subscribe: undefined before the first one answered. */
+  get fromSeq(): number | undefined {
+    return this.seen;
+  }
+
+  /** The subscribe answer. Events may have been handled before it (same chunk): they count first. */
+  started(r: { afterSeq?: number | null } | void): void {
+    if (this.seen === undefined && r && typeof r.afterSeq === 'number') this.seen = r.afterSeq;
+  }
+
+  saw(seq: number): void {
+    if (this.seen === undefined || seq > this.seen) this.seen = seq;
+  }
+
+  /** After a refused fromSeq (the records were compacted): the next subscribe is live only. */
+  forget(): void {
+    this.seen = undefined;
   }
 }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { MiyabiError } from '../../core/errors.js';
-import { readLock } from '../../controller/lock.js';
+import { readLock } from '../../core/instance-lock.js';
 import { readRun, runDir } from '../../pipelines/run-dir.js';
 import { lockOrController, withLocalHost } from '../run-local.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pidAlive, readLock } from '../../controller/lock.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { isMiyabiError } from '../../core/errors.js';
 import { replayJournal } from '../../core/journal-replay.js';
 import { repairJournal } from '../../core/journal-repair.js';

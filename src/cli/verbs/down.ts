@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { pidAlive, readLock } from '../../controller/lock.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 

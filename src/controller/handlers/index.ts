@@ -18,10 +18,8 @@ export function handlers(c: Controller): HandlerTable {
     ...runHandlers(c),
     ping: () => ({ pid: process.pid, session: c.sessionName }),
     status: () => c.status(),
-    subscribe: (_p, conn) => {
-      conn.subscribe();
-      return { subscribed: true };
-    },
+    // afterSeq: every record with a greater seq comes on this connection (the client's resume point).
+    subscribe: (p, conn) => ({ subscribed: true, afterSeq: conn.subscribe(p.fromSeq) ?? null }),
     inbox: () => ({ waiting: c.messaging?.waitingReasons() ?? {}, recipients: c.messaging?.recipients ?? [] }),
     send: (m) => {
       const r = writeMessage(messagingOf(c).busDir, { from: m.from, to: m.to, text: m.text, priority: m.priority });
@@ -48,8 +46,10 @@ export function handlers(c: Controller): HandlerTable {
     'task.cancel': (req) => tasksOf(c).cancel(req.id),
     assign: (req) => tasksOf(c).assign(req.agent, req.id),
     done: (req) => {
+      // The task ends first: a refused `done` (no such task) must not count as the agent's signal either.
+      const task = tasksOf(c).done(req.agent, req.id, req.fail);
       if (req.agent) c.states?.done(req.agent);
-      return tasksOf(c).done(req.agent, req.id, req.fail);
+      return task;
     },
     down: () => {
       setImmediate(() => void c.stop({ killSession: true, reason: 'down' }));

@@ -1,5 +1,5 @@
 import { isMiyabiError } from '../../core/errors.js';
-import { IpcClient, type Requester } from '../../ipc/client.js';
+import { IpcClient, StreamPosition, type Requester } from '../../ipc/client.js';
 import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.js';
 import type { JournalEventFrame, StatusResult } from '../../ipc/protocol.js';
 import type { ConnectionState } from './model.js';
@@ -8,7 +8,7 @@ export type JournalEvent = JournalEventFrame['event'];
 
 /** What the dashboard needs of an IPC client (IpcClient fits; tests pass fakes). */
 export interface LinkClient extends Requester {
-  subscribe(listener: (e: JournalEvent) => void): Promise<void>;
+  subscribe(listener: (e: JournalEvent) => void, fromSeq?: number): Promise<{ afterSeq?: number | null } | void>;
   onClose(listener: () => void): void;
   close(): void;
 }
@@ -44,6 +44,8 @@ export class ControllerLink {
   private pollTimer: NodeJS.Timeout | undefined;
   private fetching = false;
   private fetchAgain = false;
+  /** Reconnects resume here, so a dashboard that was away misses no event. */
+  private readonly position = new StreamPosition();
 
   constructor(private readonly opts: ControllerLinkOptions) {
     this.backoffMs = opts.initialBackoffMs ?? 250;
@@ -93,12 +95,18 @@ export class ControllerLink {
       if (gen === this.generation) this.down('connection closed');
     });
     try {
-      await client.subscribe((e) => {
+      const subscribed = await client.subscribe((e) => {
         if (gen !== this.generation) return;
+        this.position.saw(e.seq);
         this.opts.onEvent?.(e);
         // Messages and pipeline steps come by the thousand and change no pane: no status fetch.
         if (!QUIET.test(e.type)) void this.fetch();
+      }, this.position.fromSeq).catch((err: unknown) => {
+        // Records compacted since we were here: they are gone; carry on live from the next try.
+        if (isMiyabiError(err) && err.code === 'NOT_FOUND') this.position.forget();
+        throw err;
       });
+      this.position.started(subscribed);
       const st = await client.request('status', undefined, this.opts.requestTimeoutMs ?? 5000);
       if (gen !== this.generation) return;
       this.backoffMs = this.opts.initialBackoffMs ?? 250;
