@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
+import { shQuote as sh } from '../shell/quote.js';
 import type { WorktreePort } from '../git/port.js';
 import { withWorktrees } from './layout-worktrees.js';
 
-const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Agent CLIs report their own turns through hooks, which no screen change can break. For each

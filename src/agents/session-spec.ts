@@ -1,4 +1,5 @@
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
+import { shJoin } from '../shell/quote.js';
 import type { PaneSpec, SessionSpec } from '../tmux/port.js';
 
 /** Variables a pane must not inherit from wherever `miyabi up` was typed. */
@@ -15,7 +16,7 @@ export interface SpecContext {
 export function paneCommandText(p: PaneLayout): string {
   // A shell command is normalized to ['/bin/sh', '-c', text]: show the text the user wrote.
   if (p.command.kind === 'shell') return p.command.argv[2] ?? '';
-  return p.command.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+  return shJoin(p.command.argv);
 }
 
 export function paneEnv(layout: SessionLayout, p: PaneLayout, ctx: SpecContext): Record<string, string> {

@@ -73,7 +73,7 @@ export class Messaging {
     for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configure(p);
     this.deliverer = new Deliverer({
       busDir: this.busDir,
-      typist: new Typist(tmux, join(paths.run, 'paste')),
+      typist: new Typist(tmux, paths.paste),
       tracker: this.tracker,
       locks: this.locks,
       journal,
