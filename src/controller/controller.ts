@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { checkStateProfiles } from '../agents/agent-hooks.js';
 import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
@@ -17,7 +16,6 @@ import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
 import { acquireLock } from '../core/instance-lock.js';
 import { openSession } from './open-session.js';
-import { prepareAgents } from './parts/agents.js';
 import { controllerParts } from './parts/index.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
@@ -84,7 +82,7 @@ export class Controller {
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
-    checkStateProfiles(this.layout);
+    this.parts.check(this.layout);
     await version;
     this.mark('checked');
     for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
@@ -99,7 +97,7 @@ export class Controller {
       ({ panes, commands: this.commands } = await openSession({
         tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal,
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
-        prepare: (l) => prepareAgents(l, p, this.o.miyabiBin),
+        prepare: (l) => this.parts.prepare(l, { paths: p, miyabiBin: this.o.miyabiBin }),
       }));
       this.mark('session');
       await this.parts.start({

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { placeAgents } from '../../agents/agent-hooks.js';
+import { checkStateProfiles, placeAgents } from '../../agents/agent-hooks.js';
 import { AgentStates } from '../../agents/agent-states.js';
 import { AgentsHost } from '../../agents/agents-host.js';
 import { agentDoor } from '../../agents/door/door.js';
@@ -7,8 +7,6 @@ import { routerAgents } from '../../agents/router-agents.js';
 import { paneCommandText } from '../../agents/session-spec.js';
 import { TasksHost } from '../../agents/tasks-host.js';
 import { fillPool } from '../../git/pool.js';
-import type { SessionLayout } from '../../config/layout-types.js';
-import type { ProjectPaths } from '../../core/paths.js';
 import type { PaneInfo } from '../../tmux/port.js';
 import { agentHandlers, taskHandlers } from '../handlers/agents.js';
 import type { Part, PartContext } from './part.js';
@@ -22,6 +20,11 @@ export const agentsPart: Part<'messaging'> = {
   name: 'agents',
   needs: ['messaging'],
   gives: ['agents', 'tasks', 'states', 'door'],
+  // A layout's own state profile files are read before anything is built: a bad one stops `up`.
+  check: (layout) => checkStateProfiles(layout),
+  // Each layout agent in its worktree (when asked), with its CLI's hooks.
+  prepare: (layout, o) =>
+    placeAgents(layout, { root: o.paths.root, worktrees: layoutWorktrees(o.paths.root, layout.worktrees), hooksDir: join(o.paths.run, 'hooks'), node: process.execPath, bin: o.miyabiBin }),
   start(c, { messaging }) {
     const p = c.paths;
     const paneOf = (name: string) => c.layout.windows.flatMap((w) => w.panes).find((pl) => pl.name === name);
@@ -104,9 +107,4 @@ function fillWorktreePool(c: PartContext): void {
   void fillPool({ repo: c.paths.root, size: pool, ...worktreeSettings(c.layout.worktrees) })
     .then((made) => made.length && c.journal.append('worktree.pool-filled', { made: made.length }))
     .catch((e) => c.log(`worktree pool: ${String(e)}`));
-}
-
-/** Before a new session is built: each layout agent in its worktree (when asked), with its CLI's hooks. */
-export function prepareAgents(layout: SessionLayout, p: ProjectPaths, miyabiBin: string): Promise<SessionLayout> {
-  return placeAgents(layout, { root: p.root, worktrees: layoutWorktrees(p.root, layout.worktrees), hooksDir: join(p.run, 'hooks'), node: process.execPath, bin: miyabiBin });
 }

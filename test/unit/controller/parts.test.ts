@@ -3,6 +3,8 @@ import { controllerParts } from '../../../src/controller/parts/index.js';
 import type { Part, PartContext, PartName, Provided } from '../../../src/controller/parts/part.js';
 import { orderProblem, Parts } from '../../../src/controller/parts/parts.js';
 import { stopSteps } from '../../../src/controller/log.js';
+import type { SessionLayout } from '../../../src/config/layout-types.js';
+import type { ProjectPaths } from '../../../src/core/paths.js';
 import type { Impls } from '../../../src/ipc/handlers.js';
 import { messages } from '../../../src/ipc/messages/index.js';
 import type { PaneInfo } from '../../../src/tmux/port.js';
@@ -58,6 +60,23 @@ describe('controller parts', () => {
   it('refuse a part that does not give what it said it gives', async () => {
     const bad: Part = { ...fake('a', [], { gives: ['messaging'] }), start: () => ({ gives: {} }) };
     await expect(new Parts([bad], () => undefined).start(ctx)).rejects.toThrow(/part a did not give messaging/);
+  });
+
+  it("check the layout, then prepare a new session's layout, part after part in list order", async () => {
+    const seen: string[] = [];
+    const layout = { session: 's' } as SessionLayout;
+    const stamp = (name: string): Part => ({
+      ...fake(name, seen),
+      check: (l) => void seen.push(`check ${name} ${l.session}`),
+      prepare: async (l) => {
+        seen.push(`prepare ${name} ${l.session}`);
+        return { ...l, session: `${l.session}+${name}` };
+      },
+    });
+    const parts = new Parts([stamp('a'), fake('b', seen), stamp('c')], () => undefined);
+    parts.check(layout);
+    expect((await parts.prepare(layout, { paths: {} as ProjectPaths, miyabiBin: 'x' })).session).toBe('s+a+c');
+    expect(seen).toEqual(['check a s', 'check c s', 'prepare a s', 'prepare c s+a']);
   });
 
   it('the real list is in dependency order', () => {
