@@ -1,3 +1,4 @@
+import { processShell } from '../shell/run.js';
 import type { Journal } from '../core/journal.js';
 import { noAgents } from '../pipelines/agent-port.js';
 import { RunsHost } from '../pipelines/runs-host.js';
@@ -18,6 +19,7 @@ export interface WireRunsInput {
  */
 export function wireRuns(c: WireRunsInput): RunsHost {
   const runs = new RunsHost({
+    shell: processShell,
     root: c.root,
     journal: c.journal,
     env: c.env,

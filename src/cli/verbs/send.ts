@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
 import { busDirOf, recipients } from '../../bus/layout.js';
 import { messageState } from '../../bus/state.js';
@@ -58,13 +59,7 @@ function inboxCap(busDir: string, to: string): number | undefined {
 }
 
 function controllerUp(paths: ProjectPaths): boolean {
-  try {
-    const { pid } = JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number };
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pidAlive(readLock(paths.lock)?.pid ?? 0);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -30,6 +30,9 @@ describe('runShell', () => {
     expect(s.tail).toContain('two');
     const missing = await runShell({ argv: [join(dir, 'no-such-program')], cwd: dir, env });
     expect(missing.spawnError).toMatch(/ENOENT|not found/);
+    const log = join(dir, 'log');
+    await runShell({ argv: ['printf', '%s\\n', "it's"], cwd: dir, env, logFile: log });
+    expect(readFileSync(log, 'utf8')).toBe("$ printf '%s\\n' 'it'\\''s'\nit's\n");
   });
 
   it('a timeout kills the whole process group, a grandchild included', async () => {
