@@ -1,15 +1,16 @@
 import { rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { deliveryFor } from '../agents/states/index.js';
 import { busDirOf, ensureInbox } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
 import { writeMessage } from '../bus/writer.js';
-import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import type { JournalRecord } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { Deliverer, type JournalLike, type Recipient } from '../delivery/deliverer.js';
 import { OutputTracker } from '../delivery/output-tracker.js';
 import { PaneLocks } from '../delivery/pane-locks.js';
-import { PROFILES, profileFor } from '../delivery/profiles.js';
+import type { DeliveryProfile } from '../delivery/profiles.js';
 import { DEFAULT_HEADER, DEFAULT_PASTE_MAX } from '../delivery/render.js';
 import { Typist, type PaneRunner } from '../delivery/typist.js';
 import type { PaneInfo } from '../tmux/port.js';
@@ -61,7 +62,7 @@ export class Messaging {
 
   constructor(
     paths: ProjectPaths,
-    layout: Layout,
+    layout: SessionLayout,
     tmux: PaneRunner,
     private readonly journal: JournalLike & AppendSource,
     inflight: Map<string, number | null>,
@@ -215,10 +216,9 @@ export class Messaging {
 type RecipientConfig = Omit<Recipient, 'paneId'> & { relay: RegExp | null; inboxCap?: number };
 
 function recipientConfig(p: PaneLayout): RecipientConfig {
-  const base = profileFor(p.command.argv, p.profile);
   const m = p.messages ?? {};
-  const profile = {
-    ...(PROFILES[base.name] ?? base),
+  const profile: DeliveryProfile = {
+    ...deliveryFor(p.command.argv, p.profile),
     ...(m.submitKey !== undefined ? { submitKey: m.submitKey } : {}),
     ...(m.submitDelayMs !== undefined ? { submitDelayMs: m.submitDelayMs } : {}),
     ...(m.settleMs !== undefined ? { settleMs: m.settleMs } : {}),

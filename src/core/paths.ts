@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -73,6 +73,8 @@ export function projectPaths(rootIn: string, env: NodeJS.ProcessEnv = process.en
   let socket = join(run, 'ctl.sock');
   let socketRelocated = false;
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+    // node:crypto only here, for the rare long path: loading it costs every `miyabi send` at start.
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
     const hash = createHash('sha256').update(root).digest('hex').slice(0, 16);
     socket = join(socketFallbackDir(env), `${hash}.sock`);
     socketRelocated = true;

@@ -8,7 +8,7 @@
 import { appendFileSync } from 'node:fs';
 import type { ShellCommand, ShellPort, ShellResult } from './port.js';
 import { killGroup, terminateGroup, KILL_GRACE_MS } from './process-group.js';
-import { shJoin } from './quote.js';
+import { shJoin } from '../core/sh-quote.js';
 
 export type { ShellCommand, ShellPort, ShellResult } from './port.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pidAlive } from '../../../src/core/pid.js';
-import { shJoin, shQuote } from '../../../src/shell/quote.js';
+import { shJoin, shQuote } from '../../../src/core/sh-quote.js';
 import { runShell } from '../../../src/shell/run.js';
 import { until } from '../../helpers/project.js';
 import { tempDir } from '../pipelines/helpers.js';

@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Layout, PaneLayout } from '../config/layout-types.js';
-import { loadProfileFile } from '../agents/states/index.js';
+import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
+import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
-import { shQuote as sh } from '../shell/quote.js';
+import { shQuote as sh } from '../core/sh-quote.js';
+import type { WorktreePort } from '../git/port.js';
+import { withWorktrees } from './layout-worktrees.js';
 
 
 /**
@@ -12,7 +14,7 @@ import { shQuote as sh } from '../shell/quote.js';
  * worktree) whose UserPromptSubmit, Stop and Notification hooks run `miyabi hook <event>`, given
  * with `--settings`; Codex gets `-c notify=[… hook stop]`, run when a turn ends.
  */
-export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node: string; bin: string }): Layout {
+export function withAgentHooks(layout: SessionLayout, hooksDir: string, miyabi: { node: string; bin: string }): SessionLayout {
   const place = (p: PaneLayout): PaneLayout => {
     if (!p.hooks) return p;
     const argv = p.command.argv;
@@ -45,7 +47,7 @@ export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node:
 }
 
 /** A layout's own state profile files are read before anything is built: a bad one stops `up`. */
-export function checkStateProfiles(layout: Layout): void {
+export function checkStateProfiles(layout: SessionLayout): void {
   for (const p of layout.windows.flatMap((w) => w.panes)) {
     if (!p.states) continue;
     try {
@@ -56,4 +58,9 @@ export function checkStateProfiles(layout: Layout): void {
       });
     }
   }
+}
+
+/** A layout's agents as a new session starts them: each in its worktree (when asked), with its CLI's hooks. */
+export async function placeAgents(layout: SessionLayout, o: { root: string; worktrees: WorktreePort; hooksDir: string; node: string; bin: string }): Promise<SessionLayout> {
+  return withAgentHooks(await withWorktrees(layout, o.root, o.worktrees), o.hooksDir, { node: o.node, bin: o.bin });
 }
