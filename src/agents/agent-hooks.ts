@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
-import { shQuote as sh } from '../shell/quote.js';
+import { shQuote as sh } from '../core/sh-quote.js';
 import type { WorktreePort } from '../git/port.js';
 import { withWorktrees } from './layout-worktrees.js';
 

@@ -1,5 +1,5 @@
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
-import { shJoin } from '../shell/quote.js';
+import { shJoin } from '../core/sh-quote.js';
 import type { PaneSpec, SessionSpec } from '../tmux/port.js';
 
 /** Variables a pane must not inherit from wherever `miyabi up` was typed. */

@@ -4,6 +4,7 @@
  * its turn (or is skipped, or cancels this one, by the pipeline's concurrency). A run this process
  * leaves unfinished (killed, a closed terminal) is resumed by the next controller, or by --resume.
  */
+import { processShell } from '../shell/run.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
@@ -53,7 +54,7 @@ export async function withLocalHost<T>(paths: ProjectPaths, lock: Lock, fn: (hos
   try {
     const journal = Journal.open(paths.dir, { fsync: 'group' });
     try {
-      return await fn(new RunsHost({ root: paths.root, journal, env: process.env }), journal);
+      return await fn(new RunsHost({ shell: processShell, root: paths.root, journal, env: process.env }), journal);
     } finally {
       journal.close();
     }

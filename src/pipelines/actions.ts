@@ -3,10 +3,8 @@
  * the user configures, an agent task, or a built-in. Resolves with the action's output (standard
  * output trimmed, or the built-in's result); rejects with an ActionError.
  */
-import { appendFileSync } from 'node:fs';
 import type { SkillAction } from '../config/skill-schema.js';
-import { shJoin } from '../shell/quote.js';
-import type { ShellPort } from '../shell/run.js';
+import type { ShellPort } from '../shell/port.js';
 import { ActionError } from './action-error.js';
 import { isAgentBuiltin, type AgentPort, type AgentRequest } from './agent-port.js';
 import { renderReport, writeReport } from './reports.js';
@@ -45,28 +43,17 @@ export function notConfigured(variable: string, hint: string): ActionError {
   return new ActionError(`not configured: set ${variable} (with --var ${variable}=… or in the environment) to ${hint}`, { permanent: true });
 }
 
-function appendLog(file: string, s: string | Buffer): void {
-  try {
-    appendFileSync(file, s);
-  } catch {
-    // the log is for people; a full disk must not change the stage's outcome
-  }
-}
-
-/** Runs a command through the shell port; the stage's log gets the command line and its output. */
+/** Runs a command through the shell port, which writes the command line and its output to the stage's log. */
 async function shell(argv: readonly string[], a: SkillAction, ctx: ActionContext, sh = false): Promise<string> {
   // An action's own `timeout` bounds it inside the stage's.
   const signal = a.timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(a.timeoutMs)]);
   const file = sh ? '/bin/sh' : (argv[0] ?? '');
-  appendLog(ctx.logFile, `$ ${shJoin(sh ? ['/bin/sh', '-c', ...argv] : argv)}\n`);
   const r = await ctx.shell.run({
-    argv, sh, cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, signal,
-    onOutput: (d) => appendLog(ctx.logFile, d),
+    argv, sh, cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, signal, logFile: ctx.logFile,
     ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}), ...(ctx.onExit ? { onExit: ctx.onExit } : {}),
   });
   if (!r.started && r.aborted) throw new ActionError('cancelled before it started');
   if (r.spawnError !== null) {
-    appendLog(ctx.logFile, `${r.spawnError}\n`);
     throw new ActionError(`could not run ${file}: ${r.spawnError}`, { exitCode: 127 });
   }
   if (r.aborted) throw new ActionError(`stopped (${String(signal.reason ?? 'aborted')})`);

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { projectPaths } from '../core/paths.js';
 import path from 'node:path';
 import type { RunState } from './run-state.js';
-import { killGroup } from '../shell/process-group.js';
+import type { ShellPort } from '../shell/port.js';
 import { pidReused, processStartTime, sameProcessAlive } from '../core/pid.js';
 
 export function runsDir(root: string): string {
@@ -59,7 +59,7 @@ export function pgidTracker(dir: string): (pgid: number, alive: boolean) => void
 }
 
 /** Kills the process groups a dead host left running for this run; returns how many it killed. */
-export function killLeftoverGroups(dir: string): number {
+export function killLeftoverGroups(dir: string, shell: Pick<ShellPort, 'killGroup'>): number {
   let lines: string[] = [];
   try {
     lines = readFileSync(path.join(dir, 'pgids'), 'utf8').split('\n');
@@ -74,7 +74,7 @@ export function killLeftoverGroups(dir: string): number {
     // The leader may have exited while the rest of its group lives on: then no start time is left
     // to compare, and the group id cannot have been reused while members still carry it.
     if (pidReused(pgid, t)) continue;
-    if (killGroup(pgid, 'SIGKILL')) killed++;
+    if (shell.killGroup(pgid, 'SIGKILL')) killed++;
   }
   return killed;
 }

@@ -6,6 +6,7 @@
  * unfinished from its last finished stage — or marks it interrupted when its pipeline no longer
  * loads or has changed — and starts the runs that were waiting their turn.
  */
+import type { ShellPort } from '../shell/port.js';
 import { unwrapConfig } from '../config/config-issue.js';
 import { loadPipelineFile, resolvePipelineRef } from '../config/load-pipeline.js';
 import { loadSkills } from '../config/load-skill.js';
@@ -20,6 +21,8 @@ import { foldRun, type JournalRecordLike, type RunState } from './run-state.js';
 import { PipelineRunner, type EscalationInfo } from './runner.js';
 
 export interface RunsHostDeps {
+  /** How commands run and their process groups are killed (shell/run.ts; tests may fake it). */
+  shell: ShellPort;
   root: string;
   journal: HostJournal & { readonly lastSeq: number; replay(afterSeq?: number): Iterable<JournalRecordLike> };
   agents?: () => AgentPort;
@@ -150,7 +153,7 @@ export class RunsHost {
   private runner(runId: string, pipeline: Pipeline, skills: SkillRegistry, rj: RunJournal, vars: Record<string, string>, event?: Record<string, unknown>): PipelineRunner {
     const dir = runDir(this.d.root, runId);
     return new PipelineRunner({
-      journal: rj, pipeline, skills, runId, root: this.d.root, runDir: dir, reportsDir: reportsDir(this.d.root), vars,
+      journal: rj, shell: this.d.shell, pipeline, skills, runId, root: this.d.root, runDir: dir, reportsDir: reportsDir(this.d.root), vars,
       branch: vars['branch'] ?? currentBranch(this.d.root), onProcessGroup: pgidTracker(dir),
       ...(this.d.env ? { env: this.d.env } : {}), ...(event ? { event } : {}),
       ...(this.d.agents ? { agents: this.d.agents() } : {}), ...(this.d.onEscalate ? { onEscalate: this.d.onEscalate } : {}),
@@ -205,7 +208,7 @@ export class RunsHost {
       this.finishStub(runId, 'cancelled', reason);
       return 'cancelled';
     }
-    killLeftoverGroups(runDir(this.d.root, runId));
+    killLeftoverGroups(runDir(this.d.root, runId), this.d.shell);
     const rj = new RunJournal(this.d.journal, runId, runDir(this.d.root, runId), records, cache.startSeq);
     rj.appendDurable('run.finished', { outcome: 'cancelled', durationMs: Date.now() - st.startedAt, reason });
     return 'cancelled';
@@ -296,7 +299,7 @@ export class RunsHost {
       return;
     }
     // Commands the dead host left behind go first: the stage they belonged to runs again.
-    killLeftoverGroups(c.dir);
+    killLeftoverGroups(c.dir, this.d.shell);
     let loaded: { pipeline: Pipeline; skills: SkillRegistry };
     try {
       loaded = loadRunConfig(this.d.root, st.source);

@@ -5,54 +5,27 @@
  * (a watcher or daemon left behind would hold the output pipes open and outlive its stage).
  * Callers take ShellPort, so unit tests need no processes.
  */
+import { appendFileSync } from 'node:fs';
+import type { ShellCommand, ShellPort, ShellResult } from './port.js';
 import { killGroup, terminateGroup, KILL_GRACE_MS } from './process-group.js';
+import { shJoin } from '../core/sh-quote.js';
 
-export interface ShellCommand {
-  /** The program and its arguments (no shell), or with `sh: true` one script for `/bin/sh -c`. */
-  argv: readonly string[];
-  sh?: boolean;
-  cwd: string;
-  env: Record<string, string>;
-  /** Put `env` over this process's environment (default false: `env` is all the command gets). */
-  extendEnv?: boolean;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** After SIGTERM the group gets this long before SIGKILL (default KILL_GRACE_MS). */
-  graceMs?: number;
-  /** Every chunk of output as it comes (a log file, a progress stream). */
-  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
-  /** The group's id once the command runs (a cancel from another process reads it). */
-  onSpawn?: (pgid: number) => void;
-  onExit?: (pgid: number) => void;
-}
-
-export interface ShellResult {
-  /** null when it was killed by a signal, or never started. */
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  /** `signal` was aborted (before the start or while it ran). */
-  aborted: boolean;
-  /** False when an abort came before the process was spawned. */
-  started: boolean;
-  /** Why the command could not be started (not found, not executable), else null. */
-  spawnError: string | null;
-  /** Standard output, up to 1 MiB. */
-  stdout: string;
-  /** The last 4 KiB of stdout and stderr as they interleaved. */
-  tail: string;
-  durationMs: number;
-}
-
-export interface ShellPort {
-  run(cmd: ShellCommand): Promise<ShellResult>;
-}
+export type { ShellCommand, ShellPort, ShellResult } from './port.js';
 
 const MAX_KEEP = 1024 * 1024;
 const TAIL = 4096;
 
 /** The real ShellPort: execa over process groups. */
-export const processShell: ShellPort = { run: runShell };
+export const processShell: ShellPort = { run: runShell, killGroup };
+
+function appendLog(file: string | undefined, s: string | Buffer): void {
+  if (file === undefined) return;
+  try {
+    appendFileSync(file, s);
+  } catch {
+    // the log is for people; a full disk must not change the command's outcome
+  }
+}
 
 export async function runShell(cmd: ShellCommand): Promise<ShellResult> {
   const t0 = performance.now();
@@ -62,6 +35,7 @@ export async function runShell(cmd: ShellCommand): Promise<ShellResult> {
     exitCode: null, signal: null, timedOut: false, aborted: false, started: false, spawnError: null, stdout: '', tail: '', durationMs: performance.now() - t0, ...over,
   });
   if (!file) return result({ spawnError: 'empty command' });
+  appendLog(cmd.logFile, `$ ${shJoin(argv)}\n`);
   // Loaded on first use: evaluating execa costs the controller's start-up about 20 ms. Before the
   // check below: an abort while it loads must stop the command from starting at all.
   const { execa } = await import('execa');
@@ -82,6 +56,7 @@ export async function runShell(cmd: ShellCommand): Promise<ShellResult> {
   let stdout = '';
   let tail = '';
   const take = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+    appendLog(cmd.logFile, d);
     cmd.onOutput?.(d, stream);
     if (stream === 'stdout' && stdout.length < MAX_KEEP) stdout += d.toString('utf8');
     tail = (tail + d.toString('utf8')).slice(-TAIL);
@@ -107,6 +82,7 @@ export async function runShell(cmd: ShellCommand): Promise<ShellResult> {
     const r = await child;
     if (r.failed && r.exitCode === undefined && r.signal === undefined) {
       const why = String((r as { originalMessage?: string }).originalMessage ?? r.message ?? 'could not start');
+      appendLog(cmd.logFile, `${why}\n`);
       return result({ spawnError: why, tail: why });
     }
     return running({

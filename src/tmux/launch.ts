@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { MiyabiError } from '../core/errors.js';
-import { shQuote } from '../shell/quote.js';
+import { shQuote } from '../core/sh-quote.js';
 import type { PaneSpec } from './port.js';
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
 import { busDirOf, recipients } from '../../bus/layout.js';
 import { writeMessage } from '../../bus/writer.js';
@@ -55,13 +56,7 @@ function inboxCap(busDir: string, to: string): number | undefined {
 }
 
 function controllerUp(paths: ProjectPaths): boolean {
-  try {
-    const { pid } = JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number };
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pidAlive(readLock(paths.lock)?.pid ?? 0);
 }
 
 export async function sendMain(argv: string[], broadcast = false): Promise<number> {

@@ -1,4 +1,5 @@
 import { RunsHost } from '../../pipelines/runs-host.js';
+import { processShell } from '../../shell/run.js';
 import { runHandlers } from '../handlers/runs.js';
 import type { Part } from './part.js';
 
@@ -13,6 +14,7 @@ export const runsPart: Part<'door'> = {
   gives: ['runs'],
   start(ctx, { door }) {
     const runs = new RunsHost({
+      shell: processShell,
       root: ctx.paths.root,
       journal: ctx.journal,
       env: ctx.env,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pidAlive } from '../../../src/core/pid.js';
 import { listPorts, portsFile } from '../../../src/git/ports.js';
 import { builtEntry } from '../../helpers/built-entry.js';
@@ -27,8 +27,13 @@ await Promise.all(names.filter((_, i) => i % 2 === 1).map((name) => releasePort(
 `;
 
 describe('the ports file under many writers', () => {
+  let ports = '';
+  // A stale dist/ is rebuilt first, outside the test's own deadline (slow on a loaded machine).
+  beforeAll(() => {
+    ports = pathToFileURL(builtEntry('git/ports.js', ['git', 'core'])).href;
+  }, 300_000);
+
   it('several processes allocating and releasing at once, over a stale lock, lose no update', async () => {
-    const ports = pathToFileURL(builtEntry('git/ports.js', ['git', 'core'])).href;
     mkdirSync(join(repo, '.miyabi', 'state'), { recursive: true });
     // A lock left by a dead process: every worker finds it stale at the same moment.
     let dead = 999_999;

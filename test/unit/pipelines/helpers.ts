@@ -1,4 +1,5 @@
 /** A temp project with skills and a pipeline written from YAML text, and an in-memory journal. */
+import { processShell } from '../../../src/shell/run.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,7 +68,7 @@ export function fixture(skill: string, pipeline: string, root = tempDir()): Fixt
   const f: Fixture = {
     root, pipeline: p.value, skills: s.value, journal,
     runner: (o = {}) => new PipelineRunner({
-      journal, pipeline: f.pipeline, skills: f.skills, runId: 'p-20250101-000000-abcd', root,
+      journal, shell: processShell, pipeline: f.pipeline, skills: f.skills, runId: 'p-20250101-000000-abcd', root,
       runDir: path.join(root, '.miyabi/runs/r'), reportsDir: path.join(root, '.miyabi/reports'),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, ...o,
     }),

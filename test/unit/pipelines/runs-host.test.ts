@@ -3,6 +3,7 @@
  * `concurrency`), and how a new host takes over the runs an earlier one stopped — the running one
  * resumed from its last finished stage, the waiting one started after it.
  */
+import { processShell } from '../../../src/shell/run.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ afterEach(() => {
 function openHost(root: string): { host: RunsHost; journal: Journal } {
   const journal = Journal.open(path.join(root, '.miyabi'), { fsync: 'group' });
   journals.push(journal);
-  return { host: new RunsHost({ root, journal }), journal };
+  return { host: new RunsHost({ shell: processShell, root, journal }), journal };
 }
 
 function project(concurrency: string): string {

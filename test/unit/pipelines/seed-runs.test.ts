@@ -1,4 +1,5 @@
 /** The document's multi-agent and content pipelines, run as shipped: nothing pretends to succeed. */
+import { processShell } from '../../../src/shell/run.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ function runner(name: string, o: { agents?: AgentPort; vars?: Record<string, str
   const pipeline = { ...p.value, stages: p.value.stages.map((s) => ({ ...s, backoffMs: 1, intervalMs: 10 })) };
   return {
     root, journal,
-    r: new PipelineRunner({ journal, pipeline, skills: skills.value, runId: `${name}-20250101-000000-abcd`, root, runDir, reportsDir: path.join(root, 'reports'), env: { PATH: process.env.PATH ?? '' }, ...o }),
+    r: new PipelineRunner({ journal, shell: processShell, pipeline, skills: skills.value, runId: `${name}-20250101-000000-abcd`, root, runDir, reportsDir: path.join(root, 'reports'), env: { PATH: process.env.PATH ?? '' }, ...o }),
   };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pidAlive } from '../../../src/core/pid.js';
-import { shJoin, shQuote } from '../../../src/shell/quote.js';
+import { shJoin, shQuote } from '../../../src/core/sh-quote.js';
 import { runShell } from '../../../src/shell/run.js';
 import { until } from '../../helpers/project.js';
 import { tempDir } from '../pipelines/helpers.js';
@@ -30,6 +30,9 @@ describe('runShell', () => {
     expect(s.tail).toContain('two');
     const missing = await runShell({ argv: [join(dir, 'no-such-program')], cwd: dir, env });
     expect(missing.spawnError).toMatch(/ENOENT|not found/);
+    const log = join(dir, 'log');
+    await runShell({ argv: ['printf', '%s\\n', "it's"], cwd: dir, env, logFile: log });
+    expect(readFileSync(log, 'utf8')).toBe("$ printf '%s\\n' 'it'\\''s'\nit's\n");
   });
 
   it('a timeout kills the whole process group, a grandchild included', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { shQuote } from '../../../src/shell/quote.js';
+import { shQuote } from '../../../src/core/sh-quote.js';
 import { ensureLaunchDir, launchScript, writeLaunchScript } from '../../../src/tmux/launch.js';
 import type { PaneSpec } from '../../../src/tmux/port.js';
 

@@ -1,6 +1,7 @@
 /**
- * Quoting for POSIX sh: the one place that knows its rules. (tmux's own command syntax is quoted in
- * tmux/quote.ts; messages quote for people in config/config-issue.ts — other languages.)
+ * Quoting for POSIX sh: the one place that knows its rules. Pure, so every part may use it.
+ * (tmux's own command syntax is quoted in tmux/quote.ts; messages quote for people in
+ * config/config-issue.ts — other languages.)
  */
 
 /** Single quoting: everything literal, `'` written as `'\''`. Safe for any text without NUL. */
