@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { findProjectRoot, projectPaths, tmuxSocketName, type ProjectPaths } from '../core/paths.js';
+import { trustState } from '../core/state-trust.js';
 import { IpcClient } from '../ipc/client.js';
 
 export interface GlobalOptions {
@@ -14,8 +15,14 @@ export interface CliContext {
   tmuxSocketGiven: boolean;
 }
 
-export function cliContext(g: GlobalOptions): CliContext {
+/**
+ * The project and its tmux server. Its `.miyabi/` is checked first (core/state-trust.ts): one a
+ * clone brought is refused before anything in it is read. `create` makes it when absent (verbs
+ * that write state without a controller); `skip` is for `doctor`, which reports it instead.
+ */
+export function cliContext(g: GlobalOptions, state: 'check' | 'create' | 'skip' = 'check'): CliContext {
   const paths = projectPaths(findProjectRoot());
+  if (state !== 'skip') trustState(paths.root, { create: state === 'create', git: state === 'create' });
   return {
     paths,
     tmuxSocket: tmuxSocketName(g.socket),

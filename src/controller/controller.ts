@@ -5,6 +5,7 @@ import type { Layout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
+import { trustState } from '../core/state-trust.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import { ensureExcluded } from '../git/exclude.js';
 import type { StatusResult } from '../ipc/protocol.js';
@@ -121,7 +122,9 @@ export class Controller {
     checkStateProfiles(this.layout);
     await version;
     this.mark('checked');
-    for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
+    // Nothing a clone brought is read as state (core/state-trust.ts); every folder is then ours, 0700.
+    trustState(p.root, { create: true, git: true, env: this.o.env });
+    for (const d of [p.run, p.logs, p.journal, p.state, p.launch, join(p.dir, 'bus')]) ensurePrivateDir(d);
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });

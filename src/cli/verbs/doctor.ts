@@ -46,7 +46,7 @@ function journalCheck(p: ProjectPaths, repair: boolean, controllerUp: boolean): 
 }
 
 export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boolean }): Promise<number> {
-  const ctx = cliContext(o);
+  const ctx = cliContext(o, 'skip');
   const p = ctx.paths;
   const checks: Check[] = [];
   const info = readControllerInfo(p);
