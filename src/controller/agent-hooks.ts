@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import type { Layout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from '../agents/states/index.js';
@@ -34,7 +35,7 @@ export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node:
     mkdirSync(hooksDir, { recursive: true, mode: 0o700 });
     const file = join(hooksDir, `${p.name}.json`);
     const run = (event: string) => [{ hooks: [{ type: 'command', command: `${sh(miyabi.node)} ${sh(miyabi.bin)} hook ${event}` }] }];
-    writeFileSync(file, JSON.stringify({ hooks: { UserPromptSubmit: run('prompt-submit'), Stop: run('stop'), Notification: run('notification') } }, null, 2), { mode: 0o600 });
+    writeFileNoFollow(file, JSON.stringify({ hooks: { UserPromptSubmit: run('prompt-submit'), Stop: run('stop'), Notification: run('notification') } }, null, 2));
     const command =
       p.command.kind === 'shell'
         ? { ...p.command, argv: [argv[0]!, argv[1]!, `${argv[2]} --settings ${sh(file)}`] }

@@ -1,4 +1,3 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLayout } from '../config/load-layout.js';
 import type { Layout } from '../config/layout-types.js';
@@ -6,6 +5,7 @@ import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { trustState } from '../core/state-trust.js';
+import { appendFileNoFollow, writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import { ensureExcluded } from '../git/exclude.js';
 import type { StatusResult } from '../ipc/protocol.js';
@@ -92,9 +92,13 @@ export class Controller {
     return this.layout.session;
   }
 
+  /** The log is written only once .miyabi/ is known to be ours: never through a link a clone brought. */
+  private stateChecked = false;
+
   log(line: string): void {
+    if (!this.stateChecked) return;
     try {
-      appendFileSync(this.o.paths.controllerLog, `${new Date().toISOString()} ${line}\n`);
+      appendFileNoFollow(this.o.paths.controllerLog, `${new Date().toISOString()} ${line}\n`);
     } catch {
       // the log is best effort; the journal is the record
     }
@@ -125,6 +129,7 @@ export class Controller {
     // Nothing a clone brought is read as state (core/state-trust.ts); every folder is then ours, 0700.
     trustState(p.root, { create: true, git: true, env: this.o.env });
     for (const d of [p.run, p.logs, p.journal, p.state, p.launch, join(p.dir, 'bus')]) ensurePrivateDir(d);
+    this.stateChecked = true;
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
@@ -161,10 +166,9 @@ export class Controller {
       this.lock?.release();
       throw e;
     }
-    writeFileSync(
+    writeFileNoFollow(
       p.info,
       JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }),
-      { mode: 0o600 },
     );
     this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
     this.saveSnapshot();

@@ -59,7 +59,7 @@ export function writeSnapshot<T extends { lastSeq: number }>(
   let fd: number | null = null;
   let step = 'creating';
   try {
-    fd = fs.openSync(tmp, O.O_WRONLY | O.O_CREAT | O.O_TRUNC, 0o600);
+    fd = fs.openSync(tmp, O.O_WRONLY | O.O_CREAT | O.O_TRUNC | O.O_NOFOLLOW, 0o600);
     step = 'writing';
     writeAll(fs, fd, buf, 0);
     step = 'fsync of';
@@ -97,7 +97,7 @@ export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root:
   const path = snapshotPath(root);
   let text: string;
   try {
-    text = fs.readFileSync(path).toString('utf8');
+    text = readNoFollow(fs, path);
   } catch (e) {
     if (isNotFound(e)) return null;
     throw ioError('snapshot: reading', path, e);
@@ -116,6 +116,24 @@ export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root:
     throw new MiyabiError('SNAPSHOT_CORRUPT', `${path}: "lastSeq" is missing or not a non-negative integer`, { hint, detail: { path } });
   }
   return data as T;
+}
+
+/** The whole file, refusing a symlink (ELOOP) so a planted link never reads another file as state. */
+function readNoFollow(fs: FsPort, path: string): string {
+  const fd = fs.openSync(path, O.O_RDONLY | O.O_NOFOLLOW);
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(size);
+    let n = 0;
+    while (n < size) {
+      const got = fs.readSync(fd, buf, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeQuietly(fs, fd);
+  }
 }
 
 function pidAlive(pid: number): boolean {
