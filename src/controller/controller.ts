@@ -80,6 +80,8 @@ export class Controller {
   /** The agents' door for pipeline actions (set by wiring; absent, agent actions fail clearly). */
   agentPort?: ControllerAgentPort;
   private inflight = new Map<string, number | null>();
+  /** True when this start built the session (not adopted it): a failed start ends it again. */
+  private builtSession = false;
   private stopping?: Promise<void>;
 
   constructor(private readonly o: ControllerOptions) {}
@@ -161,7 +163,10 @@ export class Controller {
       this.ipc = await listenIpc(server, p.socket);
       this.mark('listening');
     } catch (e) {
-      this.journal.appendDurable('controller.start-failed', { error: String(e) });
+      // A start that fails after building the session (the socket would not bind, say) ends it:
+      // with no controller.json written, `down` would have to search for it. Never an adopted one.
+      if (this.builtSession) await this.o.tmux.killSession(this.layout.session).catch(() => undefined);
+      this.journal.appendDurable('controller.start-failed', { error: String(e), ...(this.builtSession ? { sessionEnded: this.layout.session } : {}) });
       this.journal.close();
       this.lock?.release();
       throw e;
@@ -273,6 +278,7 @@ export class Controller {
         withAgentHooks(await withWorktrees(layout, this.o.paths.root), join(this.o.paths.run, 'hooks'), { node: process.execPath, bin: this.o.miyabiBin }),
     });
     this.commands = r.commands;
+    this.builtSession = r.created;
     return r.panes;
   }
 

@@ -5,6 +5,7 @@ import { isMiyabiError } from '../../core/errors.js';
 import { repairJournal } from '../../core/journal-repair.js';
 import { checkJournal, checkSnapshot } from '../../core/state-check.js';
 import { inspectState } from '../../core/state-trust.js';
+import { foreignPeer } from '../ask-controller.js';
 import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
 import { Tmux } from '../../tmux/index.js';
@@ -82,9 +83,13 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
   }
   const client = trusted ? await tryConnect(p) : null;
   if (client) {
-    const r = await client.request<{ pid: number; session: string }>('ping').catch(() => null);
+    const r = await client.request<{ pid?: unknown; session?: unknown } | null>('ping', undefined, 3000).catch(() => null);
     client.close();
-    checks.push({ level: 'ok', what: `controller pid ${r?.pid ?? '?'} answers for session ${r?.session ?? '?'}` });
+    checks.push(
+      typeof r?.pid === 'number' && typeof r.session === 'string'
+        ? { level: 'ok', what: `controller pid ${r.pid} answers for session ${r.session}` }
+        : { level: 'fail', what: foreignPeer(p.socket, 'it does not answer like a miyabi controller').message, fix: foreignPeer(p.socket, '').hint },
+    );
   } else if (trusted && existsSync(p.socket)) {
     checks.push({ level: 'warn', what: `socket ${p.socket} is left from a controller that is gone`, fix: 'the next `miyabi up` removes it' });
   } else {
