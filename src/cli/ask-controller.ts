@@ -34,6 +34,8 @@ export async function askStatus(client: IpcClient, socket: string, timeoutMs = 1
   } catch (e) {
     if (isMiyabiError(e) && e.code === 'IPC_TIMEOUT') throw foreignPeer(socket, `it did not answer a status request within ${timeoutMs} ms`, e);
     if (isMiyabiError(e) && e.code === 'CONTROLLER_DOWN') throw foreignPeer(socket, 'it hung up without answering', e);
+    // A controller answers `status` or times out; an error reply with no description is not one.
+    if (isMiyabiError(e) && e.code === 'IPC') throw foreignPeer(socket, e.message, e);
     if (e instanceof TypeError) throw foreignPeer(socket, 'its answer is not a miyabi reply', e);
     throw e;
   }

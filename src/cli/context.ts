@@ -40,7 +40,7 @@ export function cliContext(g: GlobalOptions, state: 'check' | 'create' | 'skip' 
   if (state !== 'skip') trustState(paths.root, { create: state === 'create', git: state === 'create' });
   return {
     paths,
-    tmuxSocket: checkTmuxSocket(tmuxSocketName(g.socket), g.socket !== undefined),
+    tmuxSocket: checkTmuxSocket(tmuxSocketName(g.socket), g.socket !== undefined && g.socket !== process.env.MIYABI_TMUX_SOCKET),
     tmuxSocketGiven: g.socket !== undefined || process.env.MIYABI_TMUX_SOCKET !== undefined,
   };
 }
