@@ -30,7 +30,7 @@ export function isStatusResult(v: unknown): v is StatusResult {
 export async function askStatus(client: IpcClient, socket: string, timeoutMs = 10_000): Promise<StatusResult> {
   let r: unknown;
   try {
-    r = await client.request<unknown>('status', undefined, timeoutMs);
+    r = (await client.request('status', undefined, timeoutMs)) as unknown;
   } catch (e) {
     if (isMiyabiError(e) && e.code === 'IPC_TIMEOUT') throw foreignPeer(socket, `it did not answer a status request within ${timeoutMs} ms`, e);
     if (isMiyabiError(e) && e.code === 'CONTROLLER_DOWN') throw foreignPeer(socket, 'it hung up without answering', e);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
 import { markDeliveredMany } from '../bus/reader.js';
 import { isMiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import { echoed, stillTyped, waitSubmitted } from './confirm.js';
 import type { OutputTracker } from './output-tracker.js';
 import type { PaneLocks } from './pane-locks.js';
@@ -22,10 +23,7 @@ export interface Recipient {
   pasteMax: number;
 }
 
-export interface JournalLike {
-  append(type: string, payload: unknown): unknown;
-  appendDurable(type: string, payload: unknown): unknown;
-}
+export type JournalLike = EventSink;
 
 export interface DelivererDeps {
   busDir: string;
@@ -267,7 +265,7 @@ export class Deliverer {
     return 'delivered';
   }
 
-  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: Record<string, unknown>): void {
+  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: { outcome: string; reason?: string; attempts?: number; recovered?: boolean }): void {
     let decided = this.decided.get(r.name);
     if (!decided) this.decided.set(r.name, (decided = new Set()));
     for (const m of batch) decided.add(m.id);

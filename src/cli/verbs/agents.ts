@@ -1,5 +1,5 @@
 import { MiyabiError } from '../../core/errors.js';
-import type { AgentRow } from '../../controller/agents.js';
+import type { AgentRow } from '../../ipc/messages/agents.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
 async function controller(o: GlobalOptions) {
@@ -15,7 +15,7 @@ const line = (a: AgentRow) =>
 export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string }): Promise<number> {
   const c = await controller(o);
   try {
-    const a = await c.request<AgentRow>('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}) }, 60_000);
+    const a = await c.request('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}) }, 60_000);
     process.stdout.write(`spawned ${a.name} in ${a.paneId}${a.worktree ? ` (worktree ${a.worktree}, branch ${a.branch})` : ''}\n`);
     return 0;
   } finally {
@@ -26,7 +26,7 @@ export async function spawnVerb(o: GlobalOptions & { name: string; command?: str
 export async function killVerb(o: GlobalOptions & { name: string; clean?: boolean; force?: boolean }): Promise<number> {
   const c = await controller(o);
   try {
-    const r = await c.request<{ killed: boolean; archive: string | null }>('kill', { name: o.name, clean: o.clean === true, force: o.force === true }, 60_000);
+    const r = await c.request('kill', { name: o.name, clean: o.clean === true, force: o.force === true }, 60_000);
     process.stdout.write(`${r.killed ? 'killed' : 'removed'} ${o.name}${r.archive ? `; its worktree is kept as ${r.archive} (miyabi worktree restore ${o.name})` : ''}\n`);
     return 0;
   } finally {
@@ -37,7 +37,7 @@ export async function killVerb(o: GlobalOptions & { name: string; clean?: boolea
 export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise<number> {
   const c = await controller(o);
   try {
-    const rows = await c.request<AgentRow[]>('agents');
+    const rows = await c.request('agents');
     process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : rows.length ? `${rows.map(line).join('\n')}\n` : 'no agents\n');
     return 0;
   } finally {

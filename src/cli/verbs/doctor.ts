@@ -1,6 +1,6 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pidAlive, readLock } from '../../controller/lock.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { isMiyabiError } from '../../core/errors.js';
 import { repairJournal } from '../../core/journal-repair.js';
 import { checkJournal, checkSnapshot } from '../../core/state-check.js';
@@ -83,7 +83,7 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
   }
   const client = trusted ? await tryConnect(p) : null;
   if (client) {
-    const r = await client.request<{ pid?: unknown; session?: unknown } | null>('ping', undefined, 3000).catch(() => null);
+    const r = (await client.request('ping', undefined, 3000).catch(() => null)) as { pid?: unknown; session?: unknown } | null;
     client.close();
     checks.push(
       typeof r?.pid === 'number' && typeof r.session === 'string'

@@ -44,7 +44,7 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
   }
   const client = await tryConnect(paths);
   const waiting: Record<string, string> = client
-    ? ((await client.request<{ waiting: Record<string, string> }>('inbox').catch(() => ({ waiting: {} }))).waiting ?? {})
+    ? ((await client.request('inbox').catch(() => ({ waiting: {} }))).waiting ?? {})
     : {};
   client?.close();
   const rows: Row[] = [];
