@@ -64,7 +64,7 @@ describe('F17: an up that fails after the session is built', () => {
     const down = await project.miyabi(['down']);
     expect(down.exitCode).toBe(0);
     expect(sessions(project)).toEqual([]);
-  });
+  }, 90_000);
 
   it('down ends a session tagged with this project even when no controller.json was written', async () => {
     project = makeProject('miyabi-hard');
@@ -99,7 +99,7 @@ describe('F18: doctor judges the journal and the snapshot as up does', () => {
     const up = await project.miyabi(['up', '--layout', 'layout.yaml', '--detach']);
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toMatch(/snapshot\.json: not valid JSON/);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('B16: a foreign program listening on the socket path', () => {

@@ -146,7 +146,7 @@ describe('B15: a cloned repository\'s .miyabi/ is never read as state', () => {
       expect(await miyabi(h.clone, tmux, ['down'])).toMatchObject({ exitCode: 0 });
       expect(existsSync(h.marker)).toBe(false);
       expect(h.targets.map(fingerprint)).toEqual(before);
-    }, 90_000);
+    }, 240_000);
   }
 
   it('a project\'s own .miyabi/ carries a token recorded outside the tree, and up/down cycles keep finding it', async () => {
@@ -178,5 +178,5 @@ describe('B15: a cloned repository\'s .miyabi/ is never read as state', () => {
     expect(refused.stderr).toContain('git tracks .miyabi/state/planted');
     expect(refused.stderr).toContain('git rm -r --cached .miyabi');
     expect(sessions(project.tmux)).toBe('');
-  }, 120_000);
+  }, 240_000);
 });
