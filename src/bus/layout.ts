@@ -2,6 +2,7 @@
  * Where things are on the bus (DESIGN.md "Files on disk"): `.miyabi/bus/<agent>/{tmp,new,cur}/`,
  * plus `quarantine/` for junk the reader moved aside. Folders are created 0700.
  */
+import type { ProjectPaths } from '../core/paths.js';
 import { join } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
 import { type FsPort, errnoCode, ioError, isNotFound, realFs } from '../core/fs-port.js';
@@ -16,9 +17,9 @@ export interface InboxPaths {
   quarantine: string;
 }
 
-/** `.miyabi/bus` of a project (`projectPaths(root).dir` is `.miyabi`). */
-export function busDirOf(paths: { dir: string }): string {
-  return join(paths.dir, 'bus');
+/** `.miyabi/bus` of a project (core/paths.ts). */
+export function busDirOf(paths: Pick<ProjectPaths, 'bus'>): string {
+  return paths.bus;
 }
 
 /** The folders of `recipient`'s inbox; the name is checked, so it never leaves `busDir`. */

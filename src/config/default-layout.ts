@@ -4,7 +4,7 @@
  * same thing (a test keeps them equal), as a starting point to copy.
  */
 import type { LayoutFile } from './layout-schema.js';
-import type { Layout } from './layout-types.js';
+import type { SessionLayout } from './layout-types.js';
 import { captureEnv, normalizeLayout } from './normalize-layout.js';
 
 export const BUILTIN_DEFAULT_SOURCE = '<built-in default>';
@@ -31,7 +31,7 @@ export interface DefaultLayoutOptions {
 }
 
 /** Session name: the project folder's name made valid (sanitizeName), e.g. "My Repo" → "my-repo". */
-export function defaultLayout(opts: DefaultLayoutOptions): Layout {
+export function defaultLayout(opts: DefaultLayoutOptions): SessionLayout {
   return normalizeLayout(DEFAULT_LAYOUT_FILE, {
     source: BUILTIN_DEFAULT_SOURCE,
     projectRoot: opts.projectRoot,

@@ -7,7 +7,7 @@
  *   env: { LOG_LEVEL: debug }    # optional; names like C identifiers, values are text
  *   windows:
  *     - name: main
- *       layout: tiled            # one of TMUX_LAYOUTS; default tiled
+ *       layout: tiled            # one of WINDOW_ARRANGEMENTS; default tiled
  *       panes:
  *         - role: conductor      # conductor | dashboard | agent | shell; default shell
  *         - role: agent
@@ -24,7 +24,7 @@
 import { z } from 'zod';
 import { NAME_PATTERN_TEXT, nameProblem } from '../core/names.js';
 import { safeText } from './config-issue.js';
-import { TMUX_LAYOUTS } from './layout-types.js';
+import { WINDOW_ARRANGEMENTS } from './layout-types.js';
 import { strictObject } from './zod-issues.js';
 
 export const PANE_ROLES = ['conductor', 'dashboard', 'agent', 'shell'] as const;
@@ -115,7 +115,7 @@ export const paneSchema = z.union([nonBlank, z.null(), paneObjectSchema]);
 export const windowSchema = strictObject(
   {
     name: nameSchema,
-    layout: z.enum(TMUX_LAYOUTS).default('tiled'),
+    layout: z.enum(WINDOW_ARRANGEMENTS).default('tiled'),
     panes: z.array(paneSchema).min(1),
   },
   { window_name: 'name' },

@@ -1,15 +1,15 @@
 /** The normalized layout the rest of miyabi uses; the YAML schema lives in layout-schema.ts. */
 export type PaneRole = 'conductor' | 'dashboard' | 'agent' | 'shell';
 
-/** tmux's preset layouts (tmux.1, select-layout). */
-export const TMUX_LAYOUTS = [
+/** tmux's preset window arrangements (tmux.1 calls them layouts: select-layout). */
+export const WINDOW_ARRANGEMENTS = [
   'tiled',
   'even-horizontal',
   'even-vertical',
   'main-horizontal',
   'main-vertical',
 ] as const;
-export type TmuxLayoutName = (typeof TMUX_LAYOUTS)[number];
+export type WindowArrangement = (typeof WINDOW_ARRANGEMENTS)[number];
 
 export interface PaneCommand {
   /**
@@ -59,11 +59,13 @@ export interface PaneLayout {
 
 export interface WindowLayout {
   name: string;
-  layout: TmuxLayoutName;
+  /** How tmux arranges the window's panes (the YAML field `layout:`). */
+  arrangement: WindowArrangement;
   panes: PaneLayout[];
 }
 
-export interface Layout {
+/** A layout file, normalized: the session's windows and panes (SessionSpec is what tmux is given from it). */
+export interface SessionLayout {
   /** Where it came from: a file path, or "<built-in default>". */
   source: string;
   session: string;

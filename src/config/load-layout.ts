@@ -11,7 +11,7 @@ import { failed, ok, type ConfigResult } from './config-issue.js';
 import { defaultLayout } from './default-layout.js';
 import { layoutRules } from './layout-rules.js';
 import { layoutFileSchema } from './layout-schema.js';
-import type { Layout } from './layout-types.js';
+import type { SessionLayout } from './layout-types.js';
 import { captureEnv, normalizeLayout } from './normalize-layout.js';
 import { displayPath, homeFrom } from './paths.js';
 import { loadYamlSource } from './load-yaml.js';
@@ -87,7 +87,7 @@ export function resolveLayoutRef(ref: string, opts: LoadLayoutOptions): ConfigRe
 }
 
 /** Loads one layout file: read → parse → schema → rules → normalize. */
-export function loadLayoutFile(absPath: string, opts: LoadLayoutOptions): ConfigResult<Layout> {
+export function loadLayoutFile(absPath: string, opts: LoadLayoutOptions): ConfigResult<SessionLayout> {
   const file = displayPath(absPath, opts.cwd ?? process.cwd());
   const read = readConfigFile(absPath, file, { maxBytes: opts.maxBytes });
   if (!read.ok) return read;
@@ -100,7 +100,7 @@ export function loadLayoutFile(absPath: string, opts: LoadLayoutOptions): Config
   return ok(layout, loaded.warnings);
 }
 
-export function loadLayout(opts: LoadLayoutOptions): ConfigResult<Layout> {
+export function loadLayout(opts: LoadLayoutOptions): ConfigResult<SessionLayout> {
   if (opts.ref === undefined) return ok(defaultLayout(opts));
   const found = resolveLayoutRef(opts.ref, opts);
   if (!found.ok) return found;

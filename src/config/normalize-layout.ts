@@ -1,5 +1,5 @@
 /**
- * Schema output → the normalized `Layout` everyone else uses: absolute folders, full argv, merged
+ * Schema output → the normalized `SessionLayout` everyone else uses: absolute folders, full argv, merged
  * environments and a name for every pane. Runs only on data that passed the schema and the rules,
  * so it cannot fail.
  *
@@ -13,11 +13,11 @@
 import path from 'node:path';
 import { sanitizeName } from '../core/names.js';
 import type { LayoutFile, PaneEntry, PaneObject } from './layout-schema.js';
-import type { Layout, PaneCommand, PaneLayout, PaneMessages, PaneRole } from './layout-types.js';
+import type { SessionLayout, PaneCommand, PaneLayout, PaneMessages, PaneRole } from './layout-types.js';
 import { homeFrom, resolveConfigPath } from './paths.js';
 
 export interface NormalizeContext {
-  /** Shown as Layout.source: the file, or "<built-in default>". */
+  /** Shown as SessionLayout.source: the file, or "<built-in default>". */
   source: string;
   projectRoot: string;
   /** Absolute path of bin/miyabi.js, run by conductor and dashboard panes. */
@@ -90,7 +90,7 @@ function nameAll(specs: PaneSpec[]): string[] {
   });
 }
 
-export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout {
+export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): SessionLayout {
   const home = homeFrom(ctx.env);
   const projectRoot = path.resolve(ctx.projectRoot);
   const root = file.root === undefined ? projectRoot : resolveConfigPath(projectRoot, file.root, home);
@@ -120,7 +120,7 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Layout
     env,
     windows: file.windows.map((w, wi) => ({
       name: w.name,
-      layout: w.layout,
+      arrangement: w.layout,
       panes: (specs[wi] ?? []).map((s): PaneLayout => {
         const paneEnv = { ...env, ...s.env };
         return {

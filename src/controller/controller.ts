@@ -1,61 +1,42 @@
-import { join } from 'node:path';
+import { checkStateProfiles } from '../agents/agent-hooks.js';
 import { loadLayout } from '../config/load-layout.js';
-import type { Layout } from '../config/layout-types.js';
+import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { trustState } from '../core/state-trust.js';
-import { appendFileNoFollow, writeFileNoFollow } from '../core/no-follow.js';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import { ensureExcluded } from '../git/exclude.js';
 import type { StatusResult } from '../ipc/protocol.js';
-import { statusOf } from './status.js';
+import { handlerTable } from '../ipc/handlers.js';
 import { IpcServer } from '../ipc/server.js';
-import type { PaneInfo, TmuxEvent, TmuxPort } from '../tmux/port.js';
-import { handlers } from './handlers/index.js';
+import type { PaneInfo } from '../tmux/port.js';
+import { ControlWatch } from './control-watch.js';
+import { coreHandlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
-import { paneCommandText } from './layout-spec.js';
-import { checkStateProfiles, withAgentHooks } from './agent-hooks.js';
-import { withWorktrees, worktreeSettings } from './layout-worktrees.js';
-import { fillPool } from '../git/pool.js';
-import { openSession } from './open-session.js';
+import { appendLog, stopSteps } from './log.js';
 import { acquireLock } from '../core/instance-lock.js';
-import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
-import { AgentsHost, type SpawnedAgent } from './agents.js';
-import type { AgentStates } from './agent-states.js';
-import { wireAgents } from './wire-agents.js';
-import { TasksHost } from './tasks-host.js';
-import { inflightIds, Messaging } from './messaging.js';
+import { openSession } from './open-session.js';
+import { prepareAgents } from './parts/agents.js';
+import { controllerParts } from './parts/index.js';
+import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
+import { Parts } from './parts/parts.js';
+import { statusOf } from './status.js';
 import { PaneSweeper } from './sweep.js';
-import type { RunsHost } from '../pipelines/runs-host.js';
-import { wireRuns } from './wire-runs.js';
-import type { ControllerAgentPort } from './pipeline-agents.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
-  tmux: TmuxPort;
+  tmux: ControllerTmux;
   layoutRef?: string;
   miyabiBin: string;
   env: NodeJS.ProcessEnv;
   sweepMs?: number;
   /** Called once the controller has fully stopped (the daemon exits there). */
   onStopped?: (code: number) => void;
+  /** The parts to start (controllerParts() unless a test gives others). */
+  parts?: Part[];
 }
-
-interface Snapshot {
-  lastSeq: number;
-  session: string;
-  layout: string;
-  commands: Record<string, string>;
-  /** Messages in flight when the snapshot was taken (id, pane line where typing began). */
-  inflight?: [string, number | null][];
-  /** Agents spawned after `up`. */
-  agents?: SpawnedAgent[];
-  tasks?: TaskQueueSnapshot;
-}
-
-/** The bus survives without a snapshot; these are the fields older snapshots may lack. */
-type SnapshotOnDisk = Partial<Snapshot> & { lastSeq: number };
 
 /**
  * Owns one project's tmux session. The single writer of the journal and the snapshot; every
@@ -66,27 +47,17 @@ export class Controller {
   private journal!: Journal;
   private lock?: { release: () => void };
   private ipc?: BoundSocket;
-  private layout!: Layout;
+  private layout!: SessionLayout;
   private commands: Record<string, string> = {};
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
-  messaging?: Messaging;
-  agents?: AgentsHost;
-  tasks?: TasksHost;
-  states?: AgentStates;
-  /** Pipeline runs, hosted here and journaled in the one journal. */
-  runs?: RunsHost;
-  /** The agents' door for pipeline actions (set by wiring; absent, agent actions fail clearly). */
-  agentPort?: ControllerAgentPort;
-  private inflight = new Map<string, number | null>();
+  private readonly parts: Parts;
   /** True when this start built the session (not adopted it): a failed start ends it again. */
   private builtSession = false;
   private stopping?: Promise<void>;
 
-  constructor(private readonly o: ControllerOptions) {}
-
-  get projectRoot(): string {
-    return this.o.paths.root;
+  constructor(private readonly o: ControllerOptions) {
+    this.parts = new Parts(o.parts ?? controllerParts(), (l) => this.log(l));
   }
 
   get sessionName(): string {
@@ -98,11 +69,7 @@ export class Controller {
 
   log(line: string): void {
     if (!this.stateChecked) return;
-    try {
-      appendFileNoFollow(this.o.paths.controllerLog, `${new Date().toISOString()} ${line}\n`);
-    } catch {
-      // the log is best effort; the journal is the record
-    }
+    appendLog(this.o.paths.controllerLog, line);
   }
 
   /** Milliseconds since process start at each step of start(), journaled for `doctor` and the bench. */
@@ -129,7 +96,7 @@ export class Controller {
     this.mark('checked');
     // Nothing a clone brought is read as state (core/state-trust.ts); every folder is then ours, 0700.
     trustState(p.root, { create: true, git: true, env: this.o.env });
-    for (const d of [p.run, p.logs, p.journal, p.state, p.launch, join(p.dir, 'bus')]) ensurePrivateDir(d);
+    for (const d of [p.run, p.logs, p.journal, p.state, p.launch, p.bus]) ensurePrivateDir(d);
     this.stateChecked = true;
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
@@ -138,28 +105,22 @@ export class Controller {
     this.mark('journal');
     let panes: PaneInfo[];
     try {
-      panes = await this.openSession();
-      this.mark('session');
-      this.inflight = inflightIds(this.journal.replay(this.snapshot?.lastSeq ?? 0), this.snapshot?.inflight ?? []);
-      this.messaging = new Messaging(p, this.layout, this.o.tmux, this.journal, this.inflight);
-      ({ agents: this.agents, tasks: this.tasks, states: this.states, agentPort: this.agentPort } = wireAgents({
-        paths: p,
-        layout: this.layout,
-        tmux: this.o.tmux,
-        journal: this.journal,
-        env: this.o.env,
-        commands: this.commands,
-        tasksSnapshot: this.snapshot?.tasks,
-        messaging: () => this.messaging,
-        livePanes: () => this.livePanes,
-        saveSnapshot: () => this.saveSnapshot(),
+      // Adopts a live session of this project, or builds one from the layout (open-session.ts).
+      ({ panes, commands: this.commands, created: this.builtSession } = await openSession({
+        tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal,
+        commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
+        prepare: (l) => prepareAgents(l, p, this.o.miyabiBin),
       }));
-      this.runs = wireRuns({ root: p.root, journal: this.journal, env: this.o.env, log: (l) => this.log(l), agentPort: () => this.agentPort });
-      // Listening only once the session is built: a client that gets an answer finds it.
-      const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
+      this.mark('session');
+      await this.parts.start({
+        paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot,
+        commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
+      });
+      this.mark('parts');
+      // Listening only once the session is built and the parts started: a client that gets an answer finds them.
+      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), { onError: (e) => this.log(`handler error: ${String(e)}`) });
       server.stream(this.journal);
-      if (p.socketRelocated) ensurePrivateDir(p.socket.slice(0, p.socket.lastIndexOf('/')));
-      this.ipc = await listenIpc(server, p.socket);
+      this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
     } catch (e) {
       // A start that fails after building the session (the socket would not bind, say) ends it:
@@ -170,10 +131,8 @@ export class Controller {
       this.lock?.release();
       throw e;
     }
-    writeFileNoFollow(
-      p.info,
-      JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }),
-    );
+    const info = { pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName };
+    writeFileNoFollow(p.info, JSON.stringify(info));
     this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
     this.saveSnapshot();
     this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);
@@ -181,131 +140,39 @@ export class Controller {
   }
 
   /**
-   * Opens the control client, then delivery and the sweep; off the start-up path, since `up`
-   * need not wait. Delivery starts only once pane output is watched: its checks read it.
+   * Opens the control client, then tells the parts the panes and starts the sweep; off the
+   * start-up path, since `up` need not wait. Parts see panes only once their output is watched.
    */
   async watch(panes: PaneInfo[]): Promise<void> {
-    await this.attach();
+    await new ControlWatch({
+      tmux: this.o.tmux, session: this.sessionName, journal: this.journal, log: (l) => this.log(l), stopping: () => this.stopping !== undefined,
+      onOutput: (id, data) => this.parts.onOutput(id, data),
+      onGone: async () => {
+        if (this.stopping) return;
+        // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
+        this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
+        await this.stop({ killSession: false, reason: 'session ended' });
+      },
+    }).attach();
     if (this.stopping) return;
-    this.messaging?.start(panes);
-    this.agents?.restore(this.snapshot?.agents ?? [], panes);
-    const pool = this.layout.worktrees?.pool ?? 0;
-    if (pool > 0) {
-      // Pre-made worktrees make `spawn` fast; filled in the background, off the start-up path.
-      void fillPool({ repo: this.o.paths.root, size: pool, ...worktreeSettings(this.layout.worktrees) })
-        .then((made) => made.length && this.journal.append('worktree.pool-filled', { made: made.length }))
-        .catch((e) => this.log(`worktree pool: ${String(e)}`));
-    }
-    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => {
-      this.messaging?.updatePanes(all);
-      this.livePanes = all;
-      void this.states
-        ?.tick(all)
-        .catch((e) => this.log(`agent states: ${String(e)}`))
-        .then(() => this.tasks?.route());
-    });
+    this.parts.onPanes(panes);
+    this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => this.parts.onPanes(all));
     this.sweeper.start();
   }
 
-  private attaching = false;
-  private livePanes: PaneInfo[] = [];
-
-  /** (Re)attaches the control client while the session lives, backing off up to 5 s between tries. */
-  private async attach(): Promise<void> {
-    if (this.attaching) return;
-    this.attaching = true;
-    try {
-      for (let wait = 100; !this.stopping; wait = Math.min(wait * 2, 5000)) {
-        try {
-          await this.o.tmux.attachControl(this.sessionName, (e) => this.onTmuxEvent(e));
-          return;
-        } catch (e) {
-          this.log(`control client: ${String(e)}`);
-          if ((await this.sessionState()) === 'gone') return this.sessionGone();
-          await new Promise((r) => setTimeout(r, wait));
-        }
-      }
-    } finally {
-      this.attaching = false;
-    }
-  }
-
-  private onTmuxEvent(e: TmuxEvent): void {
-    if (e.type === 'output') {
-      this.messaging?.onOutput(e.paneId, e.data);
-    } else if (e.type === 'exit') {
-      // The client is gone: the session ended, or only the client did (killed, detached, a
-      // restart that failed). Output stops reaching delivery and logs until it is back.
-      void this.sessionState().then((st) => {
-        if (st === 'gone') return this.sessionGone();
-        this.journal.append('tmux.control-lost', { reason: e.reason });
-        return this.attach();
-      });
-    } else if (e.type === 'window-close' || e.type === 'session-changed') {
-      void this.sessionState().then((st) => (st === 'gone' ? this.sessionGone() : undefined));
-    } else if (e.type === 'client-restarted') {
-      this.journal.append('tmux.control-restarted', { reason: e.reason });
-    }
-  }
-
-  /** Only a clean "no such session" means gone; a timeout or a busy server is not proof. */
-  private async sessionState(): Promise<'alive' | 'gone' | 'unknown'> {
-    try {
-      return (await this.o.tmux.hasSession(this.sessionName)) ? 'alive' : 'gone';
-    } catch {
-      return 'unknown';
-    }
-  }
-
-  private async sessionGone(): Promise<void> {
-    if (this.stopping) return;
-    // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
-    this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
-    await this.stop({ killSession: false, reason: 'session ended' });
-  }
-
-  /** Adopts a live session of this project, or builds one from the layout (open-session.ts). */
-  private async openSession(): Promise<PaneInfo[]> {
-    const r = await openSession({
-      tmux: this.o.tmux,
-      layout: this.layout,
-      paths: this.o.paths,
-      env: this.o.env,
-      journal: this.journal,
-      commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
-      prepare: async (layout) =>
-        withAgentHooks(await withWorktrees(layout, this.o.paths.root), join(this.o.paths.run, 'hooks'), { node: process.execPath, bin: this.o.miyabiBin }),
-    });
-    this.commands = r.commands;
-    this.builtSession = r.created;
-    return r.panes;
-  }
-
   async status(known?: PaneInfo[]): Promise<StatusResult> {
-    const panes = known ?? (await this.o.tmux.listPanes(this.sessionName));
-    return statusOf({
-      session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root: this.o.paths.root, layout: this.layout.source,
-      startedAt: this.startedAt, ipcPath: this.o.paths.socket, commands: this.commands,
-    }, panes);
+    const { root, socket: ipcPath } = this.o.paths;
+    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands };
+    return statusOf(f, known ?? (await this.o.tmux.listPanes(this.sessionName)));
   }
 
   private saveSnapshot(): void {
-    const snap: Snapshot = {
-      lastSeq: this.journal.lastSeq,
-      session: this.sessionName,
-      layout: this.layout.source,
-      commands: this.commands,
-      inflight: [...this.inflight],
-      agents: [...(this.agents?.spawned.values() ?? [])],
-      // Every task record up to the journal's end has been applied: the next fold starts there.
-      ...(this.tasks ? { tasks: { ...this.tasks.queue.snapshot(), lastSeq: this.journal.lastSeq } } : {}),
-    };
+    const snap: Snapshot = { lastSeq: this.journal.lastSeq, session: this.sessionName, layout: this.layout.source, commands: this.commands, ...this.parts.snapshot() };
     writeSnapshot(this.o.paths.dir, snap);
   }
 
   stop(opts: { killSession: boolean; reason: string }): Promise<void> {
-    this.stopping ??= this.doStop(opts);
-    return this.stopping;
+    return (this.stopping ??= this.doStop(opts));
   }
 
   /**
@@ -316,18 +183,11 @@ export class Controller {
   private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
     // start() may have failed before the journal was opened.
     const journal = this.journal as Journal | undefined;
-    const step = async (what: string, fn: () => unknown): Promise<void> => {
-      try {
-        await fn();
-      } catch (e) {
-        this.log(`stop: ${what} failed: ${String(e)}`);
-      }
-    };
+    const step = stopSteps((l) => this.log(l));
     await step('journal', () => journal?.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession }));
-    // Runs stop where they are and are journaled interrupted: the next controller resumes them.
-    await step('runs', () => this.runs?.stop(`the controller stopped (${opts.reason})`));
     await step('sweep', () => this.sweeper?.stop());
-    await step('messaging', () => this.messaging?.close());
+    // In reverse order: runs stop (journaled interrupted, the next controller resumes them) before the bus.
+    await this.parts.stop(opts.reason, step);
     if (opts.killSession) {
       await step('kill-session', async () => {
         if (await this.o.tmux.hasSession(this.sessionName)) {

@@ -1,6 +1,8 @@
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { dirname } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
+import { ensurePrivateDir } from '../core/private-dir.js';
 import { IpcServer } from '../ipc/server.js';
 
 /** Resolves true when something answers on the socket (git's is_another_server_alive). */
@@ -24,8 +26,12 @@ export interface BoundSocket {
   unlinkIfOurs(): void;
 }
 
-/** Binds the IPC socket 0600: a stale socket is removed, a live one is never touched. */
-export async function listenIpc(server: IpcServer, path: string): Promise<BoundSocket> {
+/**
+ * Binds the IPC socket 0600: a stale socket is removed, a live one is never touched. `ownDir`: the
+ * socket was relocated (a project path too long for a socket) into a folder of its own, made 0700.
+ */
+export async function listenIpc(server: IpcServer, path: string, o: { ownDir?: boolean } = {}): Promise<BoundSocket> {
+  if (o.ownDir) ensurePrivateDir(dirname(path));
   if (existsSync(path)) {
     if (await probeSocket(path)) {
       throw new MiyabiError('CONTROLLER_RUNNING', `another controller answers on ${path}`, {

@@ -1,16 +1,17 @@
 import { rmSync, watch, type FSWatcher } from 'node:fs';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
+import { deliveryFor } from '../agents/states/index.js';
 import { busDirOf, ensureInbox } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
 import { writeMessage } from '../bus/writer.js';
-import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import type { JournalRecord } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { Deliverer, type JournalLike, type Recipient } from '../delivery/deliverer.js';
 import { OutputTracker } from '../delivery/output-tracker.js';
 import { PaneLocks } from '../delivery/pane-locks.js';
-import { PROFILES, profileFor } from '../delivery/profiles.js';
+import type { DeliveryProfile } from '../delivery/profiles.js';
 import { DEFAULT_HEADER, DEFAULT_PASTE_MAX } from '../delivery/render.js';
 import { Typist, type PaneRunner } from '../delivery/typist.js';
 import type { PaneInfo } from '../tmux/port.js';
@@ -62,7 +63,7 @@ export class Messaging {
 
   constructor(
     paths: ProjectPaths,
-    layout: Layout,
+    layout: SessionLayout,
     tmux: PaneRunner,
     private readonly journal: JournalLike & AppendSource,
     inflight: Map<string, number | null>,
@@ -73,7 +74,7 @@ export class Messaging {
     for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configure(p);
     this.deliverer = new Deliverer({
       busDir: this.busDir,
-      typist: new Typist(tmux, join(paths.run, 'paste')),
+      typist: new Typist(tmux, paths.paste),
       tracker: this.tracker,
       locks: this.locks,
       journal,
@@ -216,10 +217,9 @@ export class Messaging {
 type RecipientConfig = Omit<Recipient, 'paneId'> & { relay: RegExp | null; inboxCap?: number };
 
 function recipientConfig(p: PaneLayout): RecipientConfig {
-  const base = profileFor(p.command.argv, p.profile);
   const m = p.messages ?? {};
-  const profile = {
-    ...(PROFILES[base.name] ?? base),
+  const profile: DeliveryProfile = {
+    ...deliveryFor(p.command.argv, p.profile),
     ...(m.submitKey !== undefined ? { submitKey: m.submitKey } : {}),
     ...(m.submitDelayMs !== undefined ? { submitDelayMs: m.submitDelayMs } : {}),
     ...(m.settleMs !== undefined ? { settleMs: m.settleMs } : {}),

@@ -1,20 +1,20 @@
-import type { Layout } from '../config/layout-types.js';
+import type { SessionLayout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
 import type { EventSink } from '../core/events/index.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
-import { paneCommandText, sessionSpec } from './layout-spec.js';
+import { paneCommandText, sessionSpec } from '../agents/session-spec.js';
 
 export interface OpenSessionInput {
   tmux: TmuxPort;
-  layout: Layout;
+  layout: SessionLayout;
   paths: ProjectPaths;
   env: NodeJS.ProcessEnv;
   journal: EventSink;
   /** Commands as the last controller knew them (from the snapshot), for an adopted session. */
   commands: Record<string, string>;
   /** Runs only when a session is built, not adopted: worktrees for the layout's agents. */
-  prepare?: (layout: Layout) => Promise<Layout>;
+  prepare?: (layout: SessionLayout) => Promise<SessionLayout>;
 }
 
 /**

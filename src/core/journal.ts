@@ -110,7 +110,11 @@ export class Journal implements EventSink<JournalRecord> {
     return replayJournal(this.root, { afterSeq, untilSeq: this.seq, fs: this.fs });
   }
 
-  /** Live subscription (the dashboard stream), called after each append in seq order. Returns unsubscribe. */
+  /**
+   * Every record, live: the controller's in-process bus (the IPC `subscribe` stream is one
+   * listener). Called after each append in seq order; a listener that throws is reported to
+   * `onError` and breaks neither the append nor the other listeners. Returns unsubscribe.
+   */
   onAppend(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => {

@@ -1,19 +1,34 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 /** Linux `sun_path` is 108 bytes; stay well below it like Nx does. */
 export const MAX_SOCKET_PATH = 100;
 
+/**
+ * Every path under `<root>/.miyabi/` is made here, so a change of layout is one edit and `doctor`,
+ * the CLI and the controller never disagree about where a thing lives.
+ */
 export interface ProjectPaths {
   root: string;
+  /** `.miyabi/` */
   dir: string;
   run: string;
   logs: string;
   journal: string;
+  /** Snapshot, git state files (worktrees.json, ports.json), conductor history. */
   state: string;
+  /** The message bus: one Maildir per recipient. */
+  bus: string;
+  /** One folder per pipeline run. */
+  runs: string;
+  reports: string;
   launch: string;
+  /** Text files typed into panes (load-buffer). */
+  paste: string;
+  /** Agent CLI hook settings. */
+  hooks: string;
   lock: string;
   info: string;
   controllerLog: string;
@@ -47,13 +62,19 @@ export function socketFallbackDir(env: NodeJS.ProcessEnv = process.env): string 
   return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'miyabi') : join(tmpdir(), `miyabi-${uid}`);
 }
 
+export function miyabiDir(root: string): string {
+  return join(resolve(root), '.miyabi');
+}
+
 export function projectPaths(rootIn: string, env: NodeJS.ProcessEnv = process.env): ProjectPaths {
   const root = resolve(rootIn);
-  const dir = join(root, '.miyabi');
+  const dir = miyabiDir(root);
   const run = join(dir, 'run');
   let socket = join(run, 'ctl.sock');
   let socketRelocated = false;
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+    // node:crypto only here, for the rare long path: loading it costs every `miyabi send` at start.
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
     const hash = createHash('sha256').update(root).digest('hex').slice(0, 16);
     socket = join(socketFallbackDir(env), `${hash}.sock`);
     socketRelocated = true;
@@ -65,7 +86,12 @@ export function projectPaths(rootIn: string, env: NodeJS.ProcessEnv = process.en
     logs: join(dir, 'logs'),
     journal: join(dir, 'journal'),
     state: join(dir, 'state'),
+    bus: join(dir, 'bus'),
+    runs: join(dir, 'runs'),
+    reports: join(dir, 'reports'),
     launch: join(run, 'panes'),
+    paste: join(run, 'paste'),
+    hooks: join(run, 'hooks'),
     lock: join(run, 'controller.lock'),
     info: join(run, 'controller.json'),
     controllerLog: join(dir, 'logs', 'controller.log'),

@@ -1,8 +1,8 @@
-import { basename } from 'node:path';
-
 /**
  * How to type into one kind of program and how to tell it took the text. Data, not code: agent
- * CLIs change their screens often, and a changed screen should mean a changed profile only.
+ * CLIs change their screens often, and a changed screen should mean a changed profile only. The
+ * data is each CLI's profile (src/agents/profiles/*.json, `delivery`), which also holds its state
+ * patterns; the controller hands each recipient its profile, so delivery imports no registry.
  */
 export interface DeliveryProfile {
   name: string;
@@ -33,59 +33,4 @@ export interface DeliveryProfile {
   confirmTimeoutMs: number;
   /** Typing attempts before the message is marked failed. */
   maxAttempts: number;
-}
-
-const shell: DeliveryProfile = {
-  name: 'shell',
-  submitKey: 'Enter',
-  submitDelayMs: 0,
-  settleMs: 150,
-  readyGraceMs: 10_000,
-  // A prompt ends in one of these and a space (which capture-pane trims from an empty line);
-  // what follows on the line is typed input.
-  inputLine: /^.*?[$#%>❯›](?:$| (?<input>.*)$)/,
-  header: false,
-  confirmTimeoutMs: 2000,
-  maxAttempts: 3,
-};
-
-const claude: DeliveryProfile = {
-  name: 'claude',
-  submitKey: 'Enter',
-  submitDelayMs: 80,
-  settleMs: 400,
-  readyGraceMs: 30_000,
-  inputLine: /^[│ ]*❯\s?(?<input>.*?)[│ ]*$/,
-  queued: /Press up to edit queued messages/,
-  commandStart: /^\s*[!/]/,
-  header: true,
-  confirmTimeoutMs: 5000,
-  maxAttempts: 3,
-};
-
-const codex: DeliveryProfile = {
-  name: 'codex',
-  submitKey: 'Enter',
-  // Codex's paste-burst window is 120 ms (codex-rs paste_burst.rs): Enter inside it is a newline.
-  submitDelayMs: 200,
-  settleMs: 400,
-  readyGraceMs: 30_000,
-  inputLine: /^[│ ]*›\s?(?<input>.*?)[│ ]*$/,
-  header: true,
-  confirmTimeoutMs: 5000,
-  maxAttempts: 3,
-};
-
-const aider: DeliveryProfile = { ...shell, name: 'aider', header: true, settleMs: 400, inputLine: /^.*?>(?:$| (?<input>.*)$)/, confirmTimeoutMs: 5000 };
-const gemini: DeliveryProfile = { ...claude, name: 'gemini', inputLine: /^[│ ]*>\s?(?<input>.*?)[│ ]*$/, queued: undefined };
-
-export const PROFILES: Readonly<Record<string, DeliveryProfile>> = { shell, claude, codex, aider, gemini };
-
-/** The profile a command most likely needs: by the program's name, else a plain shell. */
-export function profileFor(argv: readonly string[], explicit?: string): DeliveryProfile {
-  if (explicit && PROFILES[explicit]) return PROFILES[explicit];
-  // `/bin/sh -c "claude --foo"`: look at the first word of the shell text too.
-  const words = argv[0] === '/bin/sh' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/) : argv;
-  const prog = basename(words[0] ?? '');
-  return PROFILES[prog] ?? shell;
 }

@@ -7,7 +7,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
-import { killGroup, terminateGroup } from '../shell/process-group.js';
+import { runShell } from '../shell/run.js';
 
 export interface CommandSpec {
   argv: string[];
@@ -34,42 +34,21 @@ export interface CommandResult {
 
 export type CommandRunner = (argv: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number }) => Promise<CommandResult>;
 
-const TAIL = 4096;
-
 /**
- * Runs a hook in a process group of its own: on timeout the whole group is killed (an install that
- * started a watcher or a daemon leaves nothing behind), and whatever the hook left running in its
- * group when it exits goes with it.
+ * Hooks run through the shell door (shell/run.ts): in a process group of their own, killed whole
+ * on timeout (an install that started a watcher or a daemon leaves nothing behind), and whatever
+ * the hook left running in its group when it exits goes with it.
  */
-export const execaRunner: CommandRunner = async (argv, { cwd, env, timeoutMs }) => {
-  const [file, ...args] = argv;
-  if (!file) throw new MiyabiError('CONFIG', 'hook command is empty', { hint: 'give the command as an argument array, e.g. [npm, ci]' });
-  const t0 = performance.now();
-  // Loaded on first use: evaluating execa costs the controller's start-up about 20 ms.
-  const { execa } = await import('execa');
-  const child = execa(file, args, { cwd, env, extendEnv: true, reject: false, all: true, stdin: 'ignore', detached: true, cleanup: true });
-  const pgid = child.pid;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (pgid !== undefined) terminateGroup(pgid, 1000);
-  }, timeoutMs);
-  // Stragglers in the group hold the output pipes open: end them when the hook itself exits.
-  child.once('exit', () => pgid !== undefined && killGroup(pgid, 'SIGKILL'));
-  try {
-    const r = await child;
-    const all = String(r.all ?? '');
-    return {
-      argv,
-      exitCode: timedOut ? null : (r.exitCode ?? null),
-      timedOut,
-      durationMs: performance.now() - t0,
-      output: all.length > TAIL ? all.slice(-TAIL) : all,
-    };
-  } finally {
-    clearTimeout(timer);
-    if (pgid !== undefined) killGroup(pgid, 'SIGKILL');
-  }
+export const shellRunner: CommandRunner = async (argv, { cwd, env, timeoutMs }) => {
+  if (!argv[0]) throw new MiyabiError('CONFIG', 'hook command is empty', { hint: 'give the command as an argument array, e.g. [npm, ci]' });
+  const r = await runShell({ argv, cwd, env, extendEnv: true, timeoutMs, graceMs: 1000 });
+  return {
+    argv,
+    exitCode: r.timedOut ? null : r.exitCode,
+    timedOut: r.timedOut,
+    durationMs: r.durationMs,
+    output: r.spawnError ?? r.tail,
+  };
 };
 
 export interface SetupResult {
@@ -126,7 +105,7 @@ export async function runSetupHooks(opts: {
 }): Promise<SetupResult> {
   const { copied, missing } = copyHookFiles(opts.repo, opts.worktree, opts.hooks.copy ?? []);
   const install = opts.hooks.install
-    ? await runHook('install', opts.hooks.install, opts.worktree, opts.env ?? {}, 300_000, opts.runner ?? execaRunner)
+    ? await runHook('install', opts.hooks.install, opts.worktree, opts.env ?? {}, 300_000, opts.runner ?? shellRunner)
     : null;
   return { copied, missing, install };
 }
@@ -138,5 +117,5 @@ export async function runTeardownHooks(opts: {
   runner?: CommandRunner;
 }): Promise<CommandResult | null> {
   if (!opts.hooks.teardown || !existsSync(opts.worktree)) return null;
-  return runHook('teardown', opts.hooks.teardown, opts.worktree, opts.env ?? {}, 60_000, opts.runner ?? execaRunner);
+  return runHook('teardown', opts.hooks.teardown, opts.worktree, opts.env ?? {}, 60_000, opts.runner ?? shellRunner);
 }

@@ -5,6 +5,7 @@
  * (folder, branch, base, port), and because losing it is safe: a worktree missing from it is only
  * "unknown" — reported by doctor, never removed. Archives, which must survive everything, are refs.
  */
+import { projectPaths } from '../core/paths.js';
 import { join } from 'node:path';
 import { readState, updateState } from './state-file.js';
 
@@ -43,7 +44,7 @@ export interface Registry {
 export const emptyRegistry = (): Registry => ({ version: 1, worktrees: {}, pool: {} });
 
 export function stateDir(repo: string): string {
-  return join(repo, '.miyabi', 'state');
+  return projectPaths(repo).state;
 }
 
 export function registryFile(repo: string): string {

@@ -1,4 +1,4 @@
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { MiyabiError, errorFromJSON } from '../core/errors.js';
 import { encodeFrame, LineSplitter } from './frames.js';
 import type { MessageName, ReplyOf, RequestOf } from './messages/index.js';
@@ -48,7 +48,10 @@ export class IpcClient implements Requester {
     });
   }
 
-  static connect(path: string, timeoutMs = 2000): Promise<IpcClient> {
+  static async connect(path: string, timeoutMs = 2000): Promise<IpcClient> {
+    // Loaded here, not at the top: `miyabi send` bundles this client for --wait, and node:net
+    // costs every plain send a few milliseconds at start for nothing.
+    const { createConnection } = await import('node:net');
     return new Promise((resolve, reject) => {
       const socket = createConnection(path);
       const timer = setTimeout(() => {

@@ -3,11 +3,13 @@
  * the user configures, an agent task, or a built-in. Resolves with the action's output (standard
  * output trimmed, or the built-in's result); rejects with an ActionError.
  */
+import { appendFileSync } from 'node:fs';
 import type { SkillAction } from '../config/skill-schema.js';
+import { shJoin } from '../shell/quote.js';
+import type { ShellPort } from '../shell/run.js';
 import { ActionError } from './action-error.js';
 import { isAgentBuiltin, type AgentPort, type AgentRequest } from './agent-port.js';
 import { renderReport, writeReport } from './reports.js';
-import { runCommand } from '../shell/run.js';
 import type { JournalLike, RunState } from './run-state.js';
 
 export interface ActionContext {
@@ -25,6 +27,8 @@ export interface ActionContext {
   signal: AbortSignal;
   journal: JournalLike;
   agents: AgentPort;
+  /** The door for commands (shell/run.ts); tests may fake it. */
+  shell: ShellPort;
   /** The run so far, for reports. */
   state: () => RunState;
   onSpawn?: (pgid: number) => void;
@@ -41,13 +45,35 @@ export function notConfigured(variable: string, hint: string): ActionError {
   return new ActionError(`not configured: set ${variable} (with --var ${variable}=… or in the environment) to ${hint}`, { permanent: true });
 }
 
-async function shell(argv: readonly string[], a: SkillAction, ctx: ActionContext): Promise<string> {
+function appendLog(file: string, s: string | Buffer): void {
+  try {
+    appendFileSync(file, s);
+  } catch {
+    // the log is for people; a full disk must not change the stage's outcome
+  }
+}
+
+/** Runs a command through the shell port; the stage's log gets the command line and its output. */
+async function shell(argv: readonly string[], a: SkillAction, ctx: ActionContext, sh = false): Promise<string> {
   // An action's own `timeout` bounds it inside the stage's.
   const signal = a.timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(a.timeoutMs)]);
-  const r = await runCommand(argv, {
-    cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, logFile: ctx.logFile, signal,
+  const file = sh ? '/bin/sh' : (argv[0] ?? '');
+  appendLog(ctx.logFile, `$ ${shJoin(sh ? ['/bin/sh', '-c', ...argv] : argv)}\n`);
+  const r = await ctx.shell.run({
+    argv, sh, cwd: ctx.cwd, env: { ...ctx.env, ...a.env }, signal,
+    onOutput: (d) => appendLog(ctx.logFile, d),
     ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}), ...(ctx.onExit ? { onExit: ctx.onExit } : {}),
   });
+  if (!r.started && r.aborted) throw new ActionError('cancelled before it started');
+  if (r.spawnError !== null) {
+    appendLog(ctx.logFile, `${r.spawnError}\n`);
+    throw new ActionError(`could not run ${file}: ${r.spawnError}`, { exitCode: 127 });
+  }
+  if (r.aborted) throw new ActionError(`stopped (${String(signal.reason ?? 'aborted')})`);
+  const code = r.exitCode ?? 1;
+  if (code !== 0 || r.signal) {
+    throw new ActionError(r.signal ? `${file} was killed by ${r.signal}` : `${file} exited with code ${code}`, { exitCode: code });
+  }
   return r.stdout.trim();
 }
 
@@ -96,7 +122,7 @@ export async function runAction(a: SkillAction, ctx: ActionContext): Promise<str
         throw err;
       }
       // The user wrote it as shell text, so a shell runs it.
-      return shell(['/bin/sh', '-c', cmd], a, ctx);
+      return shell([cmd], a, ctx, true);
     }
     case 'agent': {
       return ctx.agents.task(a.task, agentRequest(ctx));

@@ -1,6 +1,6 @@
 /**
  * The door to agents (panes, worktrees, the task queue) for the built-in actions that need them. The
- * controller implements it (src/controller/pipeline-agents.ts); a run hosted by `miyabi run` with no
+ * controller implements it (src/agents/door/door.ts); a run hosted by `miyabi run` with no
  * controller has `noAgents`, which refuses every call with a clear error, so a pipeline never
  * pretends an agent did something.
  */

@@ -6,17 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { projectPaths } from '../core/paths.js';
 import path from 'node:path';
 import type { RunState } from './run-state.js';
 import { killGroup } from '../shell/process-group.js';
 import { pidReused, processStartTime, sameProcessAlive } from '../core/pid.js';
 
 export function runsDir(root: string): string {
-  return path.join(root, '.miyabi', 'runs');
+  return projectPaths(root).runs;
 }
 
 export function reportsDir(root: string): string {
-  return path.join(root, '.miyabi', 'reports');
+  return projectPaths(root).reports;
 }
 
 export function runDir(root: string, runId: string): string {

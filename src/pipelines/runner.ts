@@ -10,6 +10,7 @@ import type { Pipeline, Stage } from '../config/pipeline-schema.js';
 import type { Skill, SkillRegistry } from '../config/skill-schema.js';
 import { errorText, RunInterrupted } from './action-error.js';
 import { noAgents, type AgentPort } from './agent-port.js';
+import { processShell, type ShellPort } from '../shell/run.js';
 import type { ActionContext } from './actions.js';
 import type { RunEventPayload, RunEventType } from '../core/events/index.js';
 import { conditionHolds } from './condition-eval.js';
@@ -35,6 +36,8 @@ export interface RunnerOptions {
   branch?: string;
   event?: Record<string, unknown>;
   agents?: AgentPort;
+  /** How commands run (default: real processes, shell/run.ts). */
+  shell?: ShellPort;
   /** The recovery hook (the recovery issue attaches here). */
   onEscalate?: (e: EscalationInfo) => void | Promise<void>;
   /** Process groups as they start (alive=true) and end, for `miyabi cancel`. */
@@ -144,7 +147,7 @@ export class PipelineRunner {
       env: stageEnv(this.env, stage, st, this.o.runDir, inputs),
       vars: this.o.vars ?? st.vars, inputs,
       logFile: path.join(this.o.runDir, `${stage.name}.log`), logDir: this.o.runDir, reportsDir: this.o.reportsDir,
-      journal: this.journalView, agents: this.o.agents ?? noAgents, state: () => this.state,
+      journal: this.journalView, agents: this.o.agents ?? noAgents, shell: this.o.shell ?? processShell, state: () => this.state,
       onSpawn: (pgid) => this.o.onProcessGroup?.(pgid, true), onExit: (pgid) => this.o.onProcessGroup?.(pgid, false),
     };
   }

@@ -1,49 +1,76 @@
 /**
- * Runs one command in its own process group (spawned detached, so the child leads a new group) and
- * kills the whole group — the command and everything it started — on abort (timeout, cancel) and
- * when the command itself exits (no stragglers outlive their stage). Output goes to the stage's log
- * file; standard output is also kept (up to 1 MiB) as the action's result.
+ * The one door for user commands (pipeline actions, worktree hooks): each runs in a process group
+ * of its own (spawned detached, so the child leads a new group), and the whole group — the command
+ * and everything it started — is killed on timeout, on cancel, and when the command itself exits
+ * (a watcher or daemon left behind would hold the output pipes open and outlive its stage).
+ * Callers take ShellPort, so unit tests need no processes.
  */
-import { appendFileSync } from 'node:fs';
-import { ActionError } from '../pipelines/action-error.js';
-import { killGroup, terminateGroup } from './process-group.js';
+import { killGroup, terminateGroup, KILL_GRACE_MS } from './process-group.js';
 
-
-const MAX_KEEP = 1024 * 1024;
-
-export interface CommandOptions {
+export interface ShellCommand {
+  /** The program and its arguments (no shell), or with `sh: true` one script for `/bin/sh -c`. */
+  argv: readonly string[];
+  sh?: boolean;
   cwd: string;
   env: Record<string, string>;
-  logFile: string;
-  signal: AbortSignal;
-  /** Called with the group's id once the command is running (cancel reads it from the run folder). */
+  /** Put `env` over this process's environment (default false: `env` is all the command gets). */
+  extendEnv?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** After SIGTERM the group gets this long before SIGKILL (default KILL_GRACE_MS). */
+  graceMs?: number;
+  /** Every chunk of output as it comes (a log file, a progress stream). */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+  /** The group's id once the command runs (a cancel from another process reads it). */
   onSpawn?: (pgid: number) => void;
   onExit?: (pgid: number) => void;
 }
 
-export interface CommandResult {
+export interface ShellResult {
+  /** null when it was killed by a signal, or never started. */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** `signal` was aborted (before the start or while it ran). */
+  aborted: boolean;
+  /** False when an abort came before the process was spawned. */
+  started: boolean;
+  /** Why the command could not be started (not found, not executable), else null. */
+  spawnError: string | null;
+  /** Standard output, up to 1 MiB. */
   stdout: string;
-  exitCode: number;
+  /** The last 4 KiB of stdout and stderr as they interleaved. */
+  tail: string;
+  durationMs: number;
 }
 
-export async function runCommand(argv: readonly string[], o: CommandOptions): Promise<CommandResult> {
-  const [file, ...args] = argv as [string, ...string[]];
-  const log = (s: string | Buffer) => {
-    try {
-      appendFileSync(o.logFile, s);
-    } catch {
-      // the log is for people; a full disk must not change the stage's outcome
-    }
-  };
-  log(`$ ${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}\n`);
+export interface ShellPort {
+  run(cmd: ShellCommand): Promise<ShellResult>;
+}
+
+const MAX_KEEP = 1024 * 1024;
+const TAIL = 4096;
+
+/** The real ShellPort: execa over process groups. */
+export const processShell: ShellPort = { run: runShell };
+
+export async function runShell(cmd: ShellCommand): Promise<ShellResult> {
+  const t0 = performance.now();
+  const argv = cmd.sh ? ['/bin/sh', '-c', ...cmd.argv.slice(0, 1)] : cmd.argv;
+  const [file, ...args] = argv;
+  const result = (over: Partial<ShellResult>): ShellResult => ({
+    exitCode: null, signal: null, timedOut: false, aborted: false, started: false, spawnError: null, stdout: '', tail: '', durationMs: performance.now() - t0, ...over,
+  });
+  if (!file) return result({ spawnError: 'empty command' });
   // Loaded on first use: evaluating execa costs the controller's start-up about 20 ms. Before the
   // check below: an abort while it loads must stop the command from starting at all.
   const { execa } = await import('execa');
-  if (o.signal.aborted) throw new ActionError('cancelled before it started');
+  if (cmd.signal?.aborted) return result({ aborted: true });
+  const running = (over: Partial<ShellResult>) => result({ started: true, ...over });
   const child = execa(file, args, {
-    cwd: o.cwd,
-    env: o.env,
-    extendEnv: false,
+    cwd: cmd.cwd,
+    env: cmd.env,
+    extendEnv: cmd.extendEnv ?? false,
     detached: true,
     stdin: 'ignore',
     buffer: false,
@@ -52,41 +79,51 @@ export async function runCommand(argv: readonly string[], o: CommandOptions): Pr
     cleanup: true,
   });
   const pgid = child.pid;
-  let kept = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    log(d);
-    if (kept.length < MAX_KEEP) kept += d.toString('utf8');
-  });
-  child.stderr?.on('data', (d: Buffer) => log(d));
-  const abort = () => {
-    if (pgid !== undefined) terminateGroup(pgid);
+  let stdout = '';
+  let tail = '';
+  const take = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+    cmd.onOutput?.(d, stream);
+    if (stream === 'stdout' && stdout.length < MAX_KEEP) stdout += d.toString('utf8');
+    tail = (tail + d.toString('utf8')).slice(-TAIL);
   };
-  if (pgid !== undefined) o.onSpawn?.(pgid);
+  child.stdout?.on('data', take('stdout'));
+  child.stderr?.on('data', take('stderr'));
+  let timedOut = false;
+  const stop = () => {
+    if (pgid !== undefined) terminateGroup(pgid, cmd.graceMs ?? KILL_GRACE_MS);
+  };
+  const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, cmd.timeoutMs);
+  if (pgid !== undefined) cmd.onSpawn?.(pgid);
   // A command that leaves a child in the background keeps our pipes open, and execa would wait
-  // for them: when the command itself exits, its group goes with it, as the stage ends.
+  // for them: when the command itself exits, its group goes with it.
   child.once('exit', () => {
     if (pgid !== undefined) killGroup(pgid, 'SIGKILL');
   });
-  o.signal.addEventListener('abort', abort, { once: true });
+  cmd.signal?.addEventListener('abort', stop, { once: true });
   try {
     const r = await child;
     if (r.failed && r.exitCode === undefined && r.signal === undefined) {
       const why = String((r as { originalMessage?: string }).originalMessage ?? r.message ?? 'could not start');
-      log(`${why}\n`);
-      throw new ActionError(`could not run ${file}: ${why}`, { exitCode: 127 });
+      return result({ spawnError: why, tail: why });
     }
-    if (o.signal.aborted) throw new ActionError(`stopped (${String(o.signal.reason ?? 'aborted')})`);
-    const code = r.exitCode ?? 1;
-    if (code !== 0 || r.signal) {
-      throw new ActionError(r.signal ? `${file} was killed by ${r.signal}` : `${file} exited with code ${code}`, { exitCode: code });
-    }
-    return { stdout: kept.slice(0, MAX_KEEP), exitCode: 0 };
+    return running({
+      exitCode: r.exitCode ?? null,
+      signal: r.signal ?? null,
+      timedOut,
+      aborted: cmd.signal?.aborted ?? false,
+      stdout: stdout.slice(0, MAX_KEEP),
+      tail,
+    });
   } finally {
-    o.signal.removeEventListener('abort', abort);
+    if (timer) clearTimeout(timer);
+    cmd.signal?.removeEventListener('abort', stop);
     // Whatever the command left running in its group goes with it.
     if (pgid !== undefined) {
       killGroup(pgid, 'SIGKILL');
-      o.onExit?.(pgid);
+      cmd.onExit?.(pgid);
     }
   }
 }

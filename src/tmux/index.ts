@@ -13,7 +13,7 @@ export {
   type ExecOptions,
 } from './exec.js';
 export { PANE_FORMAT, FIELD_SEP, RECORD_MARK, parsePanes } from './format.js';
-export { launchScript, shQuote, TMUX_OWNED_ENV } from './launch.js';
+export { launchScript, TMUX_OWNED_ENV } from './launch.js';
 export { quoteArg, commandLine } from './quote.js';
 export { sessionTarget, windowTarget, DEFAULT_SIZE } from './session.js';
 export { MIN_VERSION, parseTmuxVersion, assertSupported, versionAtLeast, readTmuxVersion } from './version.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { MiyabiError } from '../core/errors.js';
+import { shQuote } from '../shell/quote.js';
 import type { PaneSpec } from './port.js';
 
 /**
@@ -15,11 +16,6 @@ import type { PaneSpec } from './port.js';
 /** tmux sets these for the pane itself; copies from wherever miyabi was started would be wrong. */
 export const TMUX_OWNED_ENV: ReadonlySet<string> = new Set(['TMUX', 'TMUX_PANE', 'TERM']);
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** POSIX sh single quoting: everything literal, `'` written as `'\''`. */
-export function shQuote(s: string): string {
-  return `'${s.replaceAll("'", "'\\''")}'`;
-}
 
 function noNul(what: string, value: string, pane: string): void {
   if (value.includes('\0')) {

@@ -22,7 +22,8 @@ export interface PaneSpec {
 
 export interface WindowSpec {
   name: string;
-  layout: string;
+  /** tmux's window arrangement: one of its five preset names, or a layout string (arrangement.ts). */
+  arrangement: string;
   panes: PaneSpec[];
 }
 

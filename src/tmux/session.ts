@@ -1,7 +1,7 @@
 import { MiyabiError } from '../core/errors.js';
 import { nameProblem } from '../core/names.js';
 import { argvBytes, chainArgv, MAX_ARGV_BYTES } from './exec.js';
-import { assertLayout } from './layout.js';
+import { assertArrangement } from './arrangement.js';
 import type { SessionSpec } from './port.js';
 
 /**
@@ -48,7 +48,7 @@ export function validateSpec(spec: SessionSpec): void {
     if (windows.has(w.name)) throw new MiyabiError('NAME', `window name "${w.name}" is used twice`);
     windows.add(w.name);
     if (w.panes.length === 0) throw new MiyabiError('CONFIG', `window "${w.name}" has no panes`);
-    assertLayout(w.layout, w.panes.length, w.name);
+    assertArrangement(w.arrangement, w.panes.length, w.name);
     for (const p of w.panes) {
       assertName('pane name', p.name);
       if (panes.has(p.name)) throw new MiyabiError('NAME', `pane name "${p.name}" is used twice`);
@@ -105,7 +105,7 @@ export function sessionUnits(spec: SessionSpec, scripts: string[][], size = DEFA
       units.push(unit);
     });
     units.push([
-      ['select-layout', '-t', wt, w.layout],
+      ['select-layout', '-t', wt, w.arrangement],
       ['select-pane', '-t', `${wt}.{top-left}`],
     ]);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MiyabiError } from '../../src/core/errors.js';
 import type { PaneStatus, StatusResult } from '../../src/ipc/protocol.js';
+import { Journal } from '../../src/core/journal.js';
 import { IpcServer } from '../../src/ipc/server.js';
 
 /**
@@ -26,6 +27,8 @@ export interface FakeController {
   start(): Promise<void>;
   /** stop() and remove the temporary directory. */
   dispose(): Promise<void>;
+  /** With `init.journal`: a real journal the server streams (and replays `fromSeq` from), kept across stop/start. */
+  journal: Journal | null;
 }
 
 export function pane(name: string, role: string, n: number, over: Partial<PaneStatus> = {}): PaneStatus {
@@ -54,7 +57,7 @@ export function samplePanes(): PaneStatus[] {
 }
 
 export async function startFakeController(
-  init: { session?: string; panes?: PaneStatus[]; pid?: number } = {},
+  init: { session?: string; panes?: PaneStatus[]; pid?: number; journal?: boolean } = {},
 ): Promise<FakeController> {
   const dir = mkdtempSync(join(tmpdir(), 'miyabi-fc-'));
   const socketPath = join(dir, 'ctl.sock');
@@ -71,6 +74,8 @@ export async function startFakeController(
   const requests: string[] = [];
   let subscribers = 0;
   let server: IpcServer | null = null;
+  const journal = init.journal ? Journal.open(join(dir, 'state'), { fsync: 'group', groupMs: 60_000 }) : null;
+  let unstream = (): void => undefined;
 
   const makeServer = () =>
     new IpcServer({
@@ -91,13 +96,12 @@ export async function startFakeController(
         },
       },
       subscribe: {
-        schema: z.object({}),
+        schema: z.object({ fromSeq: z.number().optional() }),
         describe: 'subscribe',
-        handle: (_p, conn) => {
+        handle: (p, conn) => {
           requests.push('subscribe');
           subscribers++;
-          conn.subscribe();
-          return { subscribed: true };
+          return { subscribed: true, afterSeq: conn.subscribe((p as { fromSeq?: number }).fromSeq) ?? null };
         },
       },
       'runs.list': {
@@ -129,23 +133,27 @@ export async function startFakeController(
       status.panes = panes;
     },
     runs: [],
+    journal,
     emit: (type, payload = {}) => server?.broadcast({ seq: ++seq, ts: Date.now(), type, payload }),
     subscriberCount: () => subscribers,
     start: async () => {
       if (server) return;
       rmSync(socketPath, { force: true });
       server = makeServer();
+      if (journal) unstream = server.stream(journal);
       await server.listen(socketPath);
     },
     stop: async () => {
       const s = server;
       server = null;
+      unstream();
       subscribers = 0;
       await s?.close();
       rmSync(socketPath, { force: true });
     },
     dispose: async () => {
       await fc.stop();
+      journal?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

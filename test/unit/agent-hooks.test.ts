@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Layout, PaneLayout } from '../../src/config/layout-types.js';
-import { withAgentHooks } from '../../src/controller/agent-hooks.js';
+import type { SessionLayout, PaneLayout } from '../../src/config/layout-types.js';
+import { withAgentHooks } from '../../src/agents/agent-hooks.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const pane = (name: string, argv: string[], kind: 'argv' | 'shell' = 'argv'): PaneLayout => ({ name, role: 'agent', command: { kind, argv }, cwd: '/', env: {}, hooks: true });
-const layout = (...panes: PaneLayout[]): Layout => ({ source: 't', session: 's', root: '/', env: {}, windows: [{ name: 'w', layout: 'tiled', panes }] });
+const layout = (...panes: PaneLayout[]): SessionLayout => ({ source: 't', session: 's', root: '/', env: {}, windows: [{ name: 'w', arrangement: 'tiled', panes }] });
 const miyabi = { node: '/usr/bin/node', bin: '/opt/miyabi/bin/miyabi.js' };
 
 describe('agent CLI hooks', () => {

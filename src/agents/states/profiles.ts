@@ -1,6 +1,9 @@
 /**
- * State profiles are data (src/agents/profiles/*.json, or a user's .yaml/.json): patterns as
- * strings, compiled here with the flags `mu` (plus any given as `{ "re": …, "flags": "i" }`).
+ * One profile per agent CLI, as data (src/agents/profiles/*.json): how to read its screen (state
+ * patterns, compiled here with the flags `mu`, plus any given as `{ "re": …, "flags": "i" }`) and
+ * how to type into it (`delivery`: the settings src/delivery/ takes, handed to it by the
+ * controller). A changed CLI screen means a changed data file. A user's own state profile
+ * (`states: file.yaml` in a layout) has the same shape without `delivery`.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -84,15 +87,57 @@ export function loadProfileFile(path: string): StateProfile {
   return parseProfile(data, path);
 }
 
-/** The built-in profiles, by name. */
-export const BUILTIN_PROFILES: Readonly<Record<string, StateProfile>> = Object.freeze(
-  Object.fromEntries(
-    [shell, claude, codex, aider, gemini].map((d) => {
-      const p = parseProfile(d, `built-in profile ${String((d as { name?: unknown }).name)}`);
-      return [p.name, p];
-    }),
-  ),
-);
+const DeliverySchema = z.strictObject({
+  $comment: z.string().optional(),
+  submitKey: z.string().min(1),
+  submitDelayMs: z.number().int().min(0),
+  settleMs: z.number().int().min(0),
+  readyGraceMs: z.number().int().min(0),
+  inputLine: z.string().min(1).optional(),
+  queued: z.string().min(1).optional(),
+  commandStart: z.string().min(1).optional(),
+  header: z.boolean(),
+  confirmTimeoutMs: z.number().int().min(1),
+  maxAttempts: z.number().int().min(1),
+});
+
+type Regexes = 'inputLine' | 'queued' | 'commandStart';
+
+/** How to type into a CLI: src/delivery's DeliveryProfile, which the controller hands it. */
+export type DeliverySettings = Omit<z.output<typeof DeliverySchema>, Regexes | '$comment'> & { name: string } & { [K in Regexes]?: RegExp };
+
+function parseDelivery(name: string, data: unknown, origin: string): DeliverySettings {
+  const r = DeliverySchema.safeParse(data);
+  if (!r.success) throw new Error(`${origin}: delivery: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const { $comment: _, inputLine, queued, commandStart, ...rest } = r.data;
+  // No flags: these match one line of a plain capture.
+  const re = (k: Regexes, src: string | undefined) => (src === undefined ? {} : { [k]: new RegExp(src) });
+  return { name, ...rest, ...re('inputLine', inputLine), ...re('queued', queued), ...re('commandStart', commandStart) };
+}
+
+const BUILTIN = [shell, claude, codex, aider, gemini].map((d) => {
+  const { delivery, ...states } = d as Record<string, unknown>;
+  const origin = `built-in profile ${String(states.name)}`;
+  const p = parseProfile(states, origin);
+  return { states: p, delivery: parseDelivery(p.name, delivery, origin) };
+});
+
+/** The built-in state profiles, by name. */
+export const BUILTIN_PROFILES: Readonly<Record<string, StateProfile>> = Object.freeze(Object.fromEntries(BUILTIN.map((b) => [b.states.name, b.states])));
+
+/** The built-in delivery settings, by profile name. */
+export const BUILTIN_DELIVERY: Readonly<Record<string, DeliverySettings>> = Object.freeze(Object.fromEntries(BUILTIN.map((b) => [b.states.name, b.delivery])));
+
+/**
+ * The delivery settings a pane's command most likely needs: the profile named, else the one whose
+ * `commands` lists the program (of `/bin/sh -c "claude --foo"`, the first word of the shell
+ * text), else a plain shell's.
+ */
+export function deliveryFor(argv: readonly string[], explicit?: string): DeliverySettings {
+  if (explicit && BUILTIN_DELIVERY[explicit]) return BUILTIN_DELIVERY[explicit];
+  const words = argv[0] === '/bin/sh' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/) : argv;
+  return BUILTIN_DELIVERY[profileForCommand(words[0] ?? '').name] as DeliverySettings;
+}
 
 /**
  * The profile for an agent's command: the one whose `commands` lists the command's basename

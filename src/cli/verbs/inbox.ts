@@ -37,7 +37,7 @@ function pending(busDir: string, agent: string): Row[] {
 
 export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string; all?: boolean }): Promise<number> {
   const { paths } = cliContext(o);
-  const busDir = `${paths.dir}/bus`;
+  const busDir = paths.bus;
   const agents = recipients(busDir);
   if (o.agent && !agents.includes(o.agent)) {
     throw new MiyabiError('NOT_FOUND', `unknown agent "${o.agent}"; known: ${agents.join(', ') || '(none yet)'}`);

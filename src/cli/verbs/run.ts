@@ -50,7 +50,7 @@ type Rec = { seq: number; type: string; payload: unknown };
  * drops (the controller restarts) it reconnects with the last seq it saw, so no step of the run is
  * missed or printed twice.
  */
-async function follow(client: IpcClient, start: () => Promise<StartResult>, reconnect: () => Promise<IpcClient | null>): Promise<number> {
+export async function followRun(client: IpcClient, start: () => Promise<StartResult>, reconnect: () => Promise<IpcClient | null>): Promise<number> {
   let runId = '';
   const early: Rec[] = [];
   let finish!: (rec: Rec | undefined) => void;
@@ -134,7 +134,7 @@ export async function run(o: RunOptions): Promise<number> {
       const r = await client.request('run.resume', { runId: o.resume! });
       return resumed(o.resume!, r.status);
     };
-    if (o.wait) return await follow(client, start, () => tryConnect(paths, 1000));
+    if (o.wait) return await followRun(client, start, () => tryConnect(paths, 1000));
     const r = await start();
     if (r.status === 'skipped' && r.others.length > 0) process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
     else if (r.status === 'queued') process.stderr.write(`miyabi:${queuedText(r)} (concurrency: queue)\n`);

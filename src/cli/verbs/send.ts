@@ -4,13 +4,10 @@ import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
 import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
 import { busDirOf, recipients } from '../../bus/layout.js';
-import { messageState } from '../../bus/state.js';
 import { checkRealDirs, trustState } from '../../core/state-trust.js';
 import { checkArgsUtf8, maxBodyBytes, readCapped } from '../send-input.js';
 import { writeMessage } from '../../bus/writer.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
-import { IpcClient } from '../../ipc/client.js';
-import type { MessageWaitReply } from '../../ipc/messages/message-wait.js';
 
 /**
  * `miyabi send` and `miyabi broadcast`: written straight to the bus, so they work while the
@@ -69,59 +66,14 @@ function controllerUp(paths: ProjectPaths): boolean {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Asks the controller to answer when the message is decided (message.wait), with the deliverer's
- * word for how; null when there is no controller to ask, or it went away before answering.
- */
-async function askController(paths: ProjectPaths, to: string, id: string, end: number): Promise<MessageWaitReply | null> {
-  let client: IpcClient;
-  try {
-    client = await IpcClient.connect(paths.socket, 1000);
-  } catch {
-    return null;
-  }
-  try {
-    const ms = Math.max(1, end - Date.now());
-    const r = await client.request('message.wait', { to, id, timeoutMs: ms }, ms + 5000);
-    return r.state === 'timeout' && Date.now() < end ? null : r; // stopped early: ask again or read the bus
-  } catch {
-    return null; // still starting, stopping, or older than message.wait: the bus tells
-  } finally {
-    client.close();
-  }
-}
-
-/**
- * Waits for the controller's answer; while there is none (it is down, or not up yet), reads the
- * bus's own door for the message's state, and asks the controller again every so often, so a
- * message queued while it was down is seen delivered once `miyabi up` has run.
- */
-async function waitOutcome(paths: ProjectPaths, to: string, id: string, timeoutS: number): Promise<MessageWaitReply> {
-  const end = Date.now() + timeoutS * 1000;
-  const busDir = busDirOf(paths);
-  let askAt = 0;
-  while (Date.now() < end) {
-    if (Date.now() >= askAt) {
-      const r = await askController(paths, to, id, end);
-      if (r) return r;
-      askAt = Date.now() + 200;
-    }
-    const st = messageState(busDir, to, id);
-    if (st === 'delivered' || st === 'failed') return { state: st, outcome: null, reason: null };
-    await sleep(20);
-  }
-  return { state: 'timeout', outcome: null, reason: null };
-}
-
 export async function sendMain(argv: string[], broadcast = false): Promise<number> {
   const { values: o, positionals } = parse(argv);
   if (o.help) {
     process.stdout.write(SEND_USAGE + '\n');
     return 0;
   }
-  const paths = projectPaths(findProjectRoot());
+  const root = findProjectRoot();
+  const paths = projectPaths(root);
   // A .miyabi/ a clone brought is never written into (core/state-trust.ts); git is asked by `up`.
   trustState(paths.root);
   const busDir = busDirOf(paths);
@@ -159,8 +111,10 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (!up) process.stderr.write('the controller is not running: delivered on the next `miyabi up`\n');
   if (!o.wait) return 0;
   let code = failure === null ? 0 : 1;
+  // Loaded only here: a plain send (scripts call it in loops) need not load the IPC client.
+  const { waitOutcome } = await import('../send-wait.js');
   for (const s of sent) {
-    const r = await waitOutcome(paths, s.to, s.id, timeout);
+    const r = await waitOutcome(root, s.to, s.id, timeout);
     const how = r.state === 'timeout' ? `no answer within ${timeout} s` : r.outcome;
     process.stdout.write(`${r.state} ${s.id} for ${s.to}${how ? ` (${how === 'queued' ? 'queued by the agent' : how})` : ''}\n`);
     if (r.state !== 'delivered') code = 1;

@@ -1,8 +1,8 @@
 /**
  * What the conductor prints unasked: `notify-conductor` messages from pipelines, and the moments a
  * run ends, escalates or is interrupted. A feed of its own subscribes to the controller's journal
- * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts
- * (what happens while it is away is not replayed: `runs` shows it).
+ * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts;
+ * it resumes from the last record it saw (`fromSeq`), so what happened while it was away is shown.
  */
 import { isMiyabiError } from '../../core/errors.js';
 import { IpcClient, StreamPosition } from '../../ipc/client.js';

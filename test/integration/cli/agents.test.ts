@@ -3,7 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResult } from '../../../src/ipc/protocol.js';
-import type { AgentRow } from '../../../src/controller/agents.js';
+import type { AgentRow } from '../../../src/agents/agents-host.js';
 import { makeProject, pidAlive, until, type TestProject } from '../../helpers/project.js';
 import { READER, received } from '../../helpers/readers.js';
 

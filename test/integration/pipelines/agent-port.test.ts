@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureInbox } from '../../../src/bus/layout.js';
 import { scanInbox } from '../../../src/bus/reader.js';
-import { AgentStates } from '../../../src/controller/agent-states.js';
-import { AgentsHost } from '../../../src/controller/agents.js';
-import { controllerAgentPort, gitWorktrees, type ControllerAgentPort } from '../../../src/controller/pipeline-agents.js';
-import { TasksHost } from '../../../src/controller/tasks-host.js';
+import { AgentStates } from '../../../src/agents/agent-states.js';
+import { AgentsHost } from '../../../src/agents/agents-host.js';
+import { agentDoor } from '../../../src/agents/door/door.js';
+import type { AgentDoor } from '../../../src/agents/door/types.js';
+import { gitWorktrees } from '../../../src/controller/parts/worktrees.js';
+import { worktreePort } from '../../../src/git/worktree-port.js';
+import { TasksHost } from '../../../src/agents/tasks-host.js';
 import { Journal } from '../../../src/core/journal.js';
 import { projectPaths } from '../../../src/core/paths.js';
 import type { AgentRequest } from '../../../src/pipelines/agent-port.js';
@@ -32,7 +35,7 @@ interface World {
   agents: AgentsHost;
   states: AgentStates;
   bus: string;
-  port(): ControllerAgentPort;
+  port(): AgentDoor;
   sweep(): Promise<void>;
   req(stage: string, inputs?: Record<string, string>): AgentRequest;
 }
@@ -50,7 +53,7 @@ beforeEach(async () => {
   const agents = new AgentsHost({
     paths, session: 's', window: 'main', tmux, messaging: () => undefined, journal,
     spec: { root: repo.repo, tmuxSocket: f.t.socket, ipcSocket: paths.socket, baseEnv: process.env },
-    settings: { root: repo.root }, changed: () => undefined,
+    worktrees: worktreePort(repo.repo, { root: repo.root }), changed: () => undefined,
   });
   // A profile that trusts the prompt at once: no start-up grace to wait out.
   const profile = join(f.dir, 'door.json');
@@ -62,7 +65,7 @@ beforeEach(async () => {
   const tasks = new TasksHost({ journal, busDir: () => bus, agents: async () => [], whereIs: () => ({ branch: null, worktree: null }) });
   w = {
     repo, f, tmux, journal, tasks, agents, states, bus,
-    port: () => controllerAgentPort({
+    port: () => agentDoor({
       journal, tasks, agents, stateOf: (n) => states.get(n), busDir: () => bus,
       respawn: async (id, o) => void (await tmux.pane(id).run('respawn-pane', o.kill ? ['-k'] : [])),
       worktree: gitWorktrees(repo.repo, { root: repo.root }),
@@ -91,7 +94,7 @@ describe('agent door on a real session', () => {
   });
 
   it('create-worktree fails permanently outside a git repository', async () => {
-    const port = controllerAgentPort({
+    const port = agentDoor({
       journal: w.journal, tasks: w.tasks, agents: w.agents, stateOf: () => undefined, busDir: () => null,
       respawn: async () => undefined, worktree: gitWorktrees(w.f.dir, {}),
     });

@@ -19,7 +19,7 @@ function spec(name: string, cwd = f.dir, panes = 1): SessionSpec {
     windows: [
       {
         name: 'main',
-        layout: 'tiled',
+        arrangement: 'tiled',
         panes: Array.from({ length: panes }, (_, i) => ({ name: `p${i}`, role: 'agent', argv: ['sleep', '600'], cwd, env: {} })),
       },
     ],
@@ -57,7 +57,7 @@ describe('Tmux adapter', () => {
   it('listPanes agrees with raw list-panes, one-shot and through control mode', async () => {
     const tmux = f.tmux();
     const s = spec('agree', f.dir, 3);
-    s.windows.push({ name: 'second', layout: 'even-vertical', panes: [{ name: 'q', role: 'conductor', argv: ['sleep', '600'], cwd: f.dir, env: {} }] });
+    s.windows.push({ name: 'second', arrangement: 'even-vertical', panes: [{ name: 'q', role: 'conductor', argv: ['sleep', '600'], cwd: f.dir, env: {} }] });
     const created = await tmux.createSession(s);
     const raw = rawPanes('agree');
     expect(created.map(asRaw)).toEqual(raw);
@@ -120,12 +120,12 @@ describe('Tmux adapter', () => {
 
   it('never sends tmux 3.3a a layout that would crash its server', async () => {
     const tmux = f.tmux();
-    const two = (layout: string): SessionSpec => ({ ...spec('lay', f.dir, 2), windows: [{ ...spec('lay', f.dir, 2).windows[0]!, layout }] });
+    const two = (layout: string): SessionSpec => ({ ...spec('lay', f.dir, 2), windows: [{ ...spec('lay', f.dir, 2).windows[0]!, arrangement: layout }] });
     // `select-layout vertical` kills a 3.3a server (tmux#3450); so does a 2-pane layout on 3 panes.
     await expect(tmux.createSession(two('vertical'))).rejects.toMatchObject({ code: 'CONFIG', message: /unknown layout/ });
     await expect(tmux.createSession(two('ffff,220x50,0,0{110x50,0,0,1,109x50,111,0,2}'))).rejects.toMatchObject({ code: 'CONFIG' });
     const three = spec('lay', f.dir, 3);
-    three.windows[0]!.layout = '247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}';
+    three.windows[0]!.arrangement = '247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}';
     await expect(tmux.createSession(three)).rejects.toMatchObject({ code: 'CONFIG', message: /describes 2 panes/ });
     // A right one is used as given.
     const panes = await tmux.createSession(two('247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}'));

@@ -17,7 +17,7 @@ function spec(name: string, panes = 1): SessionSpec {
     windows: [
       {
         name: 'main',
-        layout: 'tiled',
+        arrangement: 'tiled',
         panes: Array.from({ length: panes }, (_, i) => ({ name: `p${i}`, role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} })),
       },
     ],
@@ -119,7 +119,7 @@ describe('control-mode client', () => {
   it('reports window close and layout change notifications', async () => {
     const tmux = f.tmux();
     const s = spec('notes', 2);
-    s.windows.push({ name: 'extra', layout: 'tiled', panes: [{ name: 'x', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] });
+    s.windows.push({ name: 'extra', arrangement: 'tiled', panes: [{ name: 'x', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] });
     const panes = await tmux.createSession(s);
     const events: TmuxEvent[] = [];
     await tmux.attachControl('notes', (e) => events.push(e));

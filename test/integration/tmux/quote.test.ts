@@ -71,7 +71,7 @@ beforeAll(async () => {
   const tmux = f.tmux();
   const panes = await tmux.createSession({
     name: 'quote',
-    windows: [{ name: 'w', layout: 'tiled', panes: [{ name: 'p', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] }],
+    windows: [{ name: 'w', arrangement: 'tiled', panes: [{ name: 'p', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] }],
     options: {},
   });
   pane = panes[0]!.paneId;

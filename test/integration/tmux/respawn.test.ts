@@ -18,7 +18,7 @@ describe('Tmux.respawnPane', () => {
     const tmux = f.tmux();
     const [pane] = await tmux.createSession({
       name: 'resp',
-      windows: [{ name: 'main', layout: 'tiled', panes: [{ name: 'a1', role: 'agent', argv: ['sh', '-c', 'exit 3'], cwd: f.dir, env: {} }] }],
+      windows: [{ name: 'main', arrangement: 'tiled', panes: [{ name: 'a1', role: 'agent', argv: ['sh', '-c', 'exit 3'], cwd: f.dir, env: {} }] }],
       options: {},
     });
     const id = pane!.paneId;
@@ -48,7 +48,7 @@ describe('Tmux.respawnPane', () => {
     const tmux = f.tmux();
     const [pane] = await tmux.createSession({
       name: 'live',
-      windows: [{ name: 'main', layout: 'tiled', panes: ['b1', 'b2'].map((name) => ({ name, role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} })) }],
+      windows: [{ name: 'main', arrangement: 'tiled', panes: ['b1', 'b2'].map((name) => ({ name, role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} })) }],
       options: {},
     });
     const id = pane!.paneId;

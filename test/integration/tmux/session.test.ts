@@ -64,7 +64,7 @@ describe('createSession', () => {
     };
     const spec: SessionSpec = {
       name: 'nasty',
-      windows: [{ name: 'main', layout: 'tiled', panes: [dumpPane('p1', join(f.dir, 'p1.json'), nasty, cwd, env)] }],
+      windows: [{ name: 'main', arrangement: 'tiled', panes: [dumpPane('p1', join(f.dir, 'p1.json'), nasty, cwd, env)] }],
       options: { '@miyabi_root': `#(touch ${pwned}-opt);` },
     };
     const panes = await tmux.createSession(spec);
@@ -101,8 +101,8 @@ describe('createSession', () => {
     const spec: SessionSpec = {
       name: 'build',
       windows: [
-        { name: 'one', layout: 'main-vertical', panes: panes('one', 7) },
-        { name: 'two', layout: 'even-horizontal', panes: panes('two', 3) },
+        { name: 'one', arrangement: 'main-vertical', panes: panes('one', 7) },
+        { name: 'two', arrangement: 'even-horizontal', panes: panes('two', 3) },
       ],
       options: { '@miyabi_root': f.dir, '@other': '' },
     };
@@ -147,7 +147,7 @@ describe('createSession', () => {
       windows: [
         {
           name: 'main',
-          layout: 'tiled',
+          arrangement: 'tiled',
           panes: [
             { name: 'ok', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} },
             { name: 'bad', role: 'agent', argv: ['/bin/sh', '-c', 'exit 3'], cwd: f.dir, env: {} },
@@ -171,7 +171,7 @@ describe('createSession', () => {
     const tmux = f.tmux();
     const spec = (name: string): SessionSpec => ({
       name,
-      windows: [{ name: 'w', layout: 'tiled', panes: [{ name: 'a', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] }],
+      windows: [{ name: 'w', arrangement: 'tiled', panes: [{ name: 'a', role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: {} }] }],
       options: {},
     });
     const [first] = await tmux.createSession(spec('dup'));
@@ -192,7 +192,7 @@ describe('createSession', () => {
       windows: [
         {
           name: 'main',
-          layout: 'tiled',
+          arrangement: 'tiled',
           panes: Array.from({ length: 10 }, (_, i) => ({ name: `a${i}`, role: 'agent', argv: ['sleep', '600'], cwd: f.dir, env: { N: String(i) } })),
         },
       ],

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES, loadProfileFile, parseProfile, profileForCommand } from '../../../src/agents/states/profiles.js';
+import { BUILTIN_DELIVERY, BUILTIN_PROFILES, deliveryFor, loadProfileFile, parseProfile, profileForCommand } from '../../../src/agents/states/profiles.js';
 import { parseClock, parseDate, parseDuration } from '../../../src/agents/states/reset-time.js';
 import { screenTail } from '../../../src/agents/states/screen.js';
 
@@ -12,6 +12,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('profiles', () => {
   it('ships shell, claude, codex, aider and gemini', () => {
     expect(Object.keys(BUILTIN_PROFILES).sort()).toEqual(['aider', 'claude', 'codex', 'gemini', 'shell']);
+  });
+
+  it('one profile per CLI holds both its state patterns and its delivery settings', () => {
+    expect(Object.keys(BUILTIN_DELIVERY).sort()).toEqual(Object.keys(BUILTIN_PROFILES).sort());
+    expect(BUILTIN_DELIVERY.codex).toMatchObject({ name: 'codex', submitDelayMs: 200, header: true });
+    expect(BUILTIN_DELIVERY.claude?.inputLine?.exec('❯ hello')?.groups?.input).toBe('hello');
+    // The program is found by the same `commands` lists the states use.
+    expect(deliveryFor(['/bin/sh', '-c', 'claude-code --resume']).name).toBe('claude');
+    expect(deliveryFor(['/usr/bin/zsh']).name).toBe('shell');
+    expect(deliveryFor(['my-tool'], 'aider').name).toBe('aider');
+    // A user's own state file has no delivery block: delivery stays the built-in one's.
+    expect(() => parseProfile({ name: 'x', timings: {}, patterns: {}, delivery: {} }, 'x.json')).toThrow(/not a state profile/);
   });
 
   it('picks a profile by the command basename, else shell; a user profile wins', () => {

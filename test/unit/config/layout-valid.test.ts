@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLayout } from '../../../src/config/load-layout.js';
-import type { Layout, PaneLayout } from '../../../src/config/layout-types.js';
+import type { SessionLayout, PaneLayout } from '../../../src/config/layout-types.js';
 import { MIYABI_BIN, tempProject, testEnv, writeFile } from './temp-project.js';
 
-function load(yaml: string, opts: { env?: NodeJS.ProcessEnv; dirs?: string[]; projectName?: string } = {}): { layout: Layout; root: string } {
+function load(yaml: string, opts: { env?: NodeJS.ProcessEnv; dirs?: string[]; projectName?: string } = {}): { layout: SessionLayout; root: string } {
   const root = tempProject(opts.projectName);
   for (const dir of opts.dirs ?? []) writeFile(root, `${dir}/.keep`, '');
   writeFile(root, 'layouts/ok.yaml', yaml);
@@ -15,7 +15,7 @@ function load(yaml: string, opts: { env?: NodeJS.ProcessEnv; dirs?: string[]; pr
   return { layout: r.value, root };
 }
 
-function panes(layout: Layout): PaneLayout[] {
+function panes(layout: SessionLayout): PaneLayout[] {
   return layout.windows.flatMap((w) => w.panes);
 }
 
@@ -102,7 +102,7 @@ describe('valid layouts', () => {
 
   it('defaults the tmux layout to tiled and keeps the window order', () => {
     const { layout } = load('windows:\n  - name: one\n    panes: [~]\n  - name: two\n    layout: main-vertical\n    panes: [~]\n');
-    expect(layout.windows.map((w) => [w.name, w.layout])).toEqual([['one', 'tiled'], ['two', 'main-vertical']]);
+    expect(layout.windows.map((w) => [w.name, w.arrangement])).toEqual([['one', 'tiled'], ['two', 'main-vertical']]);
   });
 
   it('accepts anchors and merge keys (<<) for repeated pane settings', () => {

@@ -25,7 +25,7 @@ describe('the built-in default layout', () => {
     expect(layout.source).toBe(BUILTIN_DEFAULT_SOURCE);
     expect(layout.session).toMatch(/^web-app-[a-z0-9]+$/);
     expect(layout.root).toBe(root);
-    expect(layout.windows.map((w) => [w.name, w.layout])).toEqual([['main', 'tiled']]);
+    expect(layout.windows.map((w) => [w.name, w.arrangement])).toEqual([['main', 'tiled']]);
     expect(layout.windows[0]?.panes.map((p) => [p.name, p.role, p.command.argv, p.cwd])).toEqual([
       ['conductor', 'conductor', [process.execPath, MIYABI_BIN, 'conductor'], root],
       ['dashboard', 'dashboard', [process.execPath, MIYABI_BIN, 'dashboard'], root],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureInbox } from '../../../src/bus/layout.js';
 import { Journal } from '../../../src/core/journal.js';
-import { TasksHost } from '../../../src/controller/tasks-host.js';
+import { TasksHost } from '../../../src/agents/tasks-host.js';
 
 let root = '';
 let journal: Journal;

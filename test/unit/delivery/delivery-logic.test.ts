@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES, profileFor } from '../../../src/delivery/profiles.js';
+// The delivery settings live in each CLI's one profile (agents/profiles/*.json) since the registries merged.
+import { BUILTIN_DELIVERY as PROFILES, deliveryFor as profileFor } from '../../../src/agents/states/profiles.js';
 import { headerFor, probeOf, render, shortId } from '../../../src/delivery/render.js';
 import { typedText } from '../../../src/delivery/screen-cells.js';
 import type { ParsedMessage } from '../../../src/bus/format.js';

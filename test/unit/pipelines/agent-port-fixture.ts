@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import type { EventPayload } from '../../../src/core/events/index.js';
 import { ensureInbox } from '../../../src/bus/layout.js';
 import { Journal, type JournalRecord } from '../../../src/core/journal.js';
-import { TasksHost } from '../../../src/controller/tasks-host.js';
-import { controllerAgentPort, type AgentView, type ControllerAgentPort, type PipelineAgentDeps } from '../../../src/controller/pipeline-agents.js';
+import { TasksHost } from '../../../src/agents/tasks-host.js';
+import { agentDoor } from '../../../src/agents/door/door.js';
+import type { AgentDoor, AgentDoorDeps, AgentView } from '../../../src/agents/door/types.js';
 import type { AgentRequest } from '../../../src/pipelines/agent-port.js';
 
 export const RUN = 'multi-agent-pipeline-20261125-113815-ab12';
@@ -26,9 +27,9 @@ export interface Door {
   /** What the fake respawn does; default: the pane comes back alive. */
   respawnImpl: (paneId: string) => void;
   listCalls: number;
-  port: ControllerAgentPort;
+  port: AgentDoor;
   /** A second door on the same journal and queue, as a restarted controller would have. */
-  reopen(): ControllerAgentPort;
+  reopen(): AgentDoor;
   /** An agent's state changes the way AgentStates.tick changes it: journal first, then the state. */
   setState(name: string, state: EventPayload<'agent.state'>['state'], reason?: string): void;
   records(type: string): Array<Record<string, unknown>>;
@@ -58,8 +59,8 @@ export function openDoor(agents: string[] = ['a1', 'a2']): Door {
       if (p) p.alive = true;
     },
     listCalls: 0,
-    port: undefined as unknown as ControllerAgentPort,
-    reopen: () => controllerAgentPort(deps()),
+    port: undefined as unknown as AgentDoor,
+    reopen: () => agentDoor(deps()),
     setState: (name, state, reason) => {
       journal.append('agent.state', { name, state, signal: 'activity', reason: reason ?? state });
       door.states.set(name, { state, ...(reason ? { reason } : {}) });
@@ -71,7 +72,7 @@ export function openDoor(agents: string[] = ['a1', 'a2']): Door {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  function deps(): PipelineAgentDeps {
+  function deps(): AgentDoorDeps {
     return {
       journal,
       tasks,
@@ -90,7 +91,7 @@ export function openDoor(agents: string[] = ['a1', 'a2']): Door {
       worktree: async (name) => ({ path: join(dir, 'wt', name), branch: `miyabi/${name}/work`, reused: false }),
     };
   }
-  door.port = controllerAgentPort(deps());
+  door.port = agentDoor(deps());
   return door;
 }
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureLaunchDir, launchScript, shQuote, writeLaunchScript } from '../../../src/tmux/launch.js';
+import { shQuote } from '../../../src/shell/quote.js';
+import { ensureLaunchDir, launchScript, writeLaunchScript } from '../../../src/tmux/launch.js';
 import type { PaneSpec } from '../../../src/tmux/port.js';
 
 let dir: string;

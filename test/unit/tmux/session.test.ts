@@ -8,13 +8,13 @@ const spec = (over: Partial<SessionSpec> = {}): SessionSpec => ({
   windows: [
     {
       name: 'main',
-      layout: 'main-vertical',
+      arrangement: 'main-vertical',
       panes: [
         { name: 'conductor', role: 'conductor', argv: ['x'], cwd: '/', env: {} },
         { name: 'agent-1', role: 'agent', argv: ['x'], cwd: '/', env: {} },
       ],
     },
-    { name: 'more', layout: 'tiled', panes: [{ name: 'agent-2', role: 'agent', argv: ['x'], cwd: '/', env: {} }] },
+    { name: 'more', arrangement: 'tiled', panes: [{ name: 'agent-2', role: 'agent', argv: ['x'], cwd: '/', env: {} }] },
   ],
   options: { '@miyabi_root': '/repo;' },
   ...over,
@@ -98,7 +98,7 @@ describe('validateSpec', () => {
     e.windows[1]!.panes = [];
     expect(() => validateSpec(e)).toThrow(/no panes/);
     const l = spec();
-    l.windows[0]!.layout = 'vertical';
+    l.windows[0]!.arrangement = 'vertical';
     expect(() => validateSpec(l)).toThrow(expect.objectContaining({ code: 'CONFIG', message: expect.stringMatching(/unknown layout/) }));
   });
 });

@@ -60,6 +60,30 @@ describe('ControllerLink (against the real IPC server)', () => {
     expect(w.statuses.length).toBe(before + 1);
   });
 
+  it('reconnects with the last seq it saw: every record appended while it was away comes once, in order, then live ones', async () => {
+    const fc = await startFakeController({ journal: true });
+    const j = fc.journal!;
+    j.append('pane.gone', { paneId: '%0' }); // before the dashboard: not replayed
+    const seen: number[] = [];
+    const states: ConnectionState['kind'][] = [];
+    const link = new ControllerLink({
+      socketPath: fc.socketPath, pollMs: 600_000, initialBackoffMs: 20, maxBackoffMs: 100,
+      onStatus: () => undefined, onConnection: (c) => states.push(c.kind), onEvent: (e) => seen.push(e.seq),
+    });
+    open.push({ link, fc });
+    link.start();
+    await vi.waitFor(() => expect(states.at(-1)).toBe('connected'));
+    for (let i = 1; i <= 3; i++) j.append('pane.gone', { paneId: `%${i}` });
+    await vi.waitFor(() => expect(seen).toEqual([2, 3, 4]));
+    await fc.stop();
+    await vi.waitFor(() => expect(states).toContain('down'));
+    for (let i = 4; i <= 9; i++) j.append('pane.gone', { paneId: `%${i}` }); // missed while away
+    await fc.start();
+    await vi.waitFor(() => expect(seen).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    j.append('pane.gone', { paneId: '%10' });
+    await vi.waitFor(() => expect(seen).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+  });
+
 });
 
 /** A hand-driven client: every request waits until the test answers it. */

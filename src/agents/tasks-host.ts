@@ -1,7 +1,7 @@
 import { inboxExists, unknownRecipient } from '../bus/layout.js';
 import { writeMessage } from '../bus/writer.js';
 import { MiyabiError } from '../core/errors.js';
-import { expired, foldTasks, nextAssignments, parseTaskInput, TaskQueue, type RawTaskInput, type RouterAgent, type Task, type TaskEvent, type TaskQueueSnapshot } from '../agents/tasks/index.js';
+import { expired, foldTasks, nextAssignments, parseTaskInput, TaskQueue, type RawTaskInput, type RouterAgent, type Task, type TaskEvent, type TaskQueueSnapshot } from './tasks/index.js';
 import type { EventSink } from '../core/events/index.js';
 import type { JournalRecord } from '../core/journal.js';
 

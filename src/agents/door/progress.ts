@@ -1,12 +1,12 @@
 /**
- * report-progress (see pipeline-agent-builtins.ts): a `pipeline.progress` record now and at each
+ * report-progress (see builtins.ts): a `pipeline.progress` record now and at each
  * change of the run's task or of its agent's state, until that task ends; a run with no open task
  * gets one record and returns at once.
  */
-import { ActionError } from '../pipelines/action-error.js';
-import type { AgentRequest } from '../pipelines/agent-port.js';
-import type { DoorContext } from './pipeline-agents.js';
-import { isEnd } from './pipeline-agent-wait.js';
+import { ActionError } from '../../pipelines/action-error.js';
+import type { AgentRequest } from '../../pipelines/agent-port.js';
+import type { DoorContext } from './types.js';
+import { isEnd } from './wait.js';
 
 
 function ago(ms: number | null): string {

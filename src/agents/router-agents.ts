@@ -1,6 +1,10 @@
-import type { RouterAgent, TaskQueue } from '../agents/tasks/index.js';
+import type { RouterAgent, TaskQueue } from './tasks/index.js';
 import type { PaneInfo } from '../tmux/port.js';
-import type { Messaging } from './messaging.js';
+
+/** What the router needs of the bus (the controller's Messaging fits). */
+export interface PaneActivity {
+  activity(name: string): { lastOutputAt: number; waiting: number } | null;
+}
 
 /** Quiet this long after its last output, an agent counts as idle for the task router. */
 export const IDLE_AFTER_MS = 1500;
@@ -13,7 +17,7 @@ export const IDLE_AFTER_MS = 1500;
  */
 export function routerAgents(
   panes: PaneInfo[],
-  messaging: Messaging | undefined,
+  messaging: PaneActivity | undefined,
   queue: TaskQueue | undefined,
   stateOf: (name: string) => string | undefined = () => undefined,
   now = Date.now(),

@@ -1,4 +1,4 @@
-import { BUILTIN_PROFILES, decide, initialState, loadProfileFile, profileForCommand, type AgentState, type Decision, type StateProfile } from '../agents/states/index.js';
+import { BUILTIN_PROFILES, decide, initialState, loadProfileFile, profileForCommand, type AgentState, type Decision, type StateProfile } from './states/index.js';
 import type { EventSink } from '../core/events/index.js';
 import type { PaneInfo } from '../tmux/port.js';
 

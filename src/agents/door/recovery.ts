@@ -1,5 +1,5 @@
 /**
- * The recover stage's built-ins (see pipeline-agent-builtins.ts for the others):
+ * The recover stage's built-ins (see builtins.ts for the others):
  *
  * - assess-damage: JSON `{agents, damaged: [{name, paneId, state, reason}], healthy}`; damaged
  *   = pane dead (by a fresh pane list), or state unresponsive.
@@ -8,16 +8,9 @@
  *   and journaled durably (`pipeline.agent-restored`). Nothing damaged: says so. A pane that
  *   cannot be brought back: ActionError naming it (after reporting what did work).
  */
-import { ActionError, errorText } from '../pipelines/action-error.js';
-import type { AgentView, DoorContext } from './pipeline-agents.js';
-import { agentList, stateText, type Builtin } from './pipeline-agent-builtins.js';
-
-export interface Damage {
-  name: string;
-  paneId: string;
-  state: 'dead' | 'unresponsive';
-  reason: string;
-}
+import { ActionError, errorText } from '../../pipelines/action-error.js';
+import { agentList, stateText } from './builtins.js';
+import type { AgentView, Builtin, Damage, DoorContext } from './types.js';
 
 function damageOf(c: DoorContext, a: AgentView): Damage | null {
   const st = c.d.stateOf(a.name);

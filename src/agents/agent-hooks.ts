@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
-import type { Layout, PaneLayout } from '../config/layout-types.js';
-import { loadProfileFile } from '../agents/states/index.js';
+import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
+import { loadProfileFile } from './states/index.js';
 import { MiyabiError } from '../core/errors.js';
+import { shQuote as sh } from '../shell/quote.js';
+import type { WorktreePort } from '../git/port.js';
+import { withWorktrees } from './layout-worktrees.js';
 
-const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Agent CLIs report their own turns through hooks, which no screen change can break. For each
@@ -13,7 +15,7 @@ const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * worktree) whose UserPromptSubmit, Stop and Notification hooks run `miyabi hook <event>`, given
  * with `--settings`; Codex gets `-c notify=[… hook stop]`, run when a turn ends.
  */
-export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node: string; bin: string }): Layout {
+export function withAgentHooks(layout: SessionLayout, hooksDir: string, miyabi: { node: string; bin: string }): SessionLayout {
   const place = (p: PaneLayout): PaneLayout => {
     if (!p.hooks) return p;
     const argv = p.command.argv;
@@ -46,7 +48,7 @@ export function withAgentHooks(layout: Layout, hooksDir: string, miyabi: { node:
 }
 
 /** A layout's own state profile files are read before anything is built: a bad one stops `up`. */
-export function checkStateProfiles(layout: Layout): void {
+export function checkStateProfiles(layout: SessionLayout): void {
   for (const p of layout.windows.flatMap((w) => w.panes)) {
     if (!p.states) continue;
     try {
@@ -57,4 +59,9 @@ export function checkStateProfiles(layout: Layout): void {
       });
     }
   }
+}
+
+/** A layout's agents as a new session starts them: each in its worktree (when asked), with its CLI's hooks. */
+export async function placeAgents(layout: SessionLayout, o: { root: string; worktrees: WorktreePort; hooksDir: string; node: string; bin: string }): Promise<SessionLayout> {
+  return withAgentHooks(await withWorktrees(layout, o.root, o.worktrees), o.hooksDir, { node: o.node, bin: o.bin });
 }

@@ -1,13 +1,14 @@
 import { MiyabiError } from '../core/errors.js';
 
 /**
- * Window layouts. tmux 3.3a's server CRASHES ("server exited unexpectedly", every pane gone) on
+ * Window arrangements: what tmux calls a window's layout (`select-layout`), named so here to tell
+ * it from the layout file (config/, SessionLayout) and the session spec built from it. tmux 3.3a's server CRASHES ("server exited unexpectedly", every pane gone) on
  * `select-layout` with a name it does not know (`vertical`, `main`, `zzz`; tmux#3450) and on a
  * valid layout string that describes fewer panes than the window has (verified on 3.3a), so a
  * layout reaches tmux only if it is one of the five names, or a layout string whose checksum
  * is right and whose pane count matches the window.
  */
-export const NAMED_LAYOUTS: ReadonlySet<string> = new Set([
+export const NAMED_ARRANGEMENTS: ReadonlySet<string> = new Set([
   'even-horizontal',
   'even-vertical',
   'main-horizontal',
@@ -59,10 +60,10 @@ export function layoutPaneCount(body: string): number | null {
 }
 
 /** Throws CONFIG unless `layout` is safe to give tmux for a window of `panes` panes. */
-export function assertLayout(layout: string, panes: number, window: string): void {
-  if (NAMED_LAYOUTS.has(layout)) return;
+export function assertArrangement(layout: string, panes: number, window: string): void {
+  if (NAMED_ARRANGEMENTS.has(layout)) return;
   const m = /^([0-9a-f]{4}),(.*)$/.exec(layout);
-  const hint = `use one of ${[...NAMED_LAYOUTS].join(', ')}, or a layout string copied from \`tmux list-windows -F '#{window_layout}'\` for a window with the same number of panes`;
+  const hint = `use one of ${[...NAMED_ARRANGEMENTS].join(', ')}, or a layout string copied from \`tmux list-windows -F '#{window_layout}'\` for a window with the same number of panes`;
   if (!m) throw new MiyabiError('CONFIG', `window "${window}": unknown layout ${JSON.stringify(layout)}`, { hint });
   const count = layoutPaneCount(m[2]!);
   if (count === null || layoutChecksum(m[2]!) !== m[1]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertLayout, layoutChecksum, layoutPaneCount } from '../../../src/tmux/layout.js';
+import { assertArrangement, layoutChecksum, layoutPaneCount } from '../../../src/tmux/arrangement.js';
 
 describe('layouts', () => {
   it('computes tmux checksums (values from tmux 3.3a list-windows)', () => {
@@ -21,11 +21,11 @@ describe('layouts', () => {
   });
 
   it('lets through named layouts and right layout strings only', () => {
-    expect(() => assertLayout('tiled', 5, 'w')).not.toThrow();
-    expect(() => assertLayout('247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}', 2, 'w')).not.toThrow();
+    expect(() => assertArrangement('tiled', 5, 'w')).not.toThrow();
+    expect(() => assertArrangement('247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}', 2, 'w')).not.toThrow();
     for (const bad of ['vertical', 'main', 'Tiled', '', 'ffff,220x50,0,0{110x50,0,0,1,109x50,111,0,2}', 'b25d,80x24,0,0,0;']) {
-      expect(() => assertLayout(bad, 2, 'w')).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      expect(() => assertArrangement(bad, 2, 'w')).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     }
-    expect(() => assertLayout('247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}', 3, 'w')).toThrow(/describes 2 panes/);
+    expect(() => assertArrangement('247d,220x50,0,0{110x50,0,0,1,109x50,111,0,2}', 3, 'w')).toThrow(/describes 2 panes/);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Waiting inside the pipelines' agent door (pipeline-agents.ts) without polling: every change the
+ * Waiting inside the pipelines' agent door (door.ts) without polling: every change the
  * door waits for (a task ending, an agent going idle, an agent spawned or killed) is a journal
  * record, so a wait is a journal listener plus the request's abort signal.
  */
-import type { JournalRecord } from '../core/journal.js';
-import type { Task } from '../agents/tasks/index.js';
-import { ActionError, isRunInterrupted } from '../pipelines/action-error.js';
+import type { JournalRecord } from '../../core/journal.js';
+import type { Task } from '../tasks/index.js';
+import { ActionError, isRunInterrupted } from '../../pipelines/action-error.js';
 
 export interface AppendSource {
   onAppend(listener: (record: JournalRecord) => void): () => void;

@@ -1,4 +1,5 @@
-import type { Layout, PaneLayout } from '../config/layout-types.js';
+import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
+import { shJoin } from '../shell/quote.js';
 import type { PaneSpec, SessionSpec } from '../tmux/port.js';
 
 /** Variables a pane must not inherit from wherever `miyabi up` was typed. */
@@ -15,10 +16,10 @@ export interface SpecContext {
 export function paneCommandText(p: PaneLayout): string {
   // A shell command is normalized to ['/bin/sh', '-c', text]: show the text the user wrote.
   if (p.command.kind === 'shell') return p.command.argv[2] ?? '';
-  return p.command.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+  return shJoin(p.command.argv);
 }
 
-export function paneEnv(layout: Layout, p: PaneLayout, ctx: SpecContext): Record<string, string> {
+export function paneEnv(layout: SessionLayout, p: PaneLayout, ctx: SpecContext): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.baseEnv)) if (v !== undefined && !DROPPED_ENV.has(k)) env[k] = v;
   Object.assign(env, layout.env, p.env, {
@@ -32,14 +33,14 @@ export function paneEnv(layout: Layout, p: PaneLayout, ctx: SpecContext): Record
   return env;
 }
 
-export function sessionSpec(layout: Layout, ctx: SpecContext, launchDir: string): SessionSpec {
+export function sessionSpec(layout: SessionLayout, ctx: SpecContext, launchDir: string): SessionSpec {
   return {
     name: layout.session,
     launchDir,
     options: { '@miyabi_root': ctx.root },
     windows: layout.windows.map((w) => ({
       name: w.name,
-      layout: w.layout,
+      arrangement: w.arrangement,
       panes: w.panes.map(
         (p): PaneSpec => ({ name: p.name, role: p.role, argv: p.command.argv, cwd: p.cwd, env: paneEnv(layout, p, ctx) }),
       ),

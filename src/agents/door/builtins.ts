@@ -1,5 +1,5 @@
 /**
- * The agent built-ins of the pipelines' door (pipeline-agents.ts), as the seed's multi-agent
+ * The agent built-ins of the pipelines' door (door.ts), as the seed's multi-agent
  * pipeline uses them: prepare → target → assign → execute → communicate → recover.
  *
  * - create-worktree: a git worktree `run-<date>-<time>-<hex>` for the run on branch
@@ -23,19 +23,17 @@
  *   each change of the run's task or agent until the task ends; output: the last status line.
  * - relay-messages: one round: wakes the deliverer (the controller relays all the time) and
  *   reports every inbox, JSON `{waiting, inboxes: {name: {waiting, delivered}}}`.
- * - assess-damage, restore-agent: pipeline-agent-recovery.ts.
+ * - assess-damage, restore-agent: recovery.ts.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { inboxPaths, recipients } from '../bus/layout.js';
-import { writeMessage } from '../bus/writer.js';
-import { isMiyabiError } from '../core/errors.js';
-import { ActionError, errorText } from '../pipelines/action-error.js';
-import type { AgentRequest } from '../pipelines/agent-port.js';
-import type { AgentView, DoorContext, RunMemo } from './pipeline-agents.js';
-import { followTask, taskResult, waitFor } from './pipeline-agent-wait.js';
-
-export type Builtin = (c: DoorContext, r: AgentRequest) => Promise<string>;
+import { inboxPaths, recipients } from '../../bus/layout.js';
+import { writeMessage } from '../../bus/writer.js';
+import { isMiyabiError } from '../../core/errors.js';
+import { ActionError, errorText } from '../../pipelines/action-error.js';
+import type { AgentRequest } from '../../pipelines/agent-port.js';
+import type { AgentView, Builtin, DoorContext, RunMemo } from './types.js';
+import { followTask, taskResult, waitFor } from './wait.js';
 
 const INPUT_CODES = ['USAGE', 'CONFIG', 'NAME', 'NOT_FOUND', 'NOT_GIT'];
 const WAKES = new Set(['agent.state', 'agent.spawned', 'agent.killed', 'task.assigned', 'task.done', 'task.failed', 'task.timed-out', 'task.cancelled']);

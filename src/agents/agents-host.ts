@@ -3,11 +3,15 @@ import { MiyabiError } from '../core/errors.js';
 import type { EventSink } from '../core/events/index.js';
 import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
-import { acquireWorktree } from '../git/pool.js';
-import { ownedWorktrees, removeWorktree, type WorktreeSettings } from '../git/worktrees.js';
+import type { WorktreePort } from '../git/port.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
-import { paneCommandText, paneEnv, type SpecContext } from './layout-spec.js';
-import type { Messaging } from './messaging.js';
+import { paneCommandText, paneEnv, type SpecContext } from './session-spec.js';
+
+/** The bus's recipients (the controller's Messaging fits): a spawned agent gets an inbox. */
+export interface Inboxes {
+  addRecipient(pane: PaneLayout, info: PaneInfo): void;
+  removeRecipient(name: string): void;
+}
 
 export interface SpawnRequest {
   name: string;
@@ -40,11 +44,11 @@ interface Deps {
   session: string;
   window: string;
   tmux: Pick<TmuxPort, 'addPane' | 'killPane' | 'listPanes'>;
-  messaging: () => Messaging | undefined;
+  messaging: () => Inboxes | undefined;
   journal: EventSink;
   spec: SpecContext;
-  /** The layout's `worktrees:` settings (root, hooks, ports). */
-  settings: WorktreeSettings;
+  /** Worktrees, made with the layout's `worktrees:` settings (root, hooks, ports). */
+  worktrees: WorktreePort;
   /** Called whenever the set of spawned agents changes (the controller snapshots it). */
   changed: () => void;
 }
@@ -75,7 +79,7 @@ export class AgentsHost {
     let worktree: string | null = null;
     let branch: string | null = null;
     if (useWorktree) {
-      const w = await acquireWorktree({ repo: this.d.paths.root, name: req.name, ...this.d.settings, ...(req.base ? { base: req.base } : {}) });
+      const w = await this.d.worktrees.acquire({ name: req.name, ...(req.base ? { base: req.base } : {}) });
       cwd = w.path;
       extraEnv = w.env;
       worktree = w.path;
@@ -110,11 +114,7 @@ export class AgentsHost {
     // The worktree check comes first: a refusal must leave the agent as it was.
     let archive: string | null = null;
     if (o.clean && this.spawned.get(name)?.worktree) {
-      const r = await removeWorktree(this.d.paths.root, name, {
-        ...(this.d.settings.hooks ? { hooks: this.d.settings.hooks } : {}),
-        ...(o.force ? { force: true } : {}),
-      });
-      archive = r.archive.ref;
+      archive = (await this.d.worktrees.remove(name, o.force ? { force: true } : {})).archive;
     }
     if (pane) await this.d.tmux.killPane(pane.paneId);
     this.d.messaging()?.removeRecipient(name);
@@ -126,7 +126,7 @@ export class AgentsHost {
 
   async list(): Promise<AgentRow[]> {
     const panes = (await this.d.tmux.listPanes(this.d.session)).filter((p) => p.role === 'agent');
-    const owned = isGitRoot(this.d.paths.root) ? await ownedWorktrees(this.d.paths.root).catch(() => []) : [];
+    const owned = isGitRoot(this.d.paths.root) ? await this.d.worktrees.owned().catch(() => []) : [];
     return panes.map((p) => {
       const a = this.spawned.get(p.agent);
       const w = owned.find((o) => o.name === p.agent);
