@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    globalSetup: ['test/helpers/global-setup.ts'],
     include: ['test/agents/**/*.test.ts'],
     env: { MIYABI_AGENT_TESTS: '1' },
     testTimeout: 60_000,

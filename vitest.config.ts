@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/helpers/global-setup.ts'],
     include: ['test/**/*.test.ts'],
     // Real agent CLIs run in their own suite (npm run test:agents, vitest.agents.config.ts).
     exclude: ['test/agents/**', 'node_modules/**'],

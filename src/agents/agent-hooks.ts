@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import { loadProfileFile } from './states/index.js';
@@ -36,7 +37,7 @@ export function withAgentHooks(layout: SessionLayout, hooksDir: string, miyabi: 
     mkdirSync(hooksDir, { recursive: true, mode: 0o700 });
     const file = join(hooksDir, `${p.name}.json`);
     const run = (event: string) => [{ hooks: [{ type: 'command', command: `${sh(miyabi.node)} ${sh(miyabi.bin)} hook ${event}` }] }];
-    writeFileSync(file, JSON.stringify({ hooks: { UserPromptSubmit: run('prompt-submit'), Stop: run('stop'), Notification: run('notification') } }, null, 2), { mode: 0o600 });
+    writeFileNoFollow(file, JSON.stringify({ hooks: { UserPromptSubmit: run('prompt-submit'), Stop: run('stop'), Notification: run('notification') } }, null, 2));
     const command =
       p.command.kind === 'shell'
         ? { ...p.command, argv: [argv[0]!, argv[1]!, `${argv[2]} --settings ${sh(file)}`] }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { findProjectRoot, projectPaths, tmuxSocketName, type ProjectPaths } from '../core/paths.js';
+import { trustState } from '../core/state-trust.js';
+import { MiyabiError } from '../core/errors.js';
 import { IpcClient } from '../ipc/client.js';
 
 export interface GlobalOptions {
@@ -14,11 +16,31 @@ export interface CliContext {
   tmuxSocketGiven: boolean;
 }
 
-export function cliContext(g: GlobalOptions): CliContext {
+/**
+ * tmux makes the name a file in its socket folder (`tmux -L NAME`): no `/`, no leading `-` (it
+ * would be read as an option), nothing a file name or a shell would trip on. Refused up front
+ * (exit 2) instead of surfacing as "the controller exited (1)".
+ */
+const TMUX_SOCKET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+
+export function checkTmuxSocket(name: string, fromFlag: boolean): string {
+  if (TMUX_SOCKET_NAME.test(name)) return name;
+  throw new MiyabiError('USAGE', `${fromFlag ? '--socket' : 'MIYABI_TMUX_SOCKET'} ${JSON.stringify(name)} is not a tmux server name miyabi accepts`, {
+    hint: 'allowed: a letter, digit or _, then up to 99 of A-Z a-z 0-9 _ . - (e.g. "miyabi" or "work-2"); it names a socket file, not a path',
+  });
+}
+
+/**
+ * The project and its tmux server. Its `.miyabi/` is checked first (core/state-trust.ts): one a
+ * clone brought is refused before anything in it is read. `create` makes it when absent (verbs
+ * that write state without a controller); `skip` is for `doctor`, which reports it instead.
+ */
+export function cliContext(g: GlobalOptions, state: 'check' | 'create' | 'skip' = 'check'): CliContext {
   const paths = projectPaths(findProjectRoot());
+  if (state !== 'skip') trustState(paths.root, { create: state === 'create', git: state === 'create' });
   return {
     paths,
-    tmuxSocket: tmuxSocketName(g.socket),
+    tmuxSocket: checkTmuxSocket(tmuxSocketName(g.socket), g.socket !== undefined && g.socket !== process.env.MIYABI_TMUX_SOCKET),
     tmuxSocketGiven: g.socket !== undefined || process.env.MIYABI_TMUX_SOCKET !== undefined,
   };
 }

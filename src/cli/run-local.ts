@@ -8,6 +8,7 @@ import { processShell } from '../shell/run.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
+import { trustState } from '../core/state-trust.js';
 import { MiyabiError } from '../core/errors.js';
 import { acquireLock, readLock } from '../core/instance-lock.js';
 import { listRuns } from '../pipelines/run-dir.js';
@@ -23,7 +24,8 @@ type Lock = { release: () => void };
  * `pipeline` decides what waiting means while another local run of it holds the lock.
  */
 export async function lockOrController(paths: ProjectPaths, pipeline: string | null, say: (s: string) => void): Promise<Lock | IpcClient | 'skipped'> {
-  for (ensurePrivateDir(paths.dir), ensurePrivateDir(paths.run); ; ) {
+  // Like the controller: a .miyabi/ that git tracks is refused before its journal is opened.
+  for (trustState(paths.root, { create: true, git: true }), ensurePrivateDir(paths.run); ; ) {
     try {
       return acquireLock(paths.lock, '', 'run');
     } catch (e) {

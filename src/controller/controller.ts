@@ -4,6 +4,8 @@ import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
+import { trustState } from '../core/state-trust.js';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import { ensureExcluded } from '../git/exclude.js';
 import type { StatusResult } from '../ipc/protocol.js';
@@ -49,6 +51,8 @@ export class Controller {
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
   private readonly parts: Parts;
+  /** True when this start built the session (not adopted it): a failed start ends it again. */
+  private builtSession = false;
   private stopping?: Promise<void>;
 
   constructor(private readonly o: ControllerOptions) {
@@ -59,7 +63,11 @@ export class Controller {
     return this.layout.session;
   }
 
+  /** The log is written only once .miyabi/ is known to be ours: never through a link a clone brought. */
+  private stateChecked = false;
+
   log(line: string): void {
+    if (!this.stateChecked) return;
     appendLog(this.o.paths.controllerLog, line);
   }
 
@@ -85,7 +93,10 @@ export class Controller {
     this.parts.check(this.layout);
     await version;
     this.mark('checked');
-    for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
+    // Nothing a clone brought is read as state (core/state-trust.ts); every folder is then ours, 0700.
+    trustState(p.root, { create: true, git: true, env: this.o.env });
+    for (const d of [p.run, p.logs, p.journal, p.state, p.launch, p.bus]) ensurePrivateDir(d);
+    this.stateChecked = true;
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
@@ -94,7 +105,7 @@ export class Controller {
     let panes: PaneInfo[];
     try {
       // Adopts a live session of this project, or builds one from the layout (open-session.ts).
-      ({ panes, commands: this.commands } = await openSession({
+      ({ panes, commands: this.commands, created: this.builtSession } = await openSession({
         tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal,
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
         prepare: (l) => this.parts.prepare(l, { paths: p, miyabiBin: this.o.miyabiBin }),
@@ -111,13 +122,16 @@ export class Controller {
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
     } catch (e) {
+      // A start that fails after building the session (the socket would not bind, say) ends it:
+      // with no controller.json written, `down` would have to search for it. Never an adopted one.
+      if (this.builtSession) await this.o.tmux.killSession(this.layout.session).catch(() => undefined);
       this.journal.appendDurable('controller.start-failed', { error: String(e) });
       this.journal.close();
       this.lock?.release();
       throw e;
     }
     const info = { pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName };
-    writeFileSync(p.info, JSON.stringify(info), { mode: 0o600 });
+    writeFileNoFollow(p.info, JSON.stringify(info));
     this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
     this.saveSnapshot();
     this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);

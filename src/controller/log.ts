@@ -1,9 +1,10 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileNoFollow } from '../core/no-follow.js';
 
 /** Best effort: the journal is the record, the log only says more. */
 export function appendLog(file: string, line: string): void {
   try {
-    appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+    // Never through a symlink planted where the log belongs (issue #11).
+    appendFileNoFollow(file, `${new Date().toISOString()} ${line}\n`);
   } catch {
     // a full disk or a removed folder must not stop the controller
   }

@@ -1,4 +1,5 @@
-import { rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { rmSync, watch, type FSWatcher } from 'node:fs';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import { deliveryFor } from '../agents/states/index.js';
 import { busDirOf, ensureInbox } from '../bus/layout.js';
@@ -92,7 +93,7 @@ export class Messaging {
     this.configs.set(p.name, c);
     const box = ensureInbox(this.busDir, p.name);
     // Senders read the layout's cap from here (send and scripts/miyabi-send.sh).
-    if (c.inboxCap !== undefined) writeFileSync(join(box.root, 'cap'), `${c.inboxCap}\n`, { mode: 0o600 });
+    if (c.inboxCap !== undefined) writeFileNoFollow(join(box.root, 'cap'), `${c.inboxCap}\n`);
     else rmSync(join(box.root, 'cap'), { force: true });
     return c;
   }

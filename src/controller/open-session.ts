@@ -21,7 +21,7 @@ export interface OpenSessionInput {
  * Adopts the project's live session (its panes are kept, nothing is created), or builds it from
  * the layout. A session of that name that another project or program owns is never touched.
  */
-export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInfo[]; commands: Record<string, string> }> {
+export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInfo[]; commands: Record<string, string>; created: boolean }> {
   const t = o.tmux;
   const name = o.layout.session;
   const commands = { ...o.commands };
@@ -35,7 +35,7 @@ export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInf
     const panes = await t.listPanes(name);
     for (const w of o.layout.windows) for (const lp of w.panes) commands[lp.name] ??= paneCommandText(lp);
     o.journal.append('session.adopted', { session: name, panes: panes.map(brief) });
-    return { panes, commands };
+    return { panes, commands, created: false };
   }
   const layout = o.prepare ? await o.prepare(o.layout) : o.layout;
   const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env }, o.paths.launch);
@@ -48,7 +48,7 @@ export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInf
     ms: Math.round((performance.now() - started) * 10) / 10,
     panes: panes.map(brief),
   });
-  return { panes, commands };
+  return { panes, commands, created: true };
 }
 
 function brief(p: PaneInfo): { name: string; role: string; paneId: string; pid: number } {

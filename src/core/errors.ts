@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'UNSAFE_PATH'
   | 'JOURNAL_CORRUPT'
   | 'SNAPSHOT_CORRUPT'
+  | 'STATE_UNTRUSTED'
   | 'IO'
   | 'BUS_FULL'
   | 'NOT_GIT'

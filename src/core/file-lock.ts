@@ -7,11 +7,12 @@
  */
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { processStartTime, sameProcessAlive } from './pid.js';
+import { WRITE_NOFOLLOW } from './no-follow.js';
 
 /** Creates `path` holding `text`, atomically: link() of a written temp file never shows it half-written. */
 export function createExclusive(path: string, text: string): boolean {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const fd = openSync(tmp, WRITE_NOFOLLOW, 0o600);
   try {
     writeSync(fd, text);
   } finally {

@@ -104,7 +104,7 @@ export function scanFile(fs: FsPort, fd: number, expectFirst?: number): FileScan
 export function scanPath(fs: FsPort, path: string, expectFirst?: number): FileScan | null {
   let fd: number;
   try {
-    fd = fs.openSync(path, O.O_RDONLY);
+    fd = fs.openSync(path, O.O_RDONLY | O.O_NOFOLLOW);
   } catch (e) {
     if (isNotFound(e)) return null;
     throw ioError('journal: opening', path, e);

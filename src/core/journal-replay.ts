@@ -65,7 +65,7 @@ export function* replayJournal(root: string, options: ReplayOptions = {}): Gener
     for (const f of files) {
       current = f.path;
       try {
-        fds.push(fs.openSync(f.path, O.O_RDONLY));
+        fds.push(fs.openSync(f.path, O.O_RDONLY | O.O_NOFOLLOW));
       } catch (e) {
         if (!(f.active && isNotFound(e))) throw e;
         fds.push(null);

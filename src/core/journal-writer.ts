@@ -62,7 +62,7 @@ export class ActiveFile {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const existed = existsNoFollow(fs, path);
-      fd = fs.openSync(path, O.O_RDWR | O.O_CREAT, 0o600);
+      fd = fs.openSync(path, O.O_RDWR | O.O_CREAT | O.O_NOFOLLOW, 0o600);
       if (!existed) fsyncDir(fs, dir);
       const scan = scanFile(fs, fd);
       if (scan.bad && scan.validAfter !== null) throw corruptError(path, scan.bad, scan.validAfter);
@@ -183,7 +183,7 @@ export class ActiveFile {
     }
     let fd: number;
     try {
-      fd = this.fs.openSync(this.path, O.O_RDWR | O.O_CREAT | O.O_EXCL, 0o600);
+      fd = this.fs.openSync(this.path, O.O_RDWR | O.O_CREAT | O.O_EXCL | O.O_NOFOLLOW, 0o600);
     } catch (e) {
       try {
         this.fs.renameSync(segPath, this.path);

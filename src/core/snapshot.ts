@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { MiyabiError } from './errors.js';
 import { pidAlive } from './pid.js';
-import { type FsPort, ioError, isNotFound, realFs } from './fs-port.js';
+import { type FsPort, O, closeQuietly, ioError, isNotFound, realFs } from './fs-port.js';
 
 export interface SnapshotData {
   /** Seq of the last journal record whose effect is in this snapshot. */
@@ -70,7 +70,7 @@ export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root:
   const path = snapshotPath(root);
   let text: string;
   try {
-    text = fs.readFileSync(path).toString('utf8');
+    text = readNoFollow(fs, path);
   } catch (e) {
     if (isNotFound(e)) return null;
     throw ioError('snapshot: reading', path, e);
@@ -89,6 +89,24 @@ export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root:
     throw new MiyabiError('SNAPSHOT_CORRUPT', `${path}: "lastSeq" is missing or not a non-negative integer`, { hint, detail: { path } });
   }
   return data as T;
+}
+
+/** The whole file, refusing a symlink (ELOOP) so a planted link never reads another file as state. */
+function readNoFollow(fs: FsPort, path: string): string {
+  const fd = fs.openSync(path, O.O_RDONLY | O.O_NOFOLLOW);
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(size);
+    let n = 0;
+    while (n < size) {
+      const got = fs.readSync(fd, buf, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeQuietly(fs, fd);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
 import { markDeliveredMany } from '../bus/reader.js';
@@ -281,7 +282,7 @@ export class Deliverer {
     const dir = join(this.d.busDir, name, 'files');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${msg.id}.txt`);
-    writeFileSync(file, msg.body, { mode: 0o600 });
+    writeFileNoFollow(file, msg.body);
     return file;
   }
 }

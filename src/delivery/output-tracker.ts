@@ -1,4 +1,5 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { appendStreamNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -11,8 +12,8 @@ interface PaneOutput {
   base: number;
   lastAt: number;
   since: number;
-  raw: WriteStream;
-  plain: WriteStream;
+  raw: Writable;
+  plain: Writable;
   partialLine: string;
 }
 
@@ -39,8 +40,8 @@ export class OutputTracker {
       // A pane that has printed nothing since we began watching is not known to be quiet yet.
       lastAt: Date.now(),
       since: Date.now(),
-      raw: createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a', mode: 0o600 }),
-      plain: createWriteStream(join(this.logDir, `${name}.txt`), { flags: 'a', mode: 0o600 }),
+      raw: appendStreamNoFollow(join(this.logDir, `${name}.log`)),
+      plain: appendStreamNoFollow(join(this.logDir, `${name}.txt`)),
       partialLine: '',
     });
   }

@@ -1,4 +1,5 @@
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
+import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
 import type { TmuxPort } from '../tmux/port.js';
@@ -79,7 +80,7 @@ export class Typist {
   async paste(paneId: string, text: string): Promise<void> {
     const name = `miyabi-${process.pid}-${++bufferSeq}`;
     const file = join(this.pasteDir, name);
-    writeFileSync(file, text, { mode: 0o600 });
+    writeFileNoFollow(file, text);
     try {
       await this.tmux.run('load-buffer', ['-b', name, file]);
       await this.assertLive(paneId);

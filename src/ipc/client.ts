@@ -133,7 +133,8 @@ export class IpcClient implements Requester {
     this.pending.delete(res.id);
     clearTimeout(p.timer);
     if (res.ok) p.resolve(res.result);
-    else p.reject(errorFromJSON(res.error));
+    // A peer that is not a controller may send `ok: false` with no error at all.
+    else p.reject(errorFromJSON(typeof res.error === 'object' && res.error !== null ? res.error : { code: 'IPC', message: 'the peer answered with an error it did not describe' }));
   }
 
   private failAll(err: Error): void {

@@ -2,8 +2,10 @@ import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { isMiyabiError } from '../../core/errors.js';
-import { replayJournal } from '../../core/journal-replay.js';
 import { repairJournal } from '../../core/journal-repair.js';
+import { checkJournal, checkSnapshot } from '../../core/state-check.js';
+import { inspectState } from '../../core/state-trust.js';
+import { foreignPeer } from '../ask-controller.js';
 import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
 import { Tmux } from '../../tmux/index.js';
@@ -36,20 +38,18 @@ function journalCheck(p: ProjectPaths, repair: boolean, controllerUp: boolean): 
       ? { level: 'warn', what: `journal repaired: ${r.file}:${r.line}: ${r.reason}; damaged part kept in ${r.movedTo.join(', ')}` }
       : { level: 'ok', what: `journal intact (${r.lastSeq} records); nothing to repair` };
   }
-  try {
-    let n = 0;
-    for (const _ of replayJournal(p.dir)) n++;
-    return { level: 'ok', what: `journal intact (${n} records)` };
-  } catch (e) {
-    return { level: 'fail', what: isMiyabiError(e) ? e.message : String(e), fix: '`miyabi doctor --repair` keeps the valid records and moves the rest aside' };
-  }
+  // The same verdict `up` acts on (core/state-check.ts): a torn tail is not "intact".
+  return checkJournal(p.dir);
 }
 
 export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boolean }): Promise<number> {
-  const ctx = cliContext(o);
+  const ctx = cliContext(o, 'skip');
   const p = ctx.paths;
   const checks: Check[] = [];
-  const info = readControllerInfo(p);
+  // Before anything in .miyabi/ is read: one a clone brought is reported, and nothing else in it is.
+  const trust = inspectState(p.root, { git: true });
+  const trusted = trust.state !== 'untrusted';
+  const info = trusted ? readControllerInfo(p) : null;
   const tmux = new Tmux({ socket: info && !ctx.tmuxSocketGiven ? info.tmuxSocket : ctx.tmuxSocket });
   try {
     const v = await tmux.version();
@@ -66,28 +66,39 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
       ? { level: 'ok', what: `project ${p.root} is a git work tree` }
       : { level: 'warn', what: `${p.root} is not in a git repository`, fix: 'run miyabi from a git repository (agents get worktrees there)' },
   );
-  checks.push(privateDirCheck(p.dir, 'state folder'));
+  if (trust.state === 'untrusted') {
+    checks.push({ level: 'fail', what: trust.error.message, fix: trust.error.hint });
+  } else {
+    checks.push(privateDirCheck(p.dir, 'state folder'));
+  }
   checks.push(
     p.socketRelocated
       ? { level: 'warn', what: `IPC socket moved to ${p.socket}: the project path is too long for a unix socket`, fix: 'nothing to do; shorter paths keep it in .miyabi/run' }
       : { level: 'ok', what: `IPC socket path ${p.socket} (${Buffer.byteLength(p.socket)} bytes, limit 100)` },
   );
   if (p.socketRelocated) checks.push(privateDirCheck(dirname(p.socket), 'socket folder'));
-  const lock = readLock(p.lock);
+  const lock = trusted ? readLock(p.lock) : null;
   if (lock && !pidAlive(lock.pid)) {
     checks.push({ level: 'warn', what: `stale controller lock from dead pid ${lock.pid}`, fix: `the next \`miyabi up\` takes it over, or rm ${p.lock}` });
   }
-  const client = await tryConnect(p);
+  const client = trusted ? await tryConnect(p) : null;
   if (client) {
-    const r = await client.request('ping').catch(() => null);
+    const r = (await client.request('ping', undefined, 3000).catch(() => null)) as { pid?: unknown; session?: unknown } | null;
     client.close();
-    checks.push({ level: 'ok', what: `controller pid ${r?.pid ?? '?'} answers for session ${r?.session ?? '?'}` });
-  } else if (existsSync(p.socket)) {
+    checks.push(
+      typeof r?.pid === 'number' && typeof r.session === 'string'
+        ? { level: 'ok', what: `controller pid ${r.pid} answers for session ${r.session}` }
+        : { level: 'fail', what: foreignPeer(p.socket, 'it does not answer like a miyabi controller').message, fix: foreignPeer(p.socket, '').hint },
+    );
+  } else if (trusted && existsSync(p.socket)) {
     checks.push({ level: 'warn', what: `socket ${p.socket} is left from a controller that is gone`, fix: 'the next `miyabi up` removes it' });
   } else {
     checks.push({ level: 'ok', what: 'no controller running (start one with `miyabi up`)' });
   }
-  checks.push(journalCheck(p, o.repair === true, client !== null));
+  if (trusted) {
+    checks.push(journalCheck(p, o.repair === true, client !== null));
+    if (existsSync(p.state)) checks.push(checkSnapshot(p.dir));
+  }
   if (isGitRoot(p.root)) {
     const { unknownWorktrees } = await import('../../git/worktrees.js');
     for (const w of await unknownWorktrees(p.root).catch(() => [])) {

@@ -12,6 +12,21 @@ async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
   return !pidAlive(pid);
 }
 
+/** Sessions on this tmux server whose `@miyabi_root` is this project (none when no server runs). */
+async function taggedSessions(tmux: Tmux, root: string): Promise<string[]> {
+  let out: string;
+  try {
+    out = await tmux.exec(['list-sessions', '-F', '#{session_name}\t#{@miyabi_root}']);
+  } catch {
+    return [];
+  }
+  return out
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .filter(([name, tag]) => name && tag === root)
+    .map(([name]) => name as string);
+}
+
 /** Ends this project's session and controller; touches nothing else on the tmux server. */
 export async function down(o: GlobalOptions): Promise<number> {
   const ctx = cliContext(o);
@@ -31,13 +46,20 @@ export async function down(o: GlobalOptions): Promise<number> {
   const info = readControllerInfo(ctx.paths);
   const lock = readLock(ctx.paths.lock);
   if (lock && !pidAlive(lock.pid)) rmSync(ctx.paths.lock, { force: true });
+  const tmux = new Tmux({ socket: ctx.tmuxSocketGiven || !info ? ctx.tmuxSocket : info.tmuxSocket });
   if (info) {
-    const tmux = new Tmux({ socket: ctx.tmuxSocketGiven ? ctx.tmuxSocket : info.tmuxSocket });
     if ((await tmux.hasSession(info.session)) && (await tmux.sessionOption(info.session, '@miyabi_root')) === ctx.paths.root) {
       await tmux.killSession(info.session);
       process.stdout.write(`no controller was running; ended session ${info.session}\n`);
       return 0;
     }
+  }
+  // A start that failed late never wrote controller.json: find sessions by the project's tag.
+  const tagged = await taggedSessions(tmux, ctx.paths.root);
+  for (const name of tagged) await tmux.killSession(name);
+  if (tagged.length > 0) {
+    process.stdout.write(`no controller was running; ended session ${tagged.join(', ')}\n`);
+    return 0;
   }
   process.stdout.write('nothing to stop: no controller and no session for this project\n');
   return 0;

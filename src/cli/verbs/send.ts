@@ -5,6 +5,8 @@ import { MiyabiError } from '../../core/errors.js';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
 import { busDirOf, recipients } from '../../bus/layout.js';
+import { checkRealDirs, trustState } from '../../core/state-trust.js';
+import { checkArgsUtf8, maxBodyBytes, readCapped } from '../send-input.js';
 import { writeMessage } from '../../bus/writer.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
 
@@ -67,6 +69,8 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   }
   const root = findProjectRoot();
   const paths = projectPaths(root);
+  // A .miyabi/ a clone brought is never written into (core/state-trust.ts); git is asked by `up`.
+  trustState(paths.root);
   const busDir = busDirOf(paths);
   const targets = broadcast ? null : positionals.shift();
   if (!broadcast && !targets) throw new MiyabiError('USAGE', 'send needs a recipient', { hint: 'miyabi send <to> [text…]' });
@@ -74,7 +78,9 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (!PRIORITIES.includes(priority)) throw new MiyabiError('USAGE', `--priority must be one of ${PRIORITIES.join(', ')}, not "${o.priority}"`);
   const timeout = o.timeout === undefined ? 60 : Number(o.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new MiyabiError('USAGE', `--timeout must be a positive number of seconds, not "${o.timeout}"`);
-  const text: string | Buffer = o.stdin || positionals.length === 0 ? readFileSync(0) : positionals.join(' ');
+  const fromStdin = o.stdin === true || positionals.length === 0;
+  if (!fromStdin) checkArgsUtf8(positionals);
+  const text: string | Buffer = fromStdin ? readCapped(0, maxBodyBytes()) : positionals.join(' ');
   const from = o.from ?? process.env.MIYABI_AGENT ?? 'user';
   const to = broadcast ? recipients(busDir).filter((r) => r !== from) : [targets as string];
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
@@ -87,6 +93,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
     const cap = inboxCap(busDir, t);
     const msg = { from, to: t, text, priority, raw: o.raw === true, flags: o.now ? ['now'] : [] };
     try {
+      checkRealDirs(busDir, t);
       sent.push({ to: t, ...writeMessage(busDir, msg, cap === undefined ? {} : { inboxCap: cap }) });
     } catch (e) {
       if (!broadcast) throw e;

@@ -1,5 +1,5 @@
 import { MiyabiError } from '../../core/errors.js';
-import type { StatusResult } from '../../ipc/protocol.js';
+import { askStatus } from '../ask-controller.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 import { formatStatus } from '../../ui/format-status.js';
 
@@ -12,7 +12,7 @@ export async function status(o: GlobalOptions & { json?: boolean }): Promise<num
     });
   }
   try {
-    const st = await client.request('status');
+    const st = await askStatus(client, ctx.paths.socket);
     process.stdout.write(o.json ? JSON.stringify(st, null, 2) + '\n' : formatStatus(st) + '\n');
     return 0;
   } finally {

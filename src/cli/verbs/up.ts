@@ -4,6 +4,7 @@ import { attachTerminal } from '../../tmux/attach.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 import { formatStatus } from '../../ui/format-status.js';
 import { startController } from '../start-controller.js';
+import { askStatus } from '../ask-controller.js';
 
 export interface UpOptions extends GlobalOptions {
   layout?: string;
@@ -22,7 +23,7 @@ async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
         hint: 'run `miyabi down` first to move it',
       });
     }
-    return await client.request('status');
+    return await askStatus(client, ctx.paths.socket);
   } finally {
     client.close();
   }

@@ -9,7 +9,8 @@ const out = (o: Options, human: string, data: unknown) =>
 
 /** `miyabi worktree list|prune|clean|restore`: the agents' git worktrees (src/git). */
 export async function worktree(o: Options): Promise<number> {
-  const repo = cliContext(o).paths.root;
+  // The worktree registry lives in .miyabi/state: made (with its token) here when absent.
+  const repo = cliContext(o, 'create').paths.root;
   const names = o.names ?? [];
   switch (o.action) {
     case 'list': {
