@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
