@@ -18,6 +18,7 @@ import { checkStateProfiles, withAgentHooks } from './agent-hooks.js';
 import { withWorktrees, worktreeSettings } from './layout-worktrees.js';
 import { fillPool } from '../git/pool.js';
 import { openSession } from './open-session.js';
+import { miyabiBinDir, writeMiyabiShim } from './miyabi-shim.js';
 import { acquireLock } from './lock.js';
 import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
 import { AgentsHost, type SpawnedAgent } from './agents.js';
@@ -124,6 +125,7 @@ export class Controller {
     for (const d of [p.dir, p.run, p.logs, p.journal, p.state, p.launch]) ensurePrivateDir(d);
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
+    writeMiyabiShim(miyabiBinDir(p), { node: process.execPath, bin: this.o.miyabiBin });
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');

@@ -1,5 +1,6 @@
 import type { Layout, PaneLayout } from '../config/layout-types.js';
 import type { PaneSpec, SessionSpec } from '../tmux/port.js';
+import { pathWith } from './miyabi-shim.js';
 
 /** Variables a pane must not inherit from wherever `miyabi up` was typed. */
 const DROPPED_ENV = new Set(['TMUX', 'TMUX_PANE', 'MIYABI_AGENT', 'MIYABI_ROLE']);
@@ -9,6 +10,8 @@ export interface SpecContext {
   tmuxSocket: string;
   ipcSocket: string;
   baseEnv: NodeJS.ProcessEnv;
+  /** The folder with the `miyabi` shim (miyabi-shim.ts), put first on every pane's PATH. */
+  binDir?: string;
 }
 
 /** How a person would write the pane's command, for `status`. */
@@ -29,6 +32,8 @@ export function paneEnv(layout: Layout, p: PaneLayout, ctx: SpecContext): Record
     MIYABI_ROLE: p.role,
   });
   if (p.role === 'agent') env.MIYABI_AGENT = p.name;
+  // After the layout's own env: a layout that sets PATH still finds `miyabi done`.
+  if (ctx.binDir) env.PATH = pathWith(ctx.binDir, env.PATH);
   return env;
 }
 

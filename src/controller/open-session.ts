@@ -3,6 +3,7 @@ import { MiyabiError } from '../core/errors.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, sessionSpec } from './layout-spec.js';
+import { miyabiBinDir } from './miyabi-shim.js';
 
 export interface OpenSessionInput {
   tmux: TmuxPort;
@@ -37,7 +38,7 @@ export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInf
     return { panes, commands };
   }
   const layout = o.prepare ? await o.prepare(o.layout) : o.layout;
-  const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env }, o.paths.launch);
+  const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env, binDir: miyabiBinDir(o.paths) }, o.paths.launch);
   const started = performance.now();
   const panes = await t.createSession(spec);
   for (const w of o.layout.windows) for (const lp of w.panes) commands[lp.name] = paneCommandText(lp);

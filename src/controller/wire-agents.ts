@@ -8,6 +8,7 @@ import { AgentStates } from './agent-states.js';
 import { AgentsHost } from './agents.js';
 import { paneCommandText } from './layout-spec.js';
 import { worktreeSettings } from './layout-worktrees.js';
+import { miyabiBinDir } from './miyabi-shim.js';
 import type { Messaging } from './messaging.js';
 import { routerAgents } from './router-agents.js';
 import { TasksHost } from './tasks-host.js';
@@ -45,7 +46,7 @@ export function wireAgents(c: WireAgentsInput): { agents: AgentsHost; tasks: Tas
     tmux: c.tmux,
     messaging: c.messaging,
     journal: c.journal,
-    spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env },
+    spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env, binDir: miyabiBinDir(p) },
     settings: worktreeSettings(c.layout.worktrees),
     changed: () => {
       for (const [name, a] of agents.spawned) c.commands[name] = paneCommandText(a.pane);
