@@ -15,6 +15,8 @@ export interface DeliveryProfile {
   /**
    * How long a new pane may go without showing a prompt (`inputLine`) before messages go in
    * anyway: a program starting up drops or mangles what is typed too early (tmuxinator#371).
+   * Infinity: never before a prompt. A message typed before any prompt counts as delivered only
+   * once a prompt shows after it (readiness.ts), never on the echo alone.
    */
   readyGraceMs: number;
   /** Applied to the cursor line; the `input` group is what a person has typed and not sent. */
@@ -40,7 +42,9 @@ const shell: DeliveryProfile = {
   submitKey: 'Enter',
   submitDelayMs: 0,
   settleMs: 150,
-  readyGraceMs: 10_000,
+  // A shell whose rc file is slow echoes typed text (the tty does) long before it reads it, and
+  // a shell killed meanwhile never reads it at all: wait for its prompt, however long it takes.
+  readyGraceMs: Number.POSITIVE_INFINITY,
   // A prompt ends in one of these and a space (which capture-pane trims from an empty line);
   // what follows on the line is typed input.
   inputLine: /^.*?[$#%>❯›](?:$| (?<input>.*)$)/,
@@ -76,7 +80,7 @@ const codex: DeliveryProfile = {
   maxAttempts: 3,
 };
 
-const aider: DeliveryProfile = { ...shell, name: 'aider', header: true, settleMs: 400, inputLine: /^.*?>(?:$| (?<input>.*)$)/, confirmTimeoutMs: 5000 };
+const aider: DeliveryProfile = { ...shell, name: 'aider', header: true, settleMs: 400, readyGraceMs: 10_000, inputLine: /^.*?>(?:$| (?<input>.*)$)/, confirmTimeoutMs: 5000 };
 const gemini: DeliveryProfile = { ...claude, name: 'gemini', inputLine: /^[│ ]*>\s?(?<input>.*?)[│ ]*$/, queued: undefined };
 
 export const PROFILES: Readonly<Record<string, DeliveryProfile>> = { shell, claude, codex, aider, gemini };

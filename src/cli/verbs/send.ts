@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
 import { findProjectRoot } from '../../core/paths.js';
-import { recipients } from '../../bus/layout.js';
+import { liveRecipients } from '../../bus/layout.js';
 import { writeMessage } from '../../bus/writer.js';
+import { shortId } from '../../bus/short-ids.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
 
 /**
@@ -26,6 +27,7 @@ options:
   --now                  do not wait for the pane to be quiet
   --wait                 return when delivered (exit 0) or failed (exit 1)
   --timeout S            with --wait, give up after S seconds (default 60)
+  --json                 one JSON line per message, with the full id
   -h, --help             this help`;
 
 const OPTIONS = {
@@ -36,6 +38,7 @@ const OPTIONS = {
   now: { type: 'boolean' },
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -111,7 +114,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (!Number.isFinite(timeout) || timeout <= 0) throw new MiyabiError('USAGE', `--timeout must be a positive number of seconds, not "${o.timeout}"`);
   const text: string | Buffer = o.stdin || positionals.length === 0 ? readFileSync(0) : positionals.join(' ');
   const from = o.from ?? process.env.MIYABI_AGENT ?? 'user';
-  const to = broadcast ? recipients(busDir).filter((r) => r !== from) : [targets as string];
+  const to = broadcast ? liveRecipients(busDir).filter((r) => r !== from) : [targets as string];
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
 
   const up = controllerUp(root);
@@ -129,7 +132,11 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
       process.stderr.write(`miyabi: not sent to ${t}: ${(e as Error).message}\n`);
     }
   }
-  for (const s of sent) process.stdout.write(`queued ${s.id} for ${s.to}\n`);
+  // Ids as every verb shows them (bus/short-ids.ts); the full id with --json.
+  const say = (state: string, s: { to: string; id: string }, how?: string): void => {
+    process.stdout.write(o.json ? `${JSON.stringify({ state, to: s.to, id: s.id, short: shortId(s.id), ...(how ? { outcome: how } : {}) })}\n` : `${state} ${shortId(s.id)} for ${s.to}${how ? ` (${how})` : ''}\n`);
+  };
+  for (const s of sent) say('queued', s);
   if (failure !== null && !o.wait) return 1;
   if (!up) process.stderr.write('the controller is not running: delivered on the next `miyabi up`\n');
   if (!o.wait) return 0;
@@ -142,7 +149,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
       await new Promise((res) => setTimeout(res, 10));
       how = journaledOutcome(root, s.id);
     }
-    process.stdout.write(`${r} ${s.id} for ${s.to}${how ? ` (${how === 'queued' ? 'queued by the agent' : how})` : ''}\n`);
+    say(r, s, how ? (how === 'queued' ? 'queued by the agent' : how) : undefined);
     if (r !== 'delivered') code = 1;
   }
   return code;

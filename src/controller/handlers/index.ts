@@ -25,8 +25,8 @@ export function handlers(c: Controller): HandlerTable {
     },
     inbox: {
       schema: empty,
-      describe: 'why queued messages are still waiting, by id',
-      handle: () => ({ waiting: c.messaging?.waitingReasons() ?? {}, recipients: c.messaging?.recipients ?? [] }),
+      describe: 'why queued messages are still waiting, and how recently finished ones ended, by id',
+      handle: () => ({ waiting: c.messaging?.waitingReasons() ?? {}, outcomes: c.messaging?.outcomes() ?? {}, recipients: c.messaging?.recipients ?? [] }),
     },
     send: handler({
       schema: z
@@ -46,7 +46,7 @@ export function handlers(c: Controller): HandlerTable {
     }),
     spawn: handler({
       schema: z
-        .object({ name: z.string(), command: z.string().min(1).optional(), worktree: z.boolean().optional(), base: z.string().min(1).optional() })
+        .object({ name: z.string(), command: z.string().min(1).optional(), worktree: z.boolean().optional(), base: z.string().min(1).optional(), reuse: z.boolean().optional() })
         .strict(),
       describe: 'start an agent in a new pane, in a worktree of its own',
       handle: (req) => agentsOf(c).spawn(req),

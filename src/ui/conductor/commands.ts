@@ -1,3 +1,4 @@
+import { shortId } from '../../bus/short-ids.js';
 import { formatStatus } from '../format-status.js';
 import { isMiyabiError, MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
@@ -50,7 +51,7 @@ const sendCommand: ConductorCommand = {
     const [to, ...words] = args;
     if (!to || words.length === 0) throw new MiyabiError('USAGE', 'send needs an agent and some text', { hint: 'send agent-1 please run the tests' });
     const r = await ctx.client.request<{ id: string }>('send', { to, text: words.join(' ') });
-    ctx.print(`queued ${r.id} for ${to}`);
+    ctx.print(`queued ${shortId(r.id)} for ${to}`);
   },
 };
 
