@@ -2,8 +2,9 @@
  * Where things are on the bus (DESIGN.md "Files on disk"): `.miyabi/bus/<agent>/{tmp,new,cur}/`,
  * plus `quarantine/` for junk the reader moved aside. Folders are created 0700.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { MiyabiError } from '../core/errors.js';
 import { type FsPort, errnoCode, ioError, isNotFound, realFs } from '../core/fs-port.js';
 import { NAME_PATTERN } from '../core/names.js';
@@ -98,7 +99,7 @@ export function stoppedReason(busDir: string, recipient: string, fs: FsPort = re
 /** Marks `recipient` stopped (the controller, on `miyabi kill`); `why` reads after "stopped". */
 export function markStopped(busDir: string, recipient: string, why: string): void {
   ensureInbox(busDir, recipient);
-  writeFileSync(join(inboxPaths(busDir, recipient).root, STOPPED), `${why}\n`, { mode: 0o600 });
+  writeFileAtomic(join(inboxPaths(busDir, recipient).root, STOPPED), `${why}\n`, { what: 'bus: marking stopped' });
 }
 
 /** It takes messages again (spawned again, or its pane is back). */

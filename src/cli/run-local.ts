@@ -8,7 +8,7 @@ import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { MiyabiError } from '../core/errors.js';
-import { acquireLock, readLock } from '../controller/lock.js';
+import { acquireLock, readLock } from '../core/instance-lock.js';
 import { listRuns } from '../pipelines/run-dir.js';
 import { loadRunConfig, RunsHost, type StartResult } from '../pipelines/runs-host.js';
 import { printRunRecord, runExitCode } from './run-progress.js';

@@ -1,5 +1,5 @@
 /** The lines `miyabi run --wait` prints as its run goes, from the run's journal records. */
-import { formatMs } from '../pipelines/reports.js';
+import { formatMs } from '../core/duration.js';
 
 interface Rec {
   type: string;

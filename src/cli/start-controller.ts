@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { errorFromJSON, MiyabiError } from '../core/errors.js';
 import { controllerMain } from '../core/package-paths.js';
 import type { ProjectPaths } from '../core/paths.js';
-import type { StartMessage } from '../controller/start-message.js';
-import { readLock } from '../controller/lock.js';
+import type { StartMessage } from '../ipc/start-message.js';
+import { readLock } from '../core/instance-lock.js';
 import { IpcClient } from '../ipc/client.js';
 import type { StatusResult } from '../ipc/protocol.js';
 
@@ -14,7 +14,7 @@ async function waitForRunning(paths: ProjectPaths, deadline: number): Promise<St
     try {
       const c = await IpcClient.connect(paths.socket, 500);
       try {
-        return await c.request<StatusResult>('status', undefined, 5000);
+        return await c.request('status', undefined, 5000);
       } finally {
         c.close();
       }

@@ -1,4 +1,5 @@
 import { BUILTIN_PROFILES, decide, initialState, loadProfileFile, profileForCommand, type AgentState, type Decision, type StateProfile } from '../agents/states/index.js';
+import type { EventSink } from '../core/events/index.js';
 import type { PaneInfo } from '../tmux/port.js';
 
 interface Deps {
@@ -9,7 +10,7 @@ interface Deps {
   profileName?: (name: string) => string | undefined;
   /** A state profile file the layout names for this agent (its own patterns). */
   profileFile?: (name: string) => string | undefined;
-  journal: { append(type: string, payload: unknown): unknown };
+  journal: EventSink;
 }
 
 interface Tracked {

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { PaneLayout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
 import { acquireWorktree } from '../git/pool.js';
 import { ownedWorktrees, removeWorktree, worktreeEnv, type WorktreeSettings } from '../git/worktrees.js';
-import type { Tmux } from '../tmux/adapter.js';
-import type { PaneInfo } from '../tmux/port.js';
+import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, paneEnv, type SpecContext } from './layout-spec.js';
 import type { Messaging } from './messaging.js';
 
@@ -42,9 +42,9 @@ interface Deps {
   paths: ProjectPaths;
   session: string;
   window: string;
-  tmux: Pick<Tmux, 'addPane' | 'killPane' | 'listPanes'>;
+  tmux: Pick<TmuxPort, 'addPane' | 'killPane' | 'listPanes'>;
   messaging: () => Messaging | undefined;
-  journal: { append(type: string, payload: unknown): unknown };
+  journal: EventSink;
   spec: SpecContext;
   /** The layout's `worktrees:` settings (root, hooks, ports). */
   settings: WorktreeSettings;

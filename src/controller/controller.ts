@@ -19,7 +19,7 @@ import { withWorktrees, worktreeSettings } from './layout-worktrees.js';
 import { fillPool } from '../git/pool.js';
 import { openSession } from './open-session.js';
 import { miyabiBinDir, writeMiyabiShim } from './miyabi-shim.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../core/instance-lock.js';
 import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
 import { AgentsHost, type SpawnedAgent } from './agents.js';
 import type { AgentStates } from './agent-states.js';
@@ -27,14 +27,13 @@ import { wireAgents } from './wire-agents.js';
 import { TasksHost } from './tasks-host.js';
 import { inflightIds, Messaging } from './messaging.js';
 import { PaneSweeper } from './sweep.js';
-import type { Tmux } from '../tmux/adapter.js';
 import type { RunsHost } from '../pipelines/runs-host.js';
 import { wireRuns } from './wire-runs.js';
 import type { ControllerAgentPort } from './pipeline-agents.js';
 
 export interface ControllerOptions {
   paths: ProjectPaths;
-  tmux: TmuxPort & Pick<Tmux, 'run' | 'pane' | 'addPane' | 'killPane'>;
+  tmux: TmuxPort;
   layoutRef?: string;
   miyabiBin: string;
   env: NodeJS.ProcessEnv;
@@ -150,7 +149,7 @@ export class Controller {
       this.runs = wireRuns({ root: p.root, journal: this.journal, env: this.o.env, log: (l) => this.log(l), agentPort: () => this.agentPort });
       // Listening only once the session is built: a client that gets an answer finds it.
       const server = new IpcServer(handlers(this), { onError: (e) => this.log(`handler error: ${String(e)}`) });
-      this.journal.onAppend((r) => server.broadcast(r));
+      server.stream(this.journal);
       if (p.socketRelocated) ensurePrivateDir(p.socket.slice(0, p.socket.lastIndexOf('/')));
       this.ipc = await listenIpc(server, p.socket);
       this.mark('listening');

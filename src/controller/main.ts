@@ -4,7 +4,7 @@ import { miyabiBin } from '../core/package-paths.js';
 import { projectPaths } from '../core/paths.js';
 import { Tmux } from '../tmux/index.js';
 import { Controller } from './controller.js';
-import type { StartMessage } from './start-message.js';
+import type { StartMessage } from '../ipc/start-message.js';
 
 // node's own parser: the controller is started by `miyabi up` only, with these three options.
 const { values } = parseArgs({ options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' } }, strict: true });

@@ -13,6 +13,7 @@ import { PROFILES, profileFor } from '../delivery/profiles.js';
 import { DEFAULT_HEADER, DEFAULT_PASTE_MAX } from '../delivery/render.js';
 import { Typist, type PaneRunner } from '../delivery/typist.js';
 import type { PaneInfo } from '../tmux/port.js';
+import { MessageOutcomes, type AppendSource } from './message-outcomes.js';
 
 export const DEFAULT_RELAY = '^@(?<to>[a-z][a-z0-9_-]{0,31}): (?<text>.+)$';
 const SWEEP_MS = 1000;
@@ -49,6 +50,8 @@ export class Messaging {
   readonly tracker: OutputTracker;
   readonly locks = new PaneLocks();
   private readonly deliverer: Deliverer;
+  /** What became of each message, for `send --wait` (message.wait). */
+  readonly outcomes: MessageOutcomes;
   private readonly configs = new Map<string, RecipientConfig>();
   private paneIds = new Map<string, string>();
   private readonly watchers = new Map<string, FSWatcher>();
@@ -60,11 +63,12 @@ export class Messaging {
     paths: ProjectPaths,
     layout: Layout,
     tmux: PaneRunner,
-    private readonly journal: JournalLike,
+    private readonly journal: JournalLike & AppendSource,
     inflight: Map<string, number | null>,
   ) {
     this.busDir = busDirOf(paths);
     this.tracker = new OutputTracker(paths.logs);
+    this.outcomes = new MessageOutcomes(this.busDir, journal);
     for (const w of layout.windows) for (const p of w.panes) if (takesMessages(p)) this.configure(p);
     this.deliverer = new Deliverer({
       busDir: this.busDir,
@@ -178,10 +182,6 @@ export class Messaging {
     return Object.fromEntries(this.deliverer.waiting);
   }
 
-  /** How recently finished messages ended (outcome, and why for a failed one), by id. */
-  outcomes(): Record<string, { outcome: string; reason?: string }> {
-    return Object.fromEntries(this.deliverer.outcomes);
-  }
 
   /** Recently relayed lines: TUIs repaint a line many times, and each repaint is one relay. */
   private readonly relayed = new Map<string, number>();
@@ -211,6 +211,7 @@ export class Messaging {
   }
 
   close(): void {
+    this.outcomes.close();
     this.closed = true;
     clearInterval(this.sweep);
     for (const w of this.watchers.values()) w.close();

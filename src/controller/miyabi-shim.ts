@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { shQuote } from '../tmux/launch.js';
 
@@ -20,18 +19,8 @@ export function writeMiyabiShim(dir: string, miyabi: { node: string; bin: string
   const path = join(dir, 'miyabi');
   const text = `#!/bin/sh\n# written by the miyabi controller: the miyabi it runs\nexec ${shQuote(miyabi.node)} ${shQuote(miyabi.bin)} "$@"\n`;
   // A pane may run `miyabi` at any moment: it finds the old file or the new one, never half of one.
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o700, flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // not created
-    }
-    throw e;
-  }
+  // Not fsynced: every controller start writes it again.
+  writeFileAtomic(path, text, { mode: 0o700, durable: false, what: 'miyabi shim' });
   return path;
 }
 

@@ -1,5 +1,6 @@
 import type { Layout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, sessionSpec } from './layout-spec.js';
@@ -10,7 +11,7 @@ export interface OpenSessionInput {
   layout: Layout;
   paths: ProjectPaths;
   env: NodeJS.ProcessEnv;
-  journal: { append(type: string, payload: unknown): unknown };
+  journal: EventSink;
   /** Commands as the last controller knew them (from the snapshot), for an adopted session. */
   commands: Record<string, string>;
   /** Runs only when a session is built, not adopted: worktrees for the layout's agents. */

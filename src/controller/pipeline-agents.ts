@@ -20,6 +20,7 @@
  */
 import type { RawTaskInput, Task, TaskQueue } from '../agents/tasks/index.js';
 import { isMiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import type { JournalRecord } from '../core/journal.js';
 import { acquireWorktree } from '../git/pool.js';
 import { ownedWorktrees, type WorktreeSettings } from '../git/worktrees.js';
@@ -39,9 +40,7 @@ export interface AgentView {
 
 export interface PipelineAgentDeps {
   /** The controller's journal: records are written to it and waits listen to it. */
-  journal: AppendSource & {
-    append(type: string, payload: unknown): unknown;
-    appendDurable(type: string, payload: unknown): unknown;
+  journal: AppendSource & EventSink & {
     /** For runs this door has not seen (resumed after a restart); optional. */
     replay?(afterSeq?: number): Iterable<JournalRecord>;
   };

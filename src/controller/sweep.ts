@@ -1,3 +1,4 @@
+import type { EventPayload } from '../core/events/index.js';
 import type { Journal } from '../core/journal.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 
@@ -59,6 +60,6 @@ export class PaneSweeper {
   }
 }
 
-function fields(p: PaneInfo): Record<string, unknown> {
+function fields(p: PaneInfo): EventPayload<'pane.appeared'> {
   return { name: p.agent, role: p.role, paneId: p.paneId, pid: p.pid, deadStatus: p.deadStatus };
 }

@@ -1,10 +1,12 @@
+import { inboxExists, unknownRecipient } from '../bus/layout.js';
 import { writeMessage } from '../bus/writer.js';
 import { MiyabiError } from '../core/errors.js';
 import { expired, foldTasks, nextAssignments, parseTaskInput, TaskQueue, type RawTaskInput, type RouterAgent, type Task, type TaskEvent, type TaskQueueSnapshot } from '../agents/tasks/index.js';
+import type { EventSink } from '../core/events/index.js';
 import type { JournalRecord } from '../core/journal.js';
 
 interface Deps {
-  journal: { append(type: string, payload: unknown): JournalRecord; replay(afterSeq?: number): Iterable<JournalRecord> };
+  journal: EventSink<JournalRecord> & { replay(afterSeq?: number): Iterable<JournalRecord> };
   busDir: () => string | null;
   /** The agents as the router sees them: only 'idle' ones take work. */
   agents: () => Promise<RouterAgent[]>;
@@ -33,7 +35,11 @@ export class TasksHost {
   }
 
   add(raw: RawTaskInput): Task {
-    const ev = this.queue.add(parseTaskInput(raw), Date.now());
+    const input = parseTaskInput(raw);
+    // A task pinned to an agent with no inbox could never be handed over: refused before it is journaled.
+    const bus = this.d.busDir();
+    if (input.agent !== null && bus !== null && !inboxExists(bus, input.agent)) throw unknownRecipient(bus, input.agent);
+    const ev = this.queue.add(input, Date.now());
     this.emit(ev);
     void this.route();
     return this.queue.get((ev.payload as { id: string }).id)!;
@@ -66,9 +72,12 @@ export class TasksHost {
     if (!task) throw new MiyabiError('NOT_FOUND', `no task ${id}`, { hint: 'miyabi task list shows them' });
     const bus = this.d.busDir();
     if (!bus) throw new MiyabiError('CONTROLLER_START', 'the bus is not up yet');
-    this.emit(this.queue.assign(id, agent, this.d.whereIs(agent)));
+    // Validate first, journal second: the queue checks the move and the bus refuses an unknown or
+    // full inbox before anything is journaled, so a refused hand-over leaves the task queued.
+    const assigned = this.queue.assign(id, agent, this.d.whereIs(agent));
     const text = `task ${id}: ${task.text}\n(when it is finished: miyabi done ${id}; if it cannot be done: miyabi done ${id} --fail "why")`;
     writeMessage(bus, { from: 'miyabi', to: agent, text, priority: task.priority });
+    this.emit(assigned);
     this.emit(this.queue.start(id));
   }
 

@@ -2,8 +2,7 @@ import type { TaskQueueSnapshot } from '../agents/tasks/index.js';
 import type { Layout } from '../config/layout-types.js';
 import type { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
-import type { Tmux } from '../tmux/adapter.js';
-import type { PaneInfo } from '../tmux/port.js';
+import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { AgentStates } from './agent-states.js';
 import { AgentsHost } from './agents.js';
 import { paneCommandText } from './layout-spec.js';
@@ -17,7 +16,7 @@ import { controllerAgentPort, gitWorktrees, type ControllerAgentPort } from './p
 export interface WireAgentsInput {
   paths: ProjectPaths;
   layout: Layout;
-  tmux: Pick<Tmux, 'addPane' | 'killPane' | 'listPanes' | 'pane' | 'socketName'>;
+  tmux: TmuxPort;
   journal: Journal;
   env: NodeJS.ProcessEnv;
   /** The controller's pane → command map, kept current for spawned agents. */

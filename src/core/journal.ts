@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import { MiyabiError } from './errors.js';
+import { checkEvent, type EventListener, type EventPayload, type EventRecord, type EventSink, type EventType } from './events/index.js';
 import { type FsPort, fsyncDir, ioError, realFs } from './fs-port.js';
 import { listSegments } from './journal-files.js';
 import { type JournalRecord, encodeRecord } from './journal-format.js';
@@ -18,7 +19,6 @@ import { ActiveFile } from './journal-writer.js';
 
 export type { JournalRecord } from './journal-format.js';
 export { replayJournal, type ReplayOptions } from './journal-replay.js';
-export { repairJournal, type RepairReport } from './journal-repair.js';
 
 export interface JournalOptions {
   /** 'always': fsync every record. 'group' (default): fsync at most every `groupMs`. */
@@ -34,7 +34,7 @@ export interface JournalOptions {
 
 export type AppendListener = (record: JournalRecord) => void;
 
-export class Journal {
+export class Journal implements EventSink<JournalRecord> {
   readonly dir: string;
   readonly path: string;
   private readonly fs: FsPort;
@@ -91,13 +91,17 @@ export class Journal {
     return listSegments(this.fs, this.dir)[0]?.firstSeq ?? this.file.firstSeq ?? this.seq + 1;
   }
 
-  /** Appends one record: durable within groupMs in 'group' mode, before returning in 'always' mode. */
-  append(type: string, payload: unknown): JournalRecord {
+  /**
+   * Appends one record: durable within groupMs in 'group' mode, before returning in 'always' mode.
+   * The type must be in the event catalogue (core/events) and the payload fit its schema, else it
+   * throws MiyabiError('INTERNAL') and nothing is written.
+   */
+  append<T extends EventType>(type: T, payload: EventPayload<T>): JournalRecord {
     return this.write(type, payload, this.mode === 'always');
   }
 
   /** Appends and fsyncs before returning, whatever the mode (messages, recovery events). */
-  appendDurable(type: string, payload: unknown): JournalRecord {
+  appendDurable<T extends EventType>(type: T, payload: EventPayload<T>): JournalRecord {
     return this.write(type, payload, true);
   }
 
@@ -112,6 +116,17 @@ export class Journal {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /**
+   * The in-process bus, typed: `listener` gets each record of `type` as it is appended, in seq
+   * order with every other listener. A listener that throws is reported to `onError`; the append
+   * and the other listeners go on. Returns unsubscribe.
+   */
+  on<T extends EventType>(type: T, listener: EventListener<T>): () => void {
+    return this.onAppend((r) => {
+      if (r.type === type) listener(r as EventRecord<T>);
+    });
   }
 
   /** fsyncs now whatever was appended since the last fsync. */
@@ -174,6 +189,8 @@ export class Journal {
 
   private write(type: string, payload: unknown, sync: boolean): JournalRecord {
     this.usable();
+    // Validate first, write second: a refused record leaves no trace on disk or on the bus.
+    checkEvent(type, payload);
     const { line, record } = encodeRecord(this.seq + 1, Date.now(), type, payload);
     this.file.write(line, record.seq, sync);
     this.seq = record.seq;

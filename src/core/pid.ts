@@ -30,3 +30,15 @@ export function processStartTime(pid: number): string | null {
     return null;
   }
 }
+
+/** True when `pid` now belongs to another process than the one that started at `start`. */
+export function pidReused(pid: number, start: string | undefined): boolean {
+  if (start === undefined || start === '?') return false;
+  const now = processStartTime(pid);
+  return now !== null && now !== start;
+}
+
+/** The process `pid` that started at `start` (when known) is still running: the one check of both. */
+export function sameProcessAlive(pid: number, start: string | undefined): boolean {
+  return pidAlive(pid) && !pidReused(pid, start);
+}

@@ -1,14 +1,16 @@
 /**
  * The state snapshot, `<root>/state/snapshot.json` (RELIABILITY.md "Journal and snapshot").
  *
- * Written the way ALICE says survives crashes: write `snapshot.json.tmp-<pid>`, fsync it, rename it
- * over `snapshot.json`, fsync the directory. Until the rename the old snapshot is untouched; after
- * it, the new one is complete. Either way, snapshot + replay of records with seq > lastSeq gives the
+ * Written the way ALICE says survives crashes (core/atomic-write.ts): write a temp file
+ * `snapshot.json.tmp-<pid>-…`, fsync it, rename it over `snapshot.json`, fsync the directory. Until
+ * the rename the old snapshot is untouched; after it, the new one is complete. Either way, snapshot + replay of records with seq > lastSeq gives the
  * exact state. A crash can leave a tmp file behind; `cleanStaleSnapshotTmp` removes it on start.
  */
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
 import { MiyabiError } from './errors.js';
-import { type FsPort, O, closeQuietly, errnoCode, fsyncDir, ioError, isNotFound, realFs, writeAll } from './fs-port.js';
+import { pidAlive } from './pid.js';
+import { type FsPort, ioError, isNotFound, realFs } from './fs-port.js';
 
 export interface SnapshotData {
   /** Seq of the last journal record whose effect is in this snapshot. */
@@ -21,7 +23,7 @@ export interface SnapshotOptions {
 }
 
 export const SNAPSHOT_FILE = 'snapshot.json';
-const TMP_RE = /^snapshot\.json\.tmp-(\d+)$/;
+const TMP_RE = /^snapshot\.json\.tmp-(\d+)(?:-[0-9a-f]+)?$/;
 
 export function snapshotDir(root: string): string {
   return join(root, 'state');
@@ -49,42 +51,13 @@ export function writeSnapshot<T extends { lastSeq: number }>(
   }
   const dir = snapshotDir(root);
   const path = join(dir, SNAPSHOT_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
     throw ioError('snapshot: creating', dir, e);
   }
-  const buf = Buffer.from(json);
-  let fd: number | null = null;
-  let step = 'creating';
-  try {
-    fd = fs.openSync(tmp, O.O_WRONLY | O.O_CREAT | O.O_TRUNC, 0o600);
-    step = 'writing';
-    writeAll(fs, fd, buf, 0);
-    step = 'fsync of';
-    fs.fsyncSync(fd);
-    step = 'closing';
-    const closing = fd;
-    fd = null;
-    fs.closeSync(closing);
-    step = `renaming to ${SNAPSHOT_FILE}`;
-    fs.renameSync(tmp, path);
-  } catch (e) {
-    closeQuietly(fs, fd);
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // a crash would leave it too; cleanStaleSnapshotTmp removes it on the next start
-    }
-    throw ioError(`snapshot: ${step}`, tmp, e);
-  }
-  try {
-    fsyncDir(fs, dir);
-  } catch (e) {
-    throw ioError('snapshot: fsync of the directory', dir, e);
-  }
-  return { path, bytes: buf.length };
+  // A crash can leave the temp file behind; cleanStaleSnapshotTmp removes it on the next start.
+  return { path, bytes: writeFileAtomic(path, json, { fs, mode: 0o600, what: 'snapshot' }) };
 }
 
 /**
@@ -116,15 +89,6 @@ export function readSnapshot<T extends { lastSeq: number } = SnapshotData>(root:
     throw new MiyabiError('SNAPSHOT_CORRUPT', `${path}: "lastSeq" is missing or not a non-negative integer`, { hint, detail: { path } });
   }
   return data as T;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
 }
 
 /**

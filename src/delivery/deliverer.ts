@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
 import { markDeliveredMany } from '../bus/reader.js';
 import { isMiyabiError } from '../core/errors.js';
+import type { EventSink } from '../core/events/index.js';
 import { echoed, stillTyped, waitSubmitted } from './confirm.js';
 import type { OutputTracker } from './output-tracker.js';
 import type { PaneLocks } from './pane-locks.js';
@@ -22,10 +23,7 @@ export interface Recipient {
   pasteMax: number;
 }
 
-export interface JournalLike {
-  append(type: string, payload: unknown): unknown;
-  appendDurable(type: string, payload: unknown): unknown;
-}
+export type JournalLike = EventSink;
 
 export interface DelivererDeps {
   busDir: string;
@@ -42,7 +40,6 @@ export interface DelivererDeps {
   inflight: Map<string, number | null>;
 }
 
-const MAX_OUTCOMES = 1000;
 /** tmux errors that say nothing about the message: it waits for the pane or the server. */
 const DEFER = new Set(['TMUX_PANE_GONE', 'TMUX_UNREACHABLE', 'TMUX_TIMEOUT']);
 const RECHECK_MS = 250;
@@ -62,8 +59,6 @@ export class Deliverer {
   readonly waiting = new Map<string, string>();
   /** Whose inbox each waiting id is in, to forget it once it leaves new/. */
   private readonly waitingFor = new Map<string, string>();
-  /** How recently finished messages ended, for `miyabi inbox` (the journal keeps every one). */
-  readonly outcomes = new Map<string, { outcome: string; reason?: string }>();
   /** Per recipient, ids whose outcome is decided, even if moving the file to cur/ failed. */
   private readonly decided = new Map<string, Set<string>>();
   private closed = false;
@@ -252,7 +247,7 @@ export class Deliverer {
     return 'delivered';
   }
 
-  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: Record<string, unknown>): void {
+  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: { outcome: string; reason?: string; attempts?: number; recovered?: boolean }): void {
     let decided = this.decided.get(r.name);
     if (!decided) this.decided.set(r.name, (decided = new Set()));
     for (const m of batch) decided.add(m.id);
@@ -260,8 +255,6 @@ export class Deliverer {
       this.d.journal.append('delivery.error', { to: r.name, id: f.id, error: String(f.error) });
     }
     const ids = batch.map((m) => m.id);
-    for (const id of ids) this.outcomes.set(id, { outcome: String(info.outcome), ...(typeof info.reason === 'string' ? { reason: info.reason } : {}) });
-    for (const id of this.outcomes.keys()) if (this.outcomes.size > MAX_OUTCOMES) this.outcomes.delete(id);
     const ms = Date.now() - Math.min(...batch.map((m) => m.created));
     if (flag === 'D') this.d.journal.appendDurable('message.delivered', { to: r.name, pane: r.paneId, ids, ms, ...info });
     else this.d.journal.appendDurable('message.failed', { to: r.name, pane: r.paneId, ids, ...info });

@@ -1,5 +1,5 @@
 import type { ParsedMessage } from '../bus/format.js';
-import { shortId } from '../bus/short-ids.js';
+import { shortId } from '../core/short-ids.js';
 
 export const DEFAULT_HEADER = '[from {from} #{id}]';
 /** Text longer than this goes as a one-line notice pointing at a file, whatever the mode. */

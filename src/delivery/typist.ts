@@ -1,14 +1,12 @@
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
+import type { TmuxPort } from '../tmux/port.js';
 import type { DeliveryProfile } from './profiles.js';
 import { typedText } from './screen-cells.js';
 
-/** The slice of the tmux adapter typing needs: every pane command goes through `pane(id)`. */
-export interface PaneRunner {
-  run(verb: string, args?: readonly string[]): Promise<string[]>;
-  pane(paneId: string): { run(verb: string, args?: readonly string[], opts?: { blocks?: number }): Promise<string[]> };
-}
+/** The slice of the tmux port typing needs: every pane command goes through `pane(id)`. */
+export type PaneRunner = Pick<TmuxPort, 'run' | 'pane'>;
 
 export interface PaneState {
   gone: boolean;

@@ -67,6 +67,10 @@ export function git(dir: string, options: GitRunnerOptions = {}): GitRunner {
         baseDir: dir,
         maxConcurrentProcesses: 8,
         trimmed: false,
+        // By default simple-git settles 50 ms after the process *exits*, whether or not its stdout
+        // has been read: on a busy machine `write-tree` then "printed" nothing, the archive commit
+        // failed, and a parallel clean kept that worktree and its port. Wait for the pipes to close.
+        completion: { onExit: false },
         // simple-git only fails a command that exits non-zero *and* wrote to stderr; `show-ref
         // --quiet` and `rev-parse --quiet` fail silently, so any non-zero exit is an error here.
         errors: (error, result) => {

@@ -1,7 +1,22 @@
 import { createConnection, type Socket } from 'node:net';
 import { MiyabiError, errorFromJSON } from '../core/errors.js';
 import { encodeFrame, LineSplitter } from './frames.js';
+import type { MessageName, ReplyOf, RequestOf } from './messages/index.js';
 import type { IpcResponse, JournalEventFrame } from './protocol.js';
+
+/** A request's payload and timeout; the payload may be left out when the message asks nothing. */
+export type RequestArgs<K extends MessageName> = Record<never, never> extends RequestOf<K>
+  ? [payload?: RequestOf<K>, timeoutMs?: number]
+  : [payload: RequestOf<K>, timeoutMs?: number];
+
+/**
+ * What the dashboard and the conductor need of a connection (tests pass fakes): requests typed
+ * by the message they name. IpcClient's own `request` is stricter: a payload the message needs
+ * may not be left out.
+ */
+export interface Requester {
+  request<K extends MessageName>(type: K, payload?: RequestOf<K>, timeoutMs?: number): Promise<ReplyOf<K>>;
+}
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -10,7 +25,7 @@ interface Pending {
 }
 
 /** A client of the controller's IPC socket: request/response plus an optional event stream. */
-export class IpcClient {
+export class IpcClient implements Requester {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private eventListeners = new Set<(e: JournalEventFrame['event']) => void>();
@@ -56,10 +71,10 @@ export class IpcClient {
     });
   }
 
-  request<T = unknown>(type: string, payload?: unknown, timeoutMs = 10_000): Promise<T> {
+  request<K extends MessageName>(type: K, ...[payload, timeoutMs = 10_000]: RequestArgs<K>): Promise<ReplyOf<K>> {
     if (this.closed) return Promise.reject(new MiyabiError('CONTROLLER_DOWN', 'connection to the controller closed'));
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<ReplyOf<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new MiyabiError('IPC_TIMEOUT', `the controller did not answer "${type}" within ${timeoutMs} ms`));
@@ -69,10 +84,22 @@ export class IpcClient {
     });
   }
 
-  /** Streams journal events from now on; resolves once the controller has accepted. */
-  async subscribe(listener: (e: JournalEventFrame['event']) => void): Promise<void> {
+  /**
+   * Streams journal events from now on, or, with `fromSeq` (the last seq this client saw), first
+   * every record after it, then live ones: in seq order, each once. Resolves once the controller
+   * has accepted, with the seq the stream starts after (null from a server with no journal): a
+   * client that remembers it, and then each event's seq, can reconnect with `fromSeq` and miss
+   * nothing. A `fromSeq` older than the journal keeps fails NOT_FOUND.
+   */
+  async subscribe(listener: (e: JournalEventFrame['event']) => void, fromSeq?: number): Promise<ReplyOf<'subscribe'>> {
     this.eventListeners.add(listener);
-    await this.request('subscribe');
+    const payload: RequestOf<'subscribe'> = fromSeq === undefined ? {} : { fromSeq };
+    try {
+      return await this.request('subscribe', payload);
+    } catch (e) {
+      this.eventListeners.delete(listener);
+      throw e;
+    }
   }
 
   onClose(listener: () => void): void {
@@ -112,5 +139,32 @@ export class IpcClient {
       p.reject(err);
       this.pending.delete(id);
     }
+  }
+}
+
+/**
+ * How far a subscriber has read the journal: reconnecting with `fromSeq` gets every record it
+ * missed, once (the dashboard, the conductor's notices, `run --wait`).
+ */
+export class StreamPosition {
+  private seen: number | undefined;
+
+  /** What to pass as `fromSeq` on the next subscribe: undefined before the first one answered. */
+  get fromSeq(): number | undefined {
+    return this.seen;
+  }
+
+  /** The subscribe answer. Events may have been handled before it (same chunk): they count first. */
+  started(r: { afterSeq?: number | null } | void): void {
+    if (this.seen === undefined && r && typeof r.afterSeq === 'number') this.seen = r.afterSeq;
+  }
+
+  saw(seq: number): void {
+    if (this.seen === undefined || seq > this.seen) this.seen = seq;
+  }
+
+  /** After a refused fromSeq (the records were compacted): the next subscribe is live only. */
+  forget(): void {
+    this.seen = undefined;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * IPC between the controller and its clients: JSON lines over a unix socket. A request names a
- * `type` from the handler table (controller/handlers), a response echoes its `id`. A `subscribe`
+ * `type` from the message list (ipc/messages, one file each), a response echoes its `id`. A `subscribe`
  * request turns the connection into a stream of journal events (`{event: …}` frames).
  */
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -25,26 +25,5 @@ export interface JournalEventFrame {
   event: { seq: number; ts: number; type: string; payload: unknown };
 }
 
-export interface PaneStatus {
-  name: string;
-  role: string;
-  paneId: string;
-  window: string;
-  pid: number;
-  /** The command the layout asked for, as the user would type it. */
-  command: string;
-  /** What tmux says runs in the pane now (#{pane_current_command}). */
-  currentCommand: string;
-  cwd: string;
-  alive: boolean;
-  deadStatus: number | null;
-}
-
-export interface StatusResult {
-  session: string;
-  tmuxSocket: string;
-  root: string;
-  layout: string;
-  controller: { pid: number; startedAt: string; uptimeMs: number; ipcPath: string };
-  panes: PaneStatus[];
-}
+/** Shapes of replies live with their message (ipc/messages); these two are used widely. */
+export type { PaneStatus, StatusResult } from './messages/status.js';

@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { z } from 'zod';
-import { isMiyabiError } from '../core/errors.js';
+import { isMiyabiError, MiyabiError } from '../core/errors.js';
 import { encodeFrame, LineSplitter } from './frames.js';
 import type { IpcErrorBody, IpcRequest } from './protocol.js';
+import { type EventSource, type StreamRecord, Subscription } from './subscription.js';
 
 export interface Handler<S extends z.ZodType = z.ZodType> {
   schema: S;
@@ -18,8 +19,13 @@ export function handler<S extends z.ZodType>(h: Handler<S>): Handler {
 }
 
 export interface IpcConnection {
-  /** Turns this connection into a journal event stream. */
-  subscribe(): void;
+  /**
+   * Turns this connection into a journal event stream: live records, or with `fromSeq` first every
+   * record after it from the journal (see stream()), then live ones, in order and once each.
+   * Returns the seq the stream starts after (every record with a greater seq will come), or
+   * undefined when this server streams no journal.
+   */
+  subscribe(fromSeq?: number): number | undefined;
 }
 
 export interface IpcServerOptions {
@@ -37,7 +43,8 @@ export interface IpcServerOptions {
  */
 export class IpcServer {
   private readonly server: Server;
-  private readonly subscribers = new Set<Socket>();
+  private readonly subscribers = new Map<Socket, Subscription>();
+  private source: EventSource | null = null;
   private readonly sockets = new Set<Socket>();
 
   constructor(
@@ -58,13 +65,17 @@ export class IpcServer {
     });
   }
 
-  broadcast(event: unknown): void {
+  /** Streams `source`'s records to subscribers, and lets them catch up from it (`fromSeq`). */
+  stream(source: EventSource): () => void {
+    this.source = source;
+    return source.onAppend((r) => this.broadcast(r));
+  }
+
+  /** One record to every subscriber; one that cannot keep up is dropped rather than buffered without bound. */
+  broadcast(event: StreamRecord): void {
+    if (this.subscribers.size === 0) return;
     const frame = encodeFrame({ event });
-    for (const s of this.subscribers) {
-      // A subscriber that cannot keep up is dropped rather than buffered without bound.
-      if (s.writableLength > 8 * 1024 * 1024) s.destroy();
-      else s.write(frame);
-    }
+    for (const s of this.subscribers.values()) s.live(event.seq, frame);
   }
 
   close(): Promise<void> {
@@ -93,9 +104,13 @@ export class IpcServer {
       () => fail(null, { code: 'IPC', message: 'frame too large; the limit is 1 MiB per line' }),
     );
     const conn: IpcConnection = {
-      subscribe: () => {
-        this.subscribers.add(socket);
+      subscribe: (fromSeq) => {
+        if (this.subscribers.has(socket)) throw new MiyabiError('USAGE', 'this connection is subscribed already');
+        if (fromSeq !== undefined && this.source === null) throw new MiyabiError('USAGE', 'this server keeps no journal to replay from');
+        const sub = fromSeq === undefined || this.source === null ? new Subscription(socket, this.source?.lastSeq ?? 0) : Subscription.catchUp(socket, this.source, fromSeq);
+        this.subscribers.set(socket, sub);
         socket.setTimeout(0); // a subscriber is quiet by nature
+        return this.source === null ? undefined : sub.afterSeq;
       },
     };
     // A connection that neither asks nor listens is dropped, so idle clients cannot use up the

@@ -7,7 +7,7 @@ import type { SkillAction } from '../config/skill-schema.js';
 import { ActionError } from './action-error.js';
 import { isAgentBuiltin, type AgentPort, type AgentRequest } from './agent-port.js';
 import { renderReport, writeReport } from './reports.js';
-import { runCommand } from './process-group.js';
+import { runCommand } from '../shell/run.js';
 import type { JournalLike, RunState } from './run-state.js';
 
 export interface ActionContext {

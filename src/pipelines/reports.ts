@@ -2,14 +2,11 @@
  * The reporting built-ins' output: markdown under `.miyabi/reports/`, written from the run's own
  * records (never made up), with the tail of each failed stage's log.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { join } from 'node:path';
+import { formatMs } from '../core/duration.js';
 import type { RunState, StageRecord } from './run-state.js';
-
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 function logTail(logDir: string, stage: string, lines = 20): string {
   const f = join(logDir, `${stage}.log`);
@@ -51,7 +48,6 @@ export function renderReport(kind: 'error' | 'success' | 'content', st: RunState
 export function writeReport(reportsDir: string, runId: string, kind: 'error' | 'success' | 'content', text: string): string {
   mkdirSync(reportsDir, { recursive: true });
   const file = join(reportsDir, `${runId}-${kind}.md`);
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, text, { mode: 0o644, what: 'report' });
   return file;
 }

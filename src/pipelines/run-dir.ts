@@ -4,10 +4,12 @@
  * host that takes over after a crash kills before it runs the interrupted stage again.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
 import type { RunState } from './run-state.js';
-import { pidAlive, processStartTime } from '../core/pid.js';
+import { killGroup } from '../shell/process-group.js';
+import { pidReused, processStartTime, sameProcessAlive } from '../core/pid.js';
 
 export function runsDir(root: string): string {
   return path.join(root, '.miyabi', 'runs');
@@ -33,9 +35,9 @@ export function isRunId(s: string): boolean {
   return RUN_ID.test(s);
 }
 
+/** Caches of the journal and of live process groups: not fsynced, a machine crash ends both. */
 function writeAtomic(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, text, { durable: false, mode: 0o644 });
 }
 
 /**
@@ -70,14 +72,8 @@ export function killLeftoverGroups(dir: string): number {
     if (!Number.isInteger(pgid) || pgid <= 1) continue;
     // The leader may have exited while the rest of its group lives on: then no start time is left
     // to compare, and the group id cannot have been reused while members still carry it.
-    const now = processStartTime(pgid);
-    if (now !== null && t !== '?' && now !== t) continue;
-    try {
-      process.kill(-pgid, 'SIGKILL');
-      killed++;
-    } catch {
-      // gone already
-    }
+    if (pidReused(pgid, t)) continue;
+    if (killGroup(pgid, 'SIGKILL')) killed++;
   }
   return killed;
 }
@@ -136,7 +132,7 @@ export function readRun(dir: string): RunSummary | null {
     source: '', hash: '', vars: {}, branch: '', root: '', cwd: '', startedAt: c.queuedAt ?? 0, stages: [], outputs: {},
     position: null, unhandledFailure: false, anyFailed: false, background: [], resumes: 0, ...c,
   };
-  const alive = pidAlive(c.pid) && (c.hostStart === undefined || processStartTime(c.pid) === c.hostStart);
+  const alive = sameProcessAlive(c.pid, c.hostStart);
   const status = st.outcome ?? (!alive ? 'interrupted' : c.phase === 'queued' ? 'queued' : 'running');
   return { ...st, status, dir, startSeq: c.startSeq };
 }

@@ -4,14 +4,12 @@
  * replay is the run's own records. After each durable record (and each stage start) the folded state is cached in
  * `run.json` (see run-dir.ts) for `miyabi runs` and `logs`, which then need no replay.
  */
+import type { EventPayload, EventSink, RunEventPayload, RunEventType } from '../core/events/index.js';
 import { foldRun, type JournalLike, type JournalRecordLike } from './run-state.js';
 import { writeRunCache } from './run-dir.js';
 
 /** What a run needs of the host's journal (core/journal.ts's Journal is one). */
-export interface HostJournal {
-  append(type: string, payload: unknown): JournalRecordLike;
-  appendDurable(type: string, payload: unknown): JournalRecordLike;
-}
+export type HostJournal = EventSink<JournalRecordLike>;
 
 export class RunJournal implements JournalLike {
   private readonly records: JournalRecordLike[];
@@ -29,11 +27,11 @@ export class RunJournal implements JournalLike {
     this.startSeq = startSeq ?? earlier[0]?.seq ?? 0;
   }
 
-  private tag(payload: unknown): Record<string, unknown> {
-    return { ...(payload as Record<string, unknown>), runId: this.runId };
+  private tag<T extends RunEventType>(payload: RunEventPayload<T>): EventPayload<T> {
+    return { ...payload, runId: this.runId } as EventPayload<T>;
   }
 
-  append(type: string, payload: unknown): JournalRecordLike {
+  append<T extends RunEventType>(type: T, payload: RunEventPayload<T>): JournalRecordLike {
     const r = this.j.append(type, this.tag(payload));
     this.keep(r);
     // `miyabi runs` shows a stage as running from its stage.started, which is not a durable record.
@@ -41,7 +39,7 @@ export class RunJournal implements JournalLike {
     return r;
   }
 
-  appendDurable(type: string, payload: unknown): JournalRecordLike {
+  appendDurable<T extends RunEventType>(type: T, payload: RunEventPayload<T>): JournalRecordLike {
     const r = this.j.appendDurable(type, this.tag(payload));
     this.keep(r);
     this.cache();

@@ -12,6 +12,8 @@
  *   run.resumed      {from, restarted?, pid}    run.interrupted {reason}   (the host stopped; resumable)
  *   run.finished     {outcome, durationMs}
  */
+import type { RunEventSink } from '../core/events/index.js';
+
 export interface JournalRecordLike {
   seq: number;
   ts: number;
@@ -20,9 +22,7 @@ export interface JournalRecordLike {
 }
 
 /** What a runner needs of a journal (core/journal.ts's Journal is one). */
-export interface JournalLike {
-  append(type: string, payload: unknown): unknown;
-  appendDurable(type: string, payload: unknown): unknown;
+export interface JournalLike extends RunEventSink {
   replay(afterSeq?: number): Iterable<JournalRecordLike>;
 }
 

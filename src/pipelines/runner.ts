@@ -11,6 +11,7 @@ import type { Skill, SkillRegistry } from '../config/skill-schema.js';
 import { errorText, RunInterrupted } from './action-error.js';
 import { noAgents, type AgentPort } from './agent-port.js';
 import type { ActionContext } from './actions.js';
+import type { RunEventPayload, RunEventType } from '../core/events/index.js';
 import { conditionHolds } from './condition-eval.js';
 import { conditionContext, rollbackStage, stageCwd, stageEnv, stageInputs } from './run-context.js';
 import { foldRun, type JournalLike, type JournalRecordLike, type RunOutcome, type RunState } from './run-state.js';
@@ -115,7 +116,7 @@ export class PipelineRunner {
     return this.drive();
   }
 
-  private emit(type: string, payload: unknown, durable = false): void {
+  private emit<T extends RunEventType>(type: T, payload: RunEventPayload<T>, durable = false): void {
     if (durable) this.o.journal.appendDurable(type, payload);
     else this.o.journal.append(type, payload);
     this.records.push({ seq: ++this.seq, ts: Date.now(), type, payload });

@@ -3,7 +3,7 @@ import { ControlClient } from './control/client.js';
 import { DEFAULT_TIMEOUT_MS, tmuxExec, tmuxExecChain, type ExecOptions } from './exec.js';
 import { PANE_FORMAT, parsePanes } from './format.js';
 import { ensureLaunchDir, launchScript, tempLaunchDir, writeLaunchScript } from './launch.js';
-import type { PaneInfo, PaneSpec, SessionSpec, TmuxEvent, TmuxPort, TmuxVersion } from './port.js';
+import type { PaneHandle, PaneInfo, PaneSpec, SessionSpec, TmuxEvent, TmuxPort, TmuxRunOptions, TmuxVersion } from './port.js';
 import { assertName, packUnits, sessionTarget, sessionUnits, validateSpec, windowTarget } from './session.js';
 import { assertSupported, readTmuxVersion } from './version.js';
 
@@ -121,7 +121,7 @@ export class Tmux implements TmuxPort {
    * (≈5 ms). Arguments with a newline, or a stdin payload, always go one-shot. Resolves with the
    * output lines.
    */
-  async run(verb: string, args: readonly string[] = [], opts: ExecOptions & { blocks?: number } = {}): Promise<string[]> {
+  async run(verb: string, args: readonly string[] = [], opts: TmuxRunOptions = {}): Promise<string[]> {
     const c = this.control;
     if (c?.alive && opts.input === undefined && !args.some((a) => a.includes('\n'))) {
       try {
@@ -136,7 +136,7 @@ export class Tmux implements TmuxPort {
   }
 
   /** The one door for pane commands (PRACTICES 1): every call targets `-t <%id>`. */
-  pane(paneId: string): { id: string; run(verb: string, args?: readonly string[], opts?: ExecOptions & { blocks?: number }): Promise<string[]> } {
+  pane(paneId: string): PaneHandle {
     if (!/^%\d+$/.test(paneId)) throw new MiyabiError('USAGE', `not a pane id: ${JSON.stringify(paneId)}`);
     return { id: paneId, run: (verb, args = [], opts = {}) => this.run(verb, ['-t', paneId, ...args], opts) };
   }
@@ -206,6 +206,18 @@ export class Tmux implements TmuxPort {
     const info = (await this.listPanes(session)).find((p) => p.paneId === paneId);
     if (!info) throw new MiyabiError('TMUX_PANE_GONE', `pane ${paneId} for ${spec.name} vanished as it was made`);
     return info;
+  }
+
+  async respawnPane(paneId: string, spec: PaneSpec, launchDir: string): Promise<void> {
+    assertName('pane name', spec.name);
+    const pane = this.pane(paneId);
+    ensureLaunchDir(launchDir);
+    // display -t on a pane that is gone answers rc 0 with every format empty.
+    const [line = ''] = await pane.run('display-message', ['-p', '#{pane_id}|#{session_name}']);
+    const [id, session = ''] = line.split('|');
+    if (id !== paneId) throw new MiyabiError('TMUX_PANE_GONE', `pane ${paneId} for ${spec.name} is gone`);
+    const script = writeLaunchScript(launchDir, `${session}.${spec.name}.sh`, launchScript(spec));
+    await pane.run('respawn-pane', ['-k', '/bin/sh', script]);
   }
 
   async killPane(paneId: string): Promise<void> {

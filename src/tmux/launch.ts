@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { MiyabiError } from '../core/errors.js';
 import type { PaneSpec } from './port.js';
 
@@ -77,21 +77,11 @@ export function tempLaunchDir(): string {
   return mkdtempSync(join(tmpdir(), 'miyabi-launch-'));
 }
 
-/** Writes the script atomically (tmp file opened O_EXCL, mode 0600, then rename); returns its path. */
+/** Writes the script atomically (O_EXCL temp file, mode 0600, rename); returns its path. */
 export function writeLaunchScript(dir: string, fileName: string, text: string): string {
   if (!/^[A-Za-z0-9_.-]+\.sh$/.test(fileName)) throw new MiyabiError('INTERNAL', `bad launch script name ${fileName}`);
   const path = join(dir, fileName);
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // not created
-    }
-    throw e;
-  }
+  // Not fsynced: every start rewrites it, so a crash loses nothing.
+  writeFileAtomic(path, text, { durable: false, what: 'launch script' });
   return path;
 }

@@ -67,6 +67,20 @@ export type TmuxEvent =
   | { type: 'client-restarted'; reason: string }
   | { type: 'notification'; name: string; args: string };
 
+/** Options of one tmux command: a deadline, a stdin payload (`load-buffer -`), control-mode blocks. */
+export interface TmuxRunOptions {
+  input?: string | Uint8Array;
+  timeoutMs?: number;
+  /** Control-mode reply blocks to wait for (an `if-shell` that runs a second command answers twice). */
+  blocks?: number;
+}
+
+/** One pane, by its %id: the only way a pane command is sent (every call targets `-t <%id>`). */
+export interface PaneHandle {
+  readonly id: string;
+  run(verb: string, args?: readonly string[], opts?: TmuxRunOptions): Promise<string[]>;
+}
+
 export interface TmuxPort {
   readonly socketName: string;
   version(): Promise<TmuxVersion>;
@@ -76,6 +90,19 @@ export interface TmuxPort {
   listPanes(session: string): Promise<PaneInfo[]>;
   sessionOption(session: string, key: string): Promise<string | null>;
   killSession(name: string): Promise<void>;
+  /** A server-wide command (buffers, layouts): through the control client while it is up. */
+  run(verb: string, args?: readonly string[], opts?: TmuxRunOptions): Promise<string[]>;
+  /** Throws USAGE for anything but a `%<n>` id. */
+  pane(paneId: string): PaneHandle;
+  /** A new pane in a live session's window, launched and tagged as createSession does. */
+  addPane(session: string, window: string, spec: PaneSpec, launchDir: string): Promise<PaneInfo>;
+  /** A pane already gone is not an error. */
+  killPane(paneId: string): Promise<void>;
+  /**
+   * Restarts the pane's process (`respawn-pane -k`) with `spec`'s command, cwd and env through a
+   * fresh launch script; the pane keeps its %id and its options (@miyabi_agent, @miyabi_role).
+   */
+  respawnPane(paneId: string, spec: PaneSpec, launchDir: string): Promise<void>;
   /** Opens (or reopens) the persistent control-mode client attached to `session`. */
   attachControl(session: string, onEvent: (e: TmuxEvent) => void): Promise<void>;
   close(): Promise<void>;

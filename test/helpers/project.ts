@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { pidAlive, readLock } from '../../src/controller/lock.js';
+import { pidAlive, readLock } from '../../src/core/instance-lock.js';
 import { privateTmux, type TestTmux } from './tmux-server.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'miyabi.js');

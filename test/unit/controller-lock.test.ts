@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireLock, pidAlive } from '../../src/controller/lock.js';
+import { acquireLock, pidAlive } from '../../src/core/instance-lock.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

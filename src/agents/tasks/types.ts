@@ -9,10 +9,10 @@
  *                                │                          │
  *                                └── task.done / task.failed / task.timed-out ──▶ closed
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { TASK_PAYLOADS, TASK_PRIORITIES } from '../../core/events/index.js';
 
-/** Same names and order as the bus's message priorities. */
-export const TASK_PRIORITIES = ['high', 'normal', 'low'] as const;
+export { TASK_PRIORITIES };
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 /** Lower ranks go first. */
 export const PRIORITY_RANK: Readonly<Record<TaskPriority, number>> = { high: 0, normal: 1, low: 2 };
@@ -45,25 +45,8 @@ export interface Task {
   reason: string | null;
 }
 
-const id = z.string().min(1).max(64);
-const reason = z.string().max(4096).optional();
-
-export const TASK_PAYLOADS = {
-  'task.added': z.object({
-    id,
-    text: z.string().min(1),
-    agent: z.string().min(1).max(32).nullable().optional(),
-    priority: z.enum(TASK_PRIORITIES),
-    labels: z.array(z.string()).default([]),
-    timeoutMs: z.number().int().positive().nullable().default(null),
-  }),
-  'task.assigned': z.object({ id, agent: z.string().min(1).max(32), branch: z.string().nullable().optional(), worktree: z.string().nullable().optional() }),
-  'task.started': z.object({ id }),
-  'task.done': z.object({ id }),
-  'task.failed': z.object({ id, reason: z.string().max(4096) }),
-  'task.timed-out': z.object({ id, reason }),
-  'task.cancelled': z.object({ id, reason }),
-} as const;
+// The schemas live in the event catalogue (core/events/task.ts), beside every other record type.
+export { TASK_PAYLOADS };
 
 export type TaskEventType = keyof typeof TASK_PAYLOADS;
 export const TASK_EVENT_TYPES = Object.keys(TASK_PAYLOADS) as TaskEventType[];

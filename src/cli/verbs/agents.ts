@@ -1,6 +1,6 @@
 import { busDirOf, liveRecipients, recipients, stoppedReason } from '../../bus/layout.js';
 import { MiyabiError } from '../../core/errors.js';
-import type { AgentRow } from '../../controller/agents.js';
+import type { AgentRow } from '../../ipc/messages/agents.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
 async function controller(o: GlobalOptions) {
@@ -16,7 +16,7 @@ const line = (a: AgentRow) =>
 export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string; reuse?: boolean }): Promise<number> {
   const c = await controller(o);
   try {
-    const a = await c.request<AgentRow>('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}), ...(o.reuse ? { reuse: true } : {}) }, 60_000);
+    const a = await c.request('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}), ...(o.reuse ? { reuse: true } : {}) }, 60_000);
     process.stdout.write(`spawned ${a.name} in ${a.paneId}${a.worktree ? ` (worktree ${a.worktree}, branch ${a.branch})` : ''}\n`);
     return 0;
   } finally {
@@ -27,7 +27,7 @@ export async function spawnVerb(o: GlobalOptions & { name: string; command?: str
 export async function killVerb(o: GlobalOptions & { name: string; clean?: boolean; force?: boolean }): Promise<number> {
   const c = await controller(o);
   try {
-    const r = await c.request<{ killed: boolean; archive: string | null }>('kill', { name: o.name, clean: o.clean === true, force: o.force === true }, 60_000);
+    const r = await c.request('kill', { name: o.name, clean: o.clean === true, force: o.force === true }, 60_000);
     process.stdout.write(`${r.killed ? 'killed' : 'removed'} ${o.name}${r.archive ? `; its worktree is kept as ${r.archive} (miyabi worktree restore ${o.name})` : ''}\n`);
     return 0;
   } finally {
@@ -51,7 +51,7 @@ export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise
     return 0;
   }
   try {
-    const rows = await c.request<AgentRow[]>('agents');
+    const rows = await c.request('agents');
     const lines = [...rows.map(line), ...stopped];
     process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : lines.length ? `${lines.join('\n')}\n` : 'no agents\n');
     return 0;

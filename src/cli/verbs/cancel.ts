@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { MiyabiError } from '../../core/errors.js';
-import { readLock } from '../../controller/lock.js';
+import { readLock } from '../../core/instance-lock.js';
 import { readRun, runDir } from '../../pipelines/run-dir.js';
 import { lockOrController, withLocalHost } from '../run-local.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
@@ -27,7 +27,7 @@ export async function cancel(o: GlobalOptions & { run: string }): Promise<number
   const client = await tryConnect(paths, 300);
   if (client) {
     try {
-      const r = await client.request<{ status: string }>('run.cancel', { runId: o.run }, 30_000);
+      const r = await client.request('run.cancel', { runId: o.run }, 30_000);
       process.stdout.write(`${o.run}: ${r.status}\n`);
       return 0;
     } finally {

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pidAlive, readLock } from '../../controller/lock.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { isMiyabiError } from '../../core/errors.js';
 import { replayJournal } from '../../core/journal-replay.js';
 import { repairJournal } from '../../core/journal-repair.js';
@@ -79,7 +79,7 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
   }
   const client = await tryConnect(p);
   if (client) {
-    const r = await client.request<{ pid: number; session: string }>('ping').catch(() => null);
+    const r = await client.request('ping').catch(() => null);
     client.close();
     checks.push({ level: 'ok', what: `controller pid ${r?.pid ?? '?'} answers for session ${r?.session ?? '?'}` });
   } else if (existsSync(p.socket)) {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { pidAlive, readLock } from '../../controller/lock.js';
+import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 
@@ -17,7 +17,7 @@ export async function down(o: GlobalOptions): Promise<number> {
   const ctx = cliContext(o);
   const client = await tryConnect(ctx.paths);
   if (client) {
-    const r = await client.request<{ pid: number }>('down');
+    const r = await client.request('down');
     client.close();
     if (!(await waitGone(r.pid, 10_000))) {
       process.stderr.write(`the controller (pid ${r.pid}) did not stop within 10 s; it was sent SIGTERM\n`);

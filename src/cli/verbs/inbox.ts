@@ -2,14 +2,14 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { busDirOf, inboxPaths, recipients, stoppedReason } from '../../bus/layout.js';
 import { inspectFile, listCur } from '../../bus/reader.js';
-import { looksLikeShortId, resolveId, shortIds } from '../../bus/short-ids.js';
+import { looksLikeShortId, resolveId, shortIds } from '../../core/short-ids.js';
 import { MiyabiError } from '../../core/errors.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
 /** One message as `inbox` shows it; `--json` prints these as they are. */
 interface Row {
   agent: string;
-  /** The full id; `short` is how every verb shows it (bus/short-ids.ts). */
+  /** The full id; `short` is how every verb shows it (core/short-ids.ts). */
   id: string;
   short: string;
   state: 'queued' | 'delivered' | 'failed';
@@ -27,7 +27,7 @@ interface Row {
 
 interface FromController {
   waiting: Record<string, string>;
-  outcomes: Record<string, { outcome: string; reason?: string }>;
+  outcomes: Record<string, { outcome: string | null; reason: string | null }>;
 }
 
 /** Reads one inbox without moving anything: junk stays in new/ for the controller to quarantine. */
@@ -93,8 +93,8 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
   }
   const client = await tryConnect(paths);
   const ctl: FromController | null = client
-    ? await client.request<Partial<FromController>>('inbox').then(
-        (r) => ({ waiting: r.waiting ?? {}, outcomes: r.outcomes ?? {} }),
+    ? await client.request('inbox').then(
+        (r) => ({ waiting: r.waiting, outcomes: r.outcomes }),
         () => ({ waiting: {}, outcomes: {} }),
       )
     : null;

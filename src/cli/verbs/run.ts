@@ -5,7 +5,7 @@
  * while waiting cancels the run. Exit 0 when the run succeeded (or, without --wait, was started).
  */
 import { MiyabiError } from '../../core/errors.js';
-import type { IpcClient } from '../../ipc/client.js';
+import { type IpcClient, StreamPosition } from '../../ipc/client.js';
 import type { StartResult } from '../../pipelines/runs-host.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 import { hostRun, lockOrController } from '../run-local.js';
@@ -40,37 +40,73 @@ function queuedText(r: StartResult): string {
   return r.others.length ? ` queued behind ${r.others.join(', ')}` : ' queued behind the runs of its pipeline';
 }
 
-/** Follows run `runId` through the controller's event stream until it ends. */
-async function follow(client: IpcClient, start: () => Promise<StartResult>): Promise<number> {
+/** How long `run --wait` tries to get back to a controller that went away (a restart) before it gives up. */
+const RECONNECT_MS = 30_000;
+
+type Rec = { seq: number; type: string; payload: unknown };
+
+/**
+ * Follows run `runId` through the controller's event stream until it ends. When the connection
+ * drops (the controller restarts) it reconnects with the last seq it saw, so no step of the run is
+ * missed or printed twice.
+ */
+async function follow(client: IpcClient, start: () => Promise<StartResult>, reconnect: () => Promise<IpcClient | null>): Promise<number> {
   let runId = '';
-  const early: { type: string; payload: unknown }[] = [];
-  let finish!: (rec: { type: string; payload: unknown } | undefined) => void;
-  const ended = new Promise<{ type: string; payload: unknown } | undefined>((r) => (finish = r));
-  // Subscribed before the start: a short run must not end unseen.
-  await client.subscribe((e) => {
+  const early: Rec[] = [];
+  let finish!: (rec: Rec | undefined) => void;
+  let settled = false;
+  const ended = new Promise<Rec | undefined>((r) => (finish = r)).finally(() => (settled = true));
+  const position = new StreamPosition();
+  const listen = (e: Rec): void => {
+    if (position.fromSeq !== undefined && e.seq <= position.fromSeq) return;
+    position.saw(e.seq);
     if (runId === '') early.push(e);
     else if (printRunRecord(runId, e)) finish(e);
-  });
-  client.onClose(() => finish(undefined));
-  const r = await start();
-  runId = r.runId;
-  if (r.status === 'skipped') {
-    if (r.others.length === 0) return 1; // a --resume with nothing left to run (said above)
-    process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
-    return 0;
-  }
-  process.stdout.write(`run ${runId}${queuedText(r)}; logs: miyabi logs ${runId}\n`);
-  for (const e of early) if (printRunRecord(runId, e)) finish(e);
-  const stop = () => void client.request('run.cancel', { runId, reason: 'cancelled (Ctrl-C)' }).catch(() => undefined);
-  process.once('SIGINT', stop);
+  };
+  let current = client;
+  const opened: IpcClient[] = [];
+  const again = async (): Promise<void> => {
+    const deadline = Date.now() + RECONNECT_MS;
+    for (let delay = 100; !settled && Date.now() < deadline; delay = Math.min(delay * 2, 2000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      const c = await reconnect();
+      if (c === null) continue;
+      opened.push(c);
+      try {
+        position.started(await c.subscribe(listen, position.fromSeq));
+        current = c;
+        c.onClose(() => void again());
+        return;
+      } catch {
+        c.close();
+      }
+    }
+    finish(undefined);
+  };
+  // Subscribed before the start: a short run must not end unseen.
+  position.started(await client.subscribe(listen));
+  client.onClose(() => void again());
+  const stop = () => void current.request('run.cancel', { runId, reason: 'cancelled (Ctrl-C)' }).catch(() => undefined);
   try {
+    const r = await start();
+    runId = r.runId;
+    if (r.status === 'skipped') {
+      if (r.others.length === 0) return 1; // a --resume with nothing left to run (said above)
+      process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
+      return 0;
+    }
+    process.stdout.write(`run ${runId}${queuedText(r)}; logs: miyabi logs ${runId}\n`);
+    for (const e of early) if (printRunRecord(runId, e)) finish(e);
+    process.once('SIGINT', stop);
     const last = await ended;
     if (last === undefined) {
       process.stderr.write(`miyabi: the controller went away; run ${runId} resumes when it is back (miyabi runs shows it)\n`);
     }
     return runExitCode(last);
   } finally {
+    settled = true;
     process.off('SIGINT', stop);
+    for (const c of opened) c.close();
   }
 }
 
@@ -94,11 +130,11 @@ export async function run(o: RunOptions): Promise<number> {
   const client = got;
   try {
     const start = async (): Promise<StartResult> => {
-      if (request) return client.request<StartResult>('run.start', request, 60_000);
-      const r = await client.request<{ status: 'resumed' | 'queued' | 'ended' }>('run.resume', { runId: o.resume });
+      if (request) return client.request('run.start', request, 60_000);
+      const r = await client.request('run.resume', { runId: o.resume! });
       return resumed(o.resume!, r.status);
     };
-    if (o.wait) return await follow(client, start);
+    if (o.wait) return await follow(client, start, () => tryConnect(paths, 1000));
     const r = await start();
     if (r.status === 'skipped' && r.others.length > 0) process.stderr.write(`miyabi: skipped: ${r.others.join(', ')} still running (concurrency: skip)\n`);
     else if (r.status === 'queued') process.stderr.write(`miyabi:${queuedText(r)} (concurrency: queue)\n`);

@@ -1,5 +1,5 @@
 /** `miyabi runs [--json]`: every pipeline run of the project, with each stage's outcome and duration. */
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 import { listRuns } from '../../pipelines/run-dir.js';
 import { cliContext, type GlobalOptions } from '../context.js';
 

@@ -1,12 +1,15 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
-import { findProjectRoot } from '../../core/paths.js';
-import { liveRecipients } from '../../bus/layout.js';
+import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
+import { busDirOf, liveRecipients } from '../../bus/layout.js';
+import { messageState } from '../../bus/state.js';
 import { writeMessage } from '../../bus/writer.js';
-import { shortId } from '../../bus/short-ids.js';
+import { shortId } from '../../core/short-ids.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
+import { IpcClient } from '../../ipc/client.js';
+import type { MessageWaitReply } from '../../ipc/messages/message-wait.js';
 
 /**
  * `miyabi send` and `miyabi broadcast`: written straight to the bus, so they work while the
@@ -57,9 +60,9 @@ function inboxCap(busDir: string, to: string): number | undefined {
   return raw !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-function controllerUp(root: string): boolean {
+function controllerUp(paths: ProjectPaths): boolean {
   try {
-    const { pid } = JSON.parse(readFileSync(join(root, '.miyabi', 'run', 'controller.lock'), 'utf8')) as { pid: number };
+    const { pid } = JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number };
     process.kill(pid, 0);
     return true;
   } catch {
@@ -67,35 +70,50 @@ function controllerUp(root: string): boolean {
   }
 }
 
-/** How the controller judged it ("submitted", "queued", "unconfirmed"), from the journal's tail. */
-function journaledOutcome(root: string, id: string): string | null {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Asks the controller to answer when the message is decided (message.wait), with the deliverer's
+ * word for how; null when there is no controller to ask, or it went away before answering.
+ */
+async function askController(paths: ProjectPaths, to: string, id: string, end: number): Promise<MessageWaitReply | null> {
+  let client: IpcClient;
   try {
-    const file = join(root, '.miyabi', 'journal', 'events.jsonl');
-    const fd = openSync(file, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const len = Math.min(size, 256 * 1024);
-      const buf = Buffer.alloc(len);
-      readSync(fd, buf, 0, len, size - len);
-      const line = buf.toString('utf8').split('\n').reverse().find((l) => l.includes(id) && /"message\.(delivered|failed)"/.test(l));
-      return line ? ((JSON.parse(line) as { payload: { outcome?: string } }).payload.outcome ?? null) : null;
-    } finally {
-      closeSync(fd);
-    }
+    client = await IpcClient.connect(paths.socket, 1000);
   } catch {
     return null;
   }
+  try {
+    const ms = Math.max(1, end - Date.now());
+    const r = await client.request('message.wait', { to, id, timeoutMs: ms }, ms + 5000);
+    return r.state === 'timeout' && Date.now() < end ? null : r; // stopped early: ask again or read the bus
+  } catch {
+    return null; // still starting, stopping, or older than message.wait: the bus tells
+  } finally {
+    client.close();
+  }
 }
 
-async function waitOutcome(busDir: string, to: string, id: string, timeoutS: number): Promise<'delivered' | 'failed' | 'timeout'> {
+/**
+ * Waits for the controller's answer; while there is none (it is down, or not up yet), reads the
+ * bus's own door for the message's state, and asks the controller again every so often, so a
+ * message queued while it was down is seen delivered once `miyabi up` has run.
+ */
+async function waitOutcome(paths: ProjectPaths, to: string, id: string, timeoutS: number): Promise<MessageWaitReply> {
   const end = Date.now() + timeoutS * 1000;
-  const cur = join(busDir, to, 'cur');
+  const busDir = busDirOf(paths);
+  let askAt = 0;
   while (Date.now() < end) {
-    if (existsSync(join(cur, `${id}:2,D`))) return 'delivered';
-    if (existsSync(join(cur, `${id}:2,F`))) return 'failed';
-    await new Promise((r) => setTimeout(r, 10));
+    if (Date.now() >= askAt) {
+      const r = await askController(paths, to, id, end);
+      if (r) return r;
+      askAt = Date.now() + 200;
+    }
+    const st = messageState(busDir, to, id);
+    if (st === 'delivered' || st === 'failed') return { state: st, outcome: null, reason: null };
+    await sleep(20);
   }
-  return 'timeout';
+  return { state: 'timeout', outcome: null, reason: null };
 }
 
 export async function sendMain(argv: string[], broadcast = false): Promise<number> {
@@ -104,8 +122,8 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
     process.stdout.write(SEND_USAGE + '\n');
     return 0;
   }
-  const root = findProjectRoot();
-  const busDir = join(root, '.miyabi', 'bus');
+  const paths = projectPaths(findProjectRoot());
+  const busDir = busDirOf(paths);
   const targets = broadcast ? null : positionals.shift();
   if (!broadcast && !targets) throw new MiyabiError('USAGE', 'send needs a recipient', { hint: 'miyabi send <to> [text…]' });
   const priority = (o.priority ?? 'normal') as Priority;
@@ -117,7 +135,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   const to = broadcast ? liveRecipients(busDir).filter((r) => r !== from) : [targets as string];
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
 
-  const up = controllerUp(root);
+  const up = controllerUp(paths);
   // Each recipient on its own: a broadcast that fails for one still says what it queued.
   const sent: { to: string; id: string }[] = [];
   let failure: unknown = null;
@@ -132,7 +150,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
       process.stderr.write(`miyabi: not sent to ${t}: ${(e as Error).message}\n`);
     }
   }
-  // Ids as every verb shows them (bus/short-ids.ts); the full id with --json.
+  // Ids as every verb shows them (core/short-ids.ts); the full id with --json.
   const say = (state: string, s: { to: string; id: string }, how?: string): void => {
     process.stdout.write(o.json ? `${JSON.stringify({ state, to: s.to, id: s.id, short: shortId(s.id), ...(how ? { outcome: how } : {}) })}\n` : `${state} ${shortId(s.id)} for ${s.to}${how ? ` (${how})` : ''}\n`);
   };
@@ -142,15 +160,10 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (!o.wait) return 0;
   let code = failure === null ? 0 : 1;
   for (const s of sent) {
-    const r = await waitOutcome(busDir, s.to, s.id, timeout);
-    // The rename into cur/ comes just before the journal record (RELIABILITY.md order): look a little.
-    let how = r === 'timeout' ? `no answer within ${timeout} s` : journaledOutcome(root, s.id);
-    for (let i = 0; how === null && i < 50; i++) {
-      await new Promise((res) => setTimeout(res, 10));
-      how = journaledOutcome(root, s.id);
-    }
-    say(r, s, how ? (how === 'queued' ? 'queued by the agent' : how) : undefined);
-    if (r !== 'delivered') code = 1;
+    const r = await waitOutcome(paths, s.to, s.id, timeout);
+    const how = r.state === 'timeout' ? `no answer within ${timeout} s` : r.outcome;
+    say(r.state, s, how ? (how === 'queued' ? 'queued by the agent' : how) : undefined);
+    if (r.state !== 'delivered') code = 1;
   }
   return code;
 }

@@ -12,7 +12,7 @@ export async function status(o: GlobalOptions & { json?: boolean }): Promise<num
     });
   }
   try {
-    const st = await client.request<StatusResult>('status');
+    const st = await client.request('status');
     process.stdout.write(o.json ? JSON.stringify(st, null, 2) + '\n' : formatStatus(st) + '\n');
     return 0;
   } finally {

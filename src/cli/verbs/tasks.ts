@@ -1,13 +1,15 @@
 import type { Task } from '../../agents/tasks/index.js';
 import { MiyabiError } from '../../core/errors.js';
+import type { RequestArgs } from '../../ipc/client.js';
+import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
-async function call<T>(o: GlobalOptions, type: string, payload?: unknown): Promise<T> {
+async function call<K extends MessageName>(o: GlobalOptions, type: K, ...args: RequestArgs<K>): Promise<ReplyOf<K>> {
   const { paths } = cliContext(o);
   const c = await tryConnect(paths);
   if (!c) throw new MiyabiError('CONTROLLER_DOWN', `no controller is running for ${paths.root}`, { hint: 'start one with `miyabi up`' });
   try {
-    return await c.request<T>(type, payload);
+    return await c.request(type, ...args);
   } finally {
     c.close();
   }
@@ -20,19 +22,19 @@ export async function taskVerb(o: GlobalOptions & { action: string; args: string
   switch (o.action) {
     case 'add': {
       const text = o.args.join(' ');
-      const t = await call<Task>(o, 'task.add', { text, ...(o.agent ? { agent: o.agent } : {}), ...(o.priority ? { priority: o.priority } : {}), ...(o.label?.length ? { labels: o.label } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
+      const t = await call(o, 'task.add', { text, ...(o.agent ? { agent: o.agent } : {}), ...(o.priority ? { priority: o.priority } : {}), ...(o.label?.length ? { labels: o.label } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
       process.stdout.write(o.json ? `${JSON.stringify(t, null, 2)}\n` : `queued ${t.id}\n`);
       return 0;
     }
     case 'list': {
-      const all = await call<Task[]>(o, 'task.list');
+      const all = await call(o, 'task.list');
       process.stdout.write(o.json ? `${JSON.stringify(all, null, 2)}\n` : all.length ? `${all.map(line).join('\n')}\n` : 'no tasks\n');
       return 0;
     }
     case 'cancel': {
       const [id] = o.args;
       if (!id) throw new MiyabiError('USAGE', 'task cancel needs a task id', { hint: 'miyabi task list shows them' });
-      const t = await call<Task>(o, 'task.cancel', { id });
+      const t = await call(o, 'task.cancel', { id });
       process.stdout.write(`${t.id} ${t.state}\n`);
       return 0;
     }
@@ -42,7 +44,7 @@ export async function taskVerb(o: GlobalOptions & { action: string; args: string
 }
 
 export async function assignVerb(o: GlobalOptions & { agent: string; id: string }): Promise<number> {
-  const t = await call<Task>(o, 'assign', { agent: o.agent, id: o.id });
+  const t = await call(o, 'assign', { agent: o.agent, id: o.id });
   process.stdout.write(`${t.id} handed to ${o.agent}\n`);
   return 0;
 }
@@ -52,7 +54,7 @@ export async function doneVerb(o: GlobalOptions & { id?: string; fail?: string |
   const agent = process.env.MIYABI_AGENT;
   if (!o.id && !agent) throw new MiyabiError('USAGE', 'outside an agent pane, name the task: miyabi done <task>');
   const fail = o.fail === undefined || o.fail === false ? {} : { fail: typeof o.fail === 'string' ? o.fail : 'the agent said it failed' };
-  const t = await call<Task>(o, 'done', { ...(agent ? { agent } : {}), ...(o.id ? { id: o.id } : {}), ...fail });
+  const t = await call(o, 'done', { ...(agent ? { agent } : {}), ...(o.id ? { id: o.id } : {}), ...fail });
   process.stdout.write(`${t.id} ${t.state}\n`);
   return 0;
 }
@@ -70,6 +72,7 @@ export async function hookVerb(o: GlobalOptions & { event: string }): Promise<nu
   const agent = process.env.MIYABI_AGENT;
   // A hook must never break the agent: outside miyabi, or with no controller, it does nothing.
   if (!agent) return 0;
-  await call(o, 'hook', { agent, event: o.event }).catch(() => undefined);
+  // The controller checks the event name (commander passes any word).
+  await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'] }).catch(() => undefined);
   return 0;
 }

@@ -22,7 +22,7 @@ async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
         hint: 'run `miyabi down` first to move it',
       });
     }
-    return await client.request<StatusResult>('status');
+    return await client.request('status');
   } finally {
     client.close();
   }

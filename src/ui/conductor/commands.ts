@@ -1,14 +1,13 @@
-import { shortId } from '../../bus/short-ids.js';
+import { shortId } from '../../core/short-ids.js';
 import { formatStatus } from '../format-status.js';
 import { isMiyabiError, MiyabiError } from '../../core/errors.js';
+import type { Requester } from '../../ipc/client.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { splitArgs } from './split-args.js';
 import { runCommands } from './run-commands.js';
 
 /** What the commands need of the controller connection (a fake in unit tests). */
-export interface ConductorClient {
-  request<T = unknown>(type: string, payload?: unknown): Promise<T>;
-}
+export type ConductorClient = Requester;
 
 export interface CommandContext {
   client: ConductorClient;
@@ -50,7 +49,7 @@ const sendCommand: ConductorCommand = {
   run: async (args, ctx) => {
     const [to, ...words] = args;
     if (!to || words.length === 0) throw new MiyabiError('USAGE', 'send needs an agent and some text', { hint: 'send agent-1 please run the tests' });
-    const r = await ctx.client.request<{ id: string }>('send', { to, text: words.join(' ') });
+    const r = await ctx.client.request('send', { to, text: words.join(' ') });
     ctx.print(`queued ${shortId(r.id)} for ${to}`);
   },
 };
@@ -82,7 +81,7 @@ export const builtinCommands: CommandTable = {
       if (other.length > 0) {
         throw new MiyabiError('USAGE', `status does not take ${other.join(' ')}`, { hint: 'status [--json]' });
       }
-      const st = await ctx.client.request<StatusResult>('status');
+      const st = await ctx.client.request('status');
       ctx.print(json ? JSON.stringify(st, null, 2) : formatStatus(st));
     },
   },
@@ -91,7 +90,7 @@ export const builtinCommands: CommandTable = {
     run: async (args, ctx) => {
       noArgs('ping', args);
       const t0 = performance.now();
-      const r = await ctx.client.request<{ pid: number }>('ping');
+      const r = await ctx.client.request('ping');
       ctx.print(`pong from controller pid ${r.pid} (${(performance.now() - t0).toFixed(1)} ms)`);
     },
   },

@@ -1,4 +1,5 @@
-import { IpcClient } from '../../ipc/client.js';
+import { IpcClient, type Requester } from '../../ipc/client.js';
+import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.js';
 import type { ConductorClient } from './commands.js';
 
 interface Closable extends ConductorClient {
@@ -19,9 +20,9 @@ export class LazyControllerClient implements ConductorClient {
     private readonly connect: (path: string) => Promise<Closable> = (p) => IpcClient.connect(p),
   ) {}
 
-  async request<T = unknown>(type: string, payload?: unknown): Promise<T> {
-    const client = await this.get();
-    return client.request<T>(type, payload);
+  async request<K extends MessageName>(type: K, payload?: RequestOf<K>): Promise<ReplyOf<K>> {
+    const client: Requester = await this.get();
+    return client.request(type, payload);
   }
 
   close(): void {

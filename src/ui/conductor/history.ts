@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { dirname } from 'node:path';
 
 export const HISTORY_MAX = 1000;
@@ -49,10 +50,8 @@ export class HistoryFile {
   }
 
   private rewrite(): void {
-    const tmp = `${this.path}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, this.lines.map((l) => l + '\n').join(''), { mode: 0o600 });
-      renameSync(tmp, this.path);
+      writeFileAtomic(this.path, this.lines.map((l) => l + '\n').join(''), { durable: false });
     } catch {
       // Keep the longer file rather than lose it.
     }

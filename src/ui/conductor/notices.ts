@@ -4,9 +4,10 @@
  * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts
  * (what happens while it is away is not replayed: `runs` shows it).
  */
-import { IpcClient } from '../../ipc/client.js';
+import { isMiyabiError } from '../../core/errors.js';
+import { IpcClient, StreamPosition } from '../../ipc/client.js';
 import type { JournalEventFrame } from '../../ipc/protocol.js';
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 
 type JournalEvent = JournalEventFrame['event'];
 
@@ -29,7 +30,7 @@ export function formatNotice(e: JournalEvent): string | null {
 }
 
 interface FeedClient {
-  subscribe(listener: (e: JournalEvent) => void): Promise<void>;
+  subscribe(listener: (e: JournalEvent) => void, fromSeq?: number): Promise<{ afterSeq?: number | null } | void>;
   onClose(listener: () => void): void;
   close(): void;
 }
@@ -39,6 +40,8 @@ export class NoticeFeed {
   private client: FeedClient | null = null;
   private timer: NodeJS.Timeout | undefined;
   private backoff = 250;
+  /** A feed that reconnects resumes here: no notice is lost while the controller restarts. */
+  private readonly position = new StreamPosition();
 
   constructor(
     private readonly socketPath: string,
@@ -71,12 +74,17 @@ export class NoticeFeed {
       if (this.client === c) this.retry();
     });
     try {
-      await c.subscribe((e) => {
+      const subscribed = await c.subscribe((e) => {
+        if (this.client !== c) return;
+        this.position.saw(e.seq);
         const line = formatNotice(e);
         if (line !== null) this.onNotice(line);
-      });
+      }, this.position.fromSeq);
+      this.position.started(subscribed);
       this.backoff = 250;
-    } catch {
+    } catch (e) {
+      // Records compacted since we were here: they are gone; carry on live from the next try.
+      if (isMiyabiError(e) && e.code === 'NOT_FOUND') this.position.forget();
       c.close();
     }
   }

@@ -1,6 +1,6 @@
 /** The conductor's pipeline commands: run, runs, cancel — the controller hosts the runs. */
 import { MiyabiError } from '../../core/errors.js';
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 import type { CommandTable } from './commands.js';
 
 interface Started { runId: string; status: 'started' | 'queued' | 'skipped'; others: string[] }
@@ -19,7 +19,7 @@ export const runCommands: CommandTable = {
         if (i <= 0) throw new MiyabiError('USAGE', `${JSON.stringify(a)}: expected name=value`);
         vars[a.slice(0, i)] = a.slice(i + 1);
       }
-      const r = await ctx.client.request<Started>('run.start', { pipeline, vars });
+      const r = await ctx.client.request('run.start', { pipeline, vars });
       const why = r.others.length ? ` (${r.status === 'started' ? 'cancelled' : 'behind'} ${r.others.join(', ')})` : '';
       ctx.print(`${r.runId} ${r.status}${why}`);
     },
@@ -28,7 +28,7 @@ export const runCommands: CommandTable = {
     summary: 'the latest pipeline runs and their stages',
     run: async (args, ctx) => {
       if (args.length > 0) throw new MiyabiError('USAGE', 'runs takes no arguments');
-      const rows = await ctx.client.request<RunRow[]>('runs.list');
+      const rows = await ctx.client.request('runs.list');
       if (rows.length === 0) return ctx.print('no runs yet (run <pipeline> starts one)');
       ctx.print(
         rows
@@ -42,7 +42,7 @@ export const runCommands: CommandTable = {
     usage: '<run>',
     run: async (args, ctx) => {
       if (args.length !== 1) throw new MiyabiError('USAGE', 'cancel needs one run id', { hint: 'runs lists them' });
-      const r = await ctx.client.request<{ status: string }>('run.cancel', { runId: args[0] });
+      const r = await ctx.client.request('run.cancel', { runId: args[0]! });
       ctx.print(`${args[0]}: ${r.status}`);
     },
   },

@@ -113,7 +113,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         if (c.kind !== 'connected') return;
         // The runs so far; from here on the journal events keep them current.
         link
-          .request<RunRowIn[]>('runs.list', { limit: RUNS_SHOWN })
+          .request('runs.list', { limit: RUNS_SHOWN })
           .then((rows) => update({ ...model, runs: runsFromList(rows) }))
           .catch(() => undefined);
       },

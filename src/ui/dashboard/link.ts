@@ -1,14 +1,14 @@
 import { isMiyabiError } from '../../core/errors.js';
-import { IpcClient } from '../../ipc/client.js';
+import { IpcClient, StreamPosition, type Requester } from '../../ipc/client.js';
+import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.js';
 import type { JournalEventFrame, StatusResult } from '../../ipc/protocol.js';
 import type { ConnectionState } from './model.js';
 
 export type JournalEvent = JournalEventFrame['event'];
 
 /** What the dashboard needs of an IPC client (IpcClient fits; tests pass fakes). */
-export interface LinkClient {
-  request<T = unknown>(type: string, payload?: unknown, timeoutMs?: number): Promise<T>;
-  subscribe(listener: (e: JournalEvent) => void): Promise<void>;
+export interface LinkClient extends Requester {
+  subscribe(listener: (e: JournalEvent) => void, fromSeq?: number): Promise<{ afterSeq?: number | null } | void>;
   onClose(listener: () => void): void;
   close(): void;
 }
@@ -44,6 +44,8 @@ export class ControllerLink {
   private pollTimer: NodeJS.Timeout | undefined;
   private fetching = false;
   private fetchAgain = false;
+  /** Reconnects resume here, so a dashboard that was away misses no event. */
+  private readonly position = new StreamPosition();
 
   constructor(private readonly opts: ControllerLinkOptions) {
     this.backoffMs = opts.initialBackoffMs ?? 250;
@@ -63,9 +65,9 @@ export class ControllerLink {
   }
 
   /** Any other request on the live connection; rejects when there is none. */
-  request<T>(type: string, payload?: unknown): Promise<T> {
+  request<K extends MessageName>(type: K, payload?: RequestOf<K>): Promise<ReplyOf<K>> {
     if (!this.client) return Promise.reject(new Error('not connected'));
-    return this.client.request<T>(type, payload, this.opts.requestTimeoutMs ?? 5000);
+    return this.client.request(type, payload, this.opts.requestTimeoutMs ?? 5000);
   }
 
   /** Fetch status now (coalesced with a fetch already under way). */
@@ -93,13 +95,19 @@ export class ControllerLink {
       if (gen === this.generation) this.down('connection closed');
     });
     try {
-      await client.subscribe((e) => {
+      const subscribed = await client.subscribe((e) => {
         if (gen !== this.generation) return;
+        this.position.saw(e.seq);
         this.opts.onEvent?.(e);
         // Messages and pipeline steps come by the thousand and change no pane: no status fetch.
         if (!QUIET.test(e.type)) void this.fetch();
+      }, this.position.fromSeq).catch((err: unknown) => {
+        // Records compacted since we were here: they are gone; carry on live from the next try.
+        if (isMiyabiError(err) && err.code === 'NOT_FOUND') this.position.forget();
+        throw err;
       });
-      const st = await client.request<StatusResult>('status', undefined, this.opts.requestTimeoutMs ?? 5000);
+      this.position.started(subscribed);
+      const st = await client.request('status', undefined, this.opts.requestTimeoutMs ?? 5000);
       if (gen !== this.generation) return;
       this.backoffMs = this.opts.initialBackoffMs ?? 250;
       this.opts.onConnection({ kind: 'connected' });
@@ -121,7 +129,7 @@ export class ControllerLink {
     const gen = this.generation;
     this.fetching = true;
     try {
-      const st = await client.request<StatusResult>('status', undefined, this.opts.requestTimeoutMs ?? 5000);
+      const st = await client.request('status', undefined, this.opts.requestTimeoutMs ?? 5000);
       if (gen === this.generation) this.opts.onStatus(st);
     } catch (err) {
       // A closed connection or a controller that stops answering is down; an answered error is not.

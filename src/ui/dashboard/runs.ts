@@ -3,7 +3,7 @@
  * dashboard already receives (run.*, stage.*), seeded from `runs.list` when it connects. Pure, so
  * what a person reads is unit-tested without a terminal.
  */
-import { formatMs } from '../../pipelines/reports.js';
+import { formatMs } from '../../core/duration.js';
 import { truncate } from './view.js';
 
 export interface RunLine {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { shortId } from '../../../src/bus/short-ids.js';
+import { shortId } from '../../../src/core/short-ids.js';
 import { makeProject, type TestProject } from '../../helpers/project.js';
 import { upReaders } from '../../helpers/readers.js';
 
@@ -43,7 +43,7 @@ describe('message ids and inbox --json', () => {
     expect(row.finished!).toBeGreaterThanOrEqual(row.created!);
 
     expect((await p.miyabi(['inbox'])).stdout).toMatch(new RegExp(`^r1 +${short} delivered from ci "hello there"$`, 'm'));
-    for (const form of [short, `#${short}`, row.id, short!.slice(0, 5)]) {
+    for (const form of [short!, `#${short}`, row.id, short!.slice(0, 5)]) {
       const one = await p.miyabi(['inbox', form]);
       expect(one.exitCode, `${form}: ${one.stderr}`).toBe(0);
       expect(one.stdout).toContain(`${short} ${row.id}\nto r1, from ci, priority high: delivered`);

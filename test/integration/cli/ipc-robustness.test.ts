@@ -33,7 +33,7 @@ async function waitLines(c: { lines: () => string[] }, n: number): Promise<Recor
 
 async function stillServes(): Promise<void> {
   const c = await IpcClient.connect(ipcPath);
-  expect(await c.request<{ pid: number }>('ping')).toHaveProperty('pid');
+  expect(await c.request('ping')).toHaveProperty('pid');
   c.close();
 }
 

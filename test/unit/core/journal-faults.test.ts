@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MiyabiError } from '../../../src/core/errors.js';
 import { FaultyFs } from '../../../src/core/faulty-fs.js';
 import { Journal, type JournalRecord } from '../../../src/core/journal.js';
+import { NOTE, note, noted } from '../../helpers/events.js';
 import { useTmpRoot } from './tmp-root.js';
 
 const tmp = useTmpRoot();
@@ -20,7 +21,7 @@ const KNOWN_FILE = /^events(-\d{12})?\.jsonl(\.broken-\d+(-\d+)?)?$/;
 function seed(): JournalRecord[] {
   rmSync(join(tmp.path, 'journal'), { recursive: true, force: true });
   const j = Journal.open(tmp.path, { fsync: 'always' });
-  const out = [1, 2, 3].map((i) => j.append('seed', { i }));
+  const out = [1, 2, 3].map((i) => j.append(NOTE, note({ i })));
   j.close();
   appendFileSync(join(tmp.path, 'journal', 'events.jsonl'), TORN);
   return out;
@@ -41,7 +42,7 @@ function scenario(fs: FaultyFs, mode: 'always' | 'group') {
     for (let i = 0; i < 12; i++) {
       try {
         const payload = { i, pad: 'p'.repeat(40) };
-        reported.push(i % 4 === 3 ? j.appendDurable('user', payload) : j.append('user', payload));
+        reported.push(i % 4 === 3 ? j.appendDurable(NOTE, note(payload)) : j.append(NOTE, note(payload)));
       } catch (e) {
         errors.push(e);
       }
@@ -88,7 +89,7 @@ function checkRun(persistent: boolean, mode: 'always' | 'group') {
     j.close();
     expect(all.slice(0, 3), ctx).toEqual(seeded);
     expect(all.map((r) => r.seq), ctx).toEqual(all.map((_, i) => i + 1));
-    const users = all.filter((r) => r.type === 'user');
+    const users = all.slice(3).filter((r) => r.type === NOTE);
     if (persistent) {
       for (const r of reported) expect(users, ctx).toContainEqual(r);
     } else {
@@ -120,13 +121,13 @@ describe('F6: fail at op N until the operation completes', () => {
     const errors: unknown[] = [];
     const fs = new FaultyFs(undefined, { only: ['fsyncSync'], failAt: 2 }); // 1 = directory fsync at creation
     const j = Journal.open(tmp.path, { fs, fsync: 'group', groupMs: 5, onError: (e) => errors.push(e) });
-    const a = j.append('user', { a: 1 });
+    const a = j.append(NOTE, note({ a: 1 }));
     await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 2000, interval: 5 });
     expect((errors[0] as MiyabiError).message).toMatch(/fsync of .*events\.jsonl failed.*refuses further writes/);
-    expect(() => j.append('user', { b: 2 })).toThrow(/refuses further writes/);
+    expect(() => j.append(NOTE, note({ b: 2 }))).toThrow(/refuses further writes/);
     expect(() => j.flush()).toThrow(MiyabiError);
     try {
-      j.append('user', {});
+      j.append(NOTE, note({}));
     } catch (e) {
       expect((e as MiyabiError).hint).toMatch(/restart the controller/);
     }
@@ -140,18 +141,18 @@ describe('F6: fail at op N until the operation completes', () => {
   it('ENOSPC on append: the record is cut off, the error says so, and the next append works', () => {
     const fs = new FaultyFs(undefined, { only: ['writeSync'], failAt: 2, code: 'ENOSPC', partialWrites: true });
     const j = Journal.open(tmp.path, { fs });
-    j.append('user', { n: 1 });
+    j.append(NOTE, note({ n: 1 }));
     let err: MiyabiError | undefined;
     try {
-      j.append('user', { n: 2, big: 'x'.repeat(100) });
+      j.append(NOTE, note({ n: 2, big: 'x'.repeat(100) }));
     } catch (e) {
       err = e as MiyabiError;
     }
     expect(err?.code).toBe('IO');
     expect(err?.message).toMatch(/append to .*events\.jsonl failed: ENOSPC/);
     expect(err?.hint).toMatch(/free some disk space/);
-    expect(j.append('user', { n: 3 }).seq).toBe(2);
+    expect(j.append(NOTE, note({ n: 3 })).seq).toBe(2);
     j.close();
-    expect([...Journal.open(tmp.path).replay()].map((r) => r.payload)).toEqual([{ n: 1 }, { n: 3 }]);
+    expect([...Journal.open(tmp.path).replay()].map(noted)).toEqual([{ n: 1 }, { n: 3 }]);
   });
 });

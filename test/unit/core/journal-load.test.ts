@@ -6,7 +6,9 @@ import { appendFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MiyabiError } from '../../../src/core/errors.js';
-import { Journal, type JournalRecord, repairJournal, replayJournal } from '../../../src/core/journal.js';
+import { Journal, type JournalRecord, replayJournal } from '../../../src/core/journal.js';
+import { repairJournal } from '../../../src/core/journal-repair.js';
+import { NOTE, note, noted } from '../../helpers/events.js';
 import { useTmpRoot } from './tmp-root.js';
 
 const tmp = useTmpRoot();
@@ -16,7 +18,7 @@ const active = () => join(jdir(), 'events.jsonl');
 function seed(n: number, options: { maxSegmentBytes?: number } = {}): JournalRecord[] {
   const j = Journal.open(tmp.path, { fsync: 'always', ...options });
   const out: JournalRecord[] = [];
-  for (let i = 1; i <= n; i++) out.push(j.append('msg', { i, text: `hello ${i} é✓` }));
+  for (let i = 1; i <= n; i++) out.push(j.append(NOTE, note({ i, text: `hello ${i} é✓` })));
   j.close();
   return out;
 }
@@ -59,7 +61,7 @@ describe('F3: torn tail at every byte offset of the last record', () => {
 
       const j = Journal.open(tmp.path);
       expect(j.lastSeq, `cut at ${k}`).toBe(4); // 3 kept + the repair record
-      const next = j.append('after', { k });
+      const next = j.append(NOTE, note({ k }));
       expect(next.seq).toBe(5);
       const replayed = [...j.replay()];
       j.close();
@@ -124,7 +126,7 @@ describe('F4: damage in the middle followed by valid records', () => {
     const rs = [...j.replay()];
     expect(rs.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(rs[3]).toMatchObject({ type: 'journal.repaired', payload: { line: 4, keptLastSeq: 3 } });
-    expect(j.append('x', {}).seq).toBe(5);
+    expect(j.append(NOTE, note({})).seq).toBe(5);
     j.close();
     expect(repairJournal(tmp.path).repaired).toBe(false);
   });

@@ -7,6 +7,7 @@ import { FaultyFs } from '../../../src/core/faulty-fs.js';
 import { Journal, type JournalRecord, replayJournal } from '../../../src/core/journal.js';
 import { encodeRecord } from '../../../src/core/journal-format.js';
 import { segmentName } from '../../../src/core/journal-files.js';
+import { NOTE, note, noted } from '../../helpers/events.js';
 import { useTmpRoot } from './tmp-root.js';
 
 const tmp = useTmpRoot();
@@ -16,30 +17,30 @@ describe('Journal basics', () => {
   it('appends with consecutive seqs, replays from disk and reopens at lastSeq', () => {
     const j = Journal.open(tmp.path);
     expect(j.lastSeq).toBe(0);
-    const a = j.append('agent.idle', { agent: 'a1' });
-    const b = j.appendDurable('message.sent', { to: 'a2', text: 'hi "there"\n' });
+    const a = j.append(NOTE, note({ agent: 'a1' }));
+    const b = j.appendDurable(NOTE, note({ to: 'a2', text: 'hi "there"\n' }));
     expect([a.seq, b.seq]).toEqual([1, 2]);
-    expect(b.payload).toEqual({ to: 'a2', text: 'hi "there"\n' });
+    expect(noted(b)).toEqual({ to: 'a2', text: 'hi "there"\n' });
     expect([...j.replay()]).toEqual([a, b]);
     expect([...j.replay(1)]).toEqual([b]);
     j.close();
     j.close(); // idempotent
     const k = Journal.open(tmp.path);
     expect(k.lastSeq).toBe(2);
-    expect(k.append('x', null).seq).toBe(3);
+    expect(k.append(NOTE, note(null)).seq).toBe(3);
     k.close();
     expect([...replayJournal(tmp.path)].map((r) => r.seq)).toEqual([1, 2, 3]);
   });
 
   it('writes one line per record with the documented key order and CRC', () => {
     const j = Journal.open(tmp.path);
-    const r = j.append('t.one', { b: 1, c: [1.5, 'é'] });
+    const r = j.append(NOTE, note({ b: 1, c: [1.5, 'é'] }));
     j.close();
     const line = readFileSync(activePath(), 'utf8');
     expect(line.endsWith('\n')).toBe(true);
     expect(line.split('\n')).toHaveLength(2);
     const cut = line.lastIndexOf(',"crc":');
-    expect(line.slice(0, cut)).toBe(`{"seq":1,"ts":${r.ts},"type":"t.one","payload":{"b":1,"c":[1.5,"é"]}`);
+    expect(line.slice(0, cut)).toBe(`{"seq":1,"ts":${r.ts},"type":"run.queued","payload":{"runId":"r","pipeline":"p","source":"","vars":{},"waitingFor":[],"event":{"data":{"b":1,"c":[1.5,"é"]}}}`);
     expect(Number(line.slice(cut + 7, -2))).toBe(crc32(Buffer.from(line.slice(0, cut))));
     expect(line.slice(cut)).toBe(`,"crc":${r.crc}}\n`);
     expect(Journal.open(tmp.path).lastSeq).toBe(1);
@@ -53,10 +54,10 @@ describe('Journal basics', () => {
 
   it('rejects a non-serialisable payload without consuming a seq', () => {
     const j = Journal.open(tmp.path);
-    expect(() => j.append('bad', { n: 1n })).toThrow(MiyabiError);
-    expect(() => j.append('', {})).toThrow(/event type/);
+    expect(() => j.append(NOTE, note({ n: 1n }))).toThrow(MiyabiError);
+    expect(() => j.append('' as typeof NOTE, note({}))).toThrow(/not a record type/);
     expect(j.lastSeq).toBe(0);
-    expect(j.append('ok', {}).seq).toBe(1);
+    expect(j.append(NOTE, note({})).seq).toBe(1);
     j.close();
   });
 
@@ -67,19 +68,19 @@ describe('Journal basics', () => {
     const seenB: number[] = [];
     const offA = j.onAppend((r) => {
       seenA.push(r.seq);
-      if (r.type === 'trigger') j.append('reaction', { to: r.seq });
+      if (noted(r) === 'trigger') j.append(NOTE, note({ to: r.seq }));
     });
     j.onAppend((r) => seenB.push(r.seq));
     j.onAppend(() => {
       throw new Error('listener bug');
     });
-    const t = j.append('trigger', {});
+    const t = j.append(NOTE, note('trigger'));
     expect(t.seq).toBe(1);
     expect(seenA).toEqual([1, 2]);
     expect(seenB).toEqual([1, 2]);
     expect(errors).toHaveLength(2);
     offA();
-    j.append('x', {});
+    j.append(NOTE, note({}));
     expect(seenA).toEqual([1, 2]);
     expect(seenB).toEqual([1, 2, 3]);
     j.close();
@@ -89,8 +90,8 @@ describe('Journal basics', () => {
     const fs = new FaultyFs();
     const j = Journal.open(tmp.path, { fsync: 'always', fs });
     const base = fs.calls.fsyncSync ?? 0;
-    j.append('a', 1);
-    j.append('a', 2);
+    j.append(NOTE, note(1));
+    j.append(NOTE, note(2));
     expect(fs.calls.fsyncSync).toBe(base + 2);
     j.close();
 
@@ -98,20 +99,20 @@ describe('Journal basics', () => {
     const g = Journal.open(tmp.path, { fsync: 'group', groupMs: 30, fs: gfs });
     const gbase = gfs.calls.fsyncSync ?? 0;
     const t0 = Date.now();
-    for (let i = 0; i < 50; i++) g.append('b', i);
+    for (let i = 0; i < 50; i++) g.append(NOTE, note(i));
     expect(gfs.calls.fsyncSync ?? 0).toBe(gbase); // nothing synchronous
     await vi.waitFor(() => expect(gfs.calls.fsyncSync).toBe(gbase + 1), { timeout: 2000, interval: 5 });
     const waited = Date.now() - t0;
     expect(waited).toBeLessThan(2000);
-    g.append('b', 'durable-next');
-    g.appendDurable('c', 'now'); // covers the pending record too
+    g.append(NOTE, note('durable-next'));
+    g.appendDurable(NOTE, note('now')); // covers the pending record too
     expect(gfs.calls.fsyncSync).toBe(gbase + 2);
-    g.append('b', 'x');
+    g.append(NOTE, note('x'));
     g.flush();
     expect(gfs.calls.fsyncSync).toBe(gbase + 3);
     g.flush(); // nothing dirty: no fsync
     expect(gfs.calls.fsyncSync).toBe(gbase + 3);
-    g.append('b', 'y');
+    g.append(NOTE, note('y'));
     g.close();
     expect(gfs.calls.fsyncSync).toBe(gbase + 4);
     expect(gfs.openFds.size).toBe(0);
@@ -120,7 +121,7 @@ describe('Journal basics', () => {
   it('rotates into events-<firstSeq>.jsonl and replays across segments', () => {
     const j = Journal.open(tmp.path, { maxSegmentBytes: 1000 });
     const written: JournalRecord[] = [];
-    for (let i = 0; i < 100; i++) written.push(j.append('tick', { i, pad: 'x'.repeat(i % 13) }));
+    for (let i = 0; i < 100; i++) written.push(j.append(NOTE, note({ i, pad: 'x'.repeat(i % 13) })));
     const files = readdirSync(join(tmp.path, 'journal')).sort();
     expect(files.length).toBeGreaterThan(5);
     expect(files[0]).toBe('events-000000000001.jsonl');
@@ -137,7 +138,7 @@ describe('Journal basics', () => {
 
   it('compact deletes only segments fully covered, and replay then refuses to skip the gap', () => {
     const j = Journal.open(tmp.path, { maxSegmentBytes: 600 });
-    for (let i = 0; i < 60; i++) j.append('tick', { i });
+    for (let i = 0; i < 60; i++) j.append(NOTE, note({ i }));
     const segsBefore = readdirSync(join(tmp.path, 'journal')).filter((f) => f.startsWith('events-'));
     const removed = j.compact(30);
     expect(removed.length).toBeGreaterThan(0);
@@ -154,7 +155,7 @@ describe('Journal basics', () => {
 
   it('an empty or missing active file after a rotation crash: lastSeq comes from the newest segment', () => {
     const j = Journal.open(tmp.path, { maxSegmentBytes: 500 });
-    for (let i = 0; i < 30; i++) j.append('tick', { i });
+    for (let i = 0; i < 30; i++) j.append(NOTE, note({ i }));
     j.close();
     // Crash between "rename events.jsonl to a segment" and "create the new events.jsonl".
     const firstOfActive = (JSON.parse(readFileSync(activePath(), 'utf8').split('\n')[0] as string) as JournalRecord).seq;
@@ -169,7 +170,7 @@ describe('Journal basics', () => {
     k.close();
     expect(Journal.open(tmp.path).lastSeq).toBe(30);
     const m = Journal.open(tmp.path);
-    expect(m.append('tick', {}).seq).toBe(31);
+    expect(m.append(NOTE, note({})).seq).toBe(31);
     expect([...m.replay(29)].map((r) => r.seq)).toEqual([30, 31]);
     m.close();
   });

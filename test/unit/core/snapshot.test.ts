@@ -10,6 +10,7 @@ import { MiyabiError } from '../../../src/core/errors.js';
 import { FaultyFs } from '../../../src/core/faulty-fs.js';
 import { Journal, type JournalRecord, replayJournal } from '../../../src/core/journal.js';
 import { cleanStaleSnapshotTmp, readSnapshot, snapshotPath, writeSnapshot } from '../../../src/core/snapshot.js';
+import { NOTE, note, noted } from '../../helpers/events.js';
 import { useTmpRoot } from './tmp-root.js';
 
 const tmp = useTmpRoot();
@@ -22,7 +23,7 @@ interface State {
 }
 
 function apply(counts: Counts, r: JournalRecord): Counts {
-  const { key, by } = r.payload as { key: string; by: number };
+  const { key, by } = noted(r) as { key: string; by: number };
   return { ...counts, [key]: (counts[key] ?? 0) + by };
 }
 
@@ -94,7 +95,7 @@ describe('F5: crash during the snapshot, at every step', () => {
       const j = Journal.open(tmp.path, { fsync: 'always' });
       let counts: Counts = {};
       const step = (i: number) => {
-        counts = apply(counts, j.append('inc', { key: `k${i % 3}`, by: i }));
+        counts = apply(counts, j.append(NOTE, note({ key: `k${i % 3}`, by: i })));
       };
       for (let i = 1; i <= 5; i++) step(i);
       const previous: State = { lastSeq: j.lastSeq, counts };

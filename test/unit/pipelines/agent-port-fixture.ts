@@ -6,6 +6,7 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventPayload } from '../../../src/core/events/index.js';
 import { ensureInbox } from '../../../src/bus/layout.js';
 import { Journal, type JournalRecord } from '../../../src/core/journal.js';
 import { TasksHost } from '../../../src/controller/tasks-host.js';
@@ -29,7 +30,7 @@ export interface Door {
   /** A second door on the same journal and queue, as a restarted controller would have. */
   reopen(): ControllerAgentPort;
   /** An agent's state changes the way AgentStates.tick changes it: journal first, then the state. */
-  setState(name: string, state: string, reason?: string): void;
+  setState(name: string, state: EventPayload<'agent.state'>['state'], reason?: string): void;
   records(type: string): Array<Record<string, unknown>>;
   req(over?: Partial<AgentRequest>): AgentRequest;
   close(): void;

@@ -137,7 +137,7 @@ describe('conductor commands', () => {
         usage: '<agent> <text>',
         run: async (args, ctx) => {
           seen.push(args);
-          await ctx.client.request('send', { to: args[0], text: args[1] });
+          await ctx.client.request('send', { to: args[0]!, text: args[1]! });
           ctx.print('sent');
         },
       },

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../../src/pipelines/process-group.js';
-import { tempDir } from './helpers.js';
+import { runCommand } from '../../../src/shell/run.js';
+import { tempDir } from '../pipelines/helpers.js';
 
 describe('runCommand', () => {
   it('a cancel that lands while the command is being set up stops it from starting at all', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveId, shortId, shortIds } from '../../../src/bus/short-ids.js';
+import { resolveId, shortId, shortIds } from '../../../src/core/short-ids.js';
 import { headerFor } from '../../../src/delivery/render.js';
 
 // Two ids whose hashes share their first 8 hex digits (500ae120…), found by search.

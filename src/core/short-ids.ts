@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MiyabiError } from '../core/errors.js';
+import { MiyabiError } from './errors.js';
 
 /**
  * How a message id is shown: hex digits of its SHA-1, the `#…` a pane header carries, so what an

@@ -5,8 +5,8 @@
  * file; standard output is also kept (up to 1 MiB) as the action's result.
  */
 import { appendFileSync } from 'node:fs';
-import { ActionError } from './action-error.js';
-import { killGroup, terminateGroup } from '../shell/process-group.js';
+import { ActionError } from '../pipelines/action-error.js';
+import { killGroup, terminateGroup } from './process-group.js';
 
 
 const MAX_KEEP = 1024 * 1024;
