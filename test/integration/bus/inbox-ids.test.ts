@@ -57,7 +57,7 @@ describe('message ids and inbox --json', () => {
     const asJson = await p.miyabi(['send', 'r1', 'second', '--json']);
     const line = JSON.parse(asJson.stdout) as { state: string; to: string; id: string; short: string };
     expect(line).toMatchObject({ state: 'queued', to: 'r1', short: shortId(line.id) });
-  }, 30_000);
+  }, 90_000);
 
   it('a failed message says why in inbox --json', async () => {
     p = makeProject();
@@ -66,5 +66,5 @@ describe('message ids and inbox --json', () => {
     expect(r.exitCode).toBe(1);
     const json = JSON.parse((await p.miyabi(['inbox', 'r1', '--json'])).stdout) as { messages: InboxRow[] };
     expect(json.messages).toMatchObject([{ state: 'failed', from: 'user', text: 'before\x1b[201~after', outcome: 'refused', reason: expect.stringContaining('bracketed-paste end sequence') }]);
-  }, 30_000);
+  }, 90_000);
 });

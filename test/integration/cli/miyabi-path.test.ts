@@ -43,5 +43,5 @@ describe('`miyabi` on every pane\'s PATH', () => {
     expect(spawned.exitCode, spawned.stderr).toBe(0);
     await until(() => read(join(p!.root, 'rec', 's1.txt')).includes('ok'), 'the spawned pane to run miyabi heartbeat');
     expect(read(join(p.root, 'rec', 's1.txt'))).toBe(`${shim}\nok\n`);
-  }, 60_000);
+  }, 150_000);
 });

@@ -69,7 +69,7 @@ describe('a killed agent', () => {
     const again = await p.miyabi(['send', 'r1', 'after the respawn', '--wait']);
     expect(again.exitCode, again.stdout + again.stderr).toBe(0);
     expect(received(p, 'r1')).toEqual(['sent before the kill', 'after the respawn']);
-  }, 60_000);
+  }, 150_000);
 
   it('spawn --reuse takes the worktree `worktree restore` brought back, with its work', async () => {
     p = makeProject();
@@ -99,5 +99,5 @@ describe('a killed agent', () => {
     expect(readFileSync(out, 'utf8')).toBe(`${w.worktree}\n${head}\n`);
     expect(readFileSync(join(w.worktree!, 'work.txt'), 'utf8')).toBe('committed work\n');
     rmSync(out, { force: true });
-  }, 60_000);
+  }, 150_000);
 });
