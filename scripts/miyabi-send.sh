@@ -187,11 +187,16 @@ if [ ! -d "$box" ] || [ -L "$box" ]; then
   for d in "$bus"/*/; do
     n=${d%/}
     n=${n##*/}
-    [ -d "$d" ] && [ ! -L "$bus/$n" ] || continue
+    [ -d "$d" ] && [ ! -L "$bus/$n" ] && [ ! -e "$d/stopped" ] || continue
     case $n in [a-z]*) case $n in *[!a-z0-9_-]*) ;; *) [ ${#n} -gt 32 ] || known=${known:+$known, }$n ;; esac ;; esac
   done
   [ -z "$known" ] || die 2 "unknown recipient \"$to\"; known: $known" 'send to one of the agents above (miyabi ls lists them)'
   die 2 "unknown recipient \"$to\"; no agent has an inbox in $bus yet" 'start the project first: miyabi up'
+fi
+# An agent stopped by `miyabi kill` keeps its inbox but takes nothing new (src/bus/layout.ts).
+if [ -f "$box/stopped" ]; then
+  read -r why < "$box/stopped" || why=
+  die 2 "agent \"$to\" was stopped (${why:-stopped}); it takes no messages until it runs again" "start it again with \`miyabi spawn $to\`; what was queued before waits in its inbox (miyabi inbox $to)"
 fi
 if [ ! -d "$box/tmp" ] || [ ! -d "$box/new" ]; then
   mkdir -p -- "$box/tmp" "$box/new" "$box/cur" || die 1 "cannot create the inbox folders in $box"

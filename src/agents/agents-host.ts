@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { PaneLayout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
 import type { EventSink } from '../core/events/index.js';
 import { nameProblem, NAME_PATTERN_TEXT } from '../core/names.js';
 import { isGitRoot, type ProjectPaths } from '../core/paths.js';
-import type { WorktreePort } from '../git/port.js';
+import type { AgentWorktree, WorktreePort } from '../git/port.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, paneEnv, type SpecContext } from './session-spec.js';
 
@@ -18,6 +19,8 @@ export interface SpawnRequest {
   command?: string;
   worktree?: boolean;
   base?: string;
+  /** Take the worktree miyabi already has for this name (one `worktree restore` brought back). */
+  reuse?: boolean;
 }
 
 /** An agent spawned after `up`, kept in the snapshot so a new controller knows it again. */
@@ -78,8 +81,10 @@ export class AgentsHost {
     let extraEnv: Record<string, string> = {};
     let worktree: string | null = null;
     let branch: string | null = null;
+    if (req.reuse && !useWorktree) throw new MiyabiError('USAGE', '--reuse takes an existing worktree; it cannot go with --no-worktree');
     if (useWorktree) {
-      const w = await this.d.worktrees.acquire({ name: req.name, ...(req.base ? { base: req.base } : {}) });
+      const w = (req.reuse ? await reusable(this.d.worktrees, req.name) : null) ??
+        (await this.d.worktrees.acquire({ name: req.name, ...(req.base ? { base: req.base } : {}) }));
       cwd = w.path;
       extraEnv = w.env;
       worktree = w.path;
@@ -117,7 +122,7 @@ export class AgentsHost {
       archive = (await this.d.worktrees.remove(name, o.force ? { force: true } : {})).archive;
     }
     if (pane) await this.d.tmux.killPane(pane.paneId);
-    this.d.messaging()?.removeRecipient(name);
+    this.d.messaging()?.removeRecipient(name, `by miyabi kill at ${new Date().toISOString().slice(0, 19)}Z`);
     this.spawned.delete(name);
     this.d.journal.append('agent.killed', { name, paneId: pane?.paneId ?? null, worktreeArchive: archive });
     this.d.changed();
@@ -133,6 +138,16 @@ export class AgentsHost {
       return row(p, a ?? { pane: null, worktree: w?.path ?? null, branch: w?.branch ?? null });
     });
   }
+}
+
+/** The worktree miyabi keeps for `name`, with its variables; null when it has none. */
+async function reusable(worktrees: WorktreePort, name: string): Promise<AgentWorktree | null> {
+  const have = (await worktrees.owned()).find((w) => w.name === name);
+  if (!have) return null;
+  if (!existsSync(have.path)) {
+    throw new MiyabiError('NOT_FOUND', `the worktree of ${name} at ${have.path} is gone`, { hint: 'miyabi worktree prune forgets it; then spawn makes a new one' });
+  }
+  return have;
 }
 
 function row(p: PaneInfo, a: { pane: PaneLayout | null; worktree: string | null; branch: string | null }): AgentRow {

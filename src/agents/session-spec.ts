@@ -10,6 +10,8 @@ export interface SpecContext {
   tmuxSocket: string;
   ipcSocket: string;
   baseEnv: NodeJS.ProcessEnv;
+  /** The folder with the `miyabi` shim (miyabi-shim.ts), put first on every pane's PATH. */
+  binDir?: string;
 }
 
 /** How a person would write the pane's command, for `status`. */
@@ -30,6 +32,8 @@ export function paneEnv(layout: SessionLayout, p: PaneLayout, ctx: SpecContext):
     MIYABI_ROLE: p.role,
   });
   if (p.role === 'agent') env.MIYABI_AGENT = p.name;
+  // After the layout's own env: a layout that sets PATH still finds `miyabi done`.
+  if (ctx.binDir) env.PATH = pathWith(ctx.binDir, env.PATH);
   return env;
 }
 
@@ -46,4 +50,10 @@ export function sessionSpec(layout: SessionLayout, ctx: SpecContext, launchDir: 
       ),
     })),
   };
+}
+
+/** PATH with `dir` first (and only once: `up` typed in one of our panes already has it). */
+export function pathWith(dir: string, path: string | undefined): string {
+  const rest = (path || '/usr/local/bin:/usr/bin:/bin').split(':').filter((p) => p !== dir);
+  return [dir, ...rest].join(':');
 }

@@ -13,7 +13,7 @@ import { MiyabiError } from '../core/errors.js';
 import { type FsPort, O, closeQuietly, errnoCode, fsyncDir, ioError, isNotFound, realFs, writeAll } from '../core/fs-port.js';
 import { encodeMessage } from './format.js';
 import { type IdGenerator, defaultIds, newestTime } from './ids.js';
-import { ensureInbox, inboxExists, inboxPaths, unknownRecipient } from './layout.js';
+import { ensureInbox, inboxExists, inboxPaths, stoppedReason, stoppedRecipient, unknownRecipient } from './layout.js';
 import {
   DEFAULT_INBOX_CAP,
   DEFAULT_MAX_BODY_BYTES,
@@ -102,6 +102,8 @@ export function writeMessage(busDir: string, input: SendInput, options: WriteOpt
   checkBody(body, flags.includes('raw'), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
   const box = inboxPaths(busDir, to);
+  const stopped = stoppedReason(busDir, to, fs);
+  if (stopped !== null) throw stoppedRecipient(to, stopped);
   const pending = listNew(fs, busDir, to, options.create === true);
   if (pending.length >= cap) throw fullError(to, box.new, pending.length, cap);
   const floor = newestTime(pending, ids.now());

@@ -41,8 +41,8 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
       .argument('[args...]')
       .action((args: string[]) => run(async () => async () => (await import('./verbs/send.js')).sendMain(args, name === 'broadcast'), {}));
   }
-  verb('inbox', 'queued, delivered and failed messages, with why a queued one waits')
-    .argument('[agent]')
+  verb('inbox', 'queued, delivered and failed messages, with why a queued one waits; or one message by id')
+    .argument('[agent|id]', "an agent's inbox, or one message (its short id as shown, or the full id)")
     .option('--json', 'machine-readable output')
     .option('--all', 'every delivered message, not only the last 10 per agent')
     .action((agent: string | undefined, _o, c: Command) =>
@@ -99,6 +99,7 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .option('--worktree', 'give it a worktree (the default in a git repository)')
     .option('--no-worktree', 'run it in the project folder')
     .option('--base <ref>', 'the worktree branches from this ref (default HEAD)')
+    .option('--reuse', 'take the worktree miyabi already has for this name (e.g. after worktree restore)')
     .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/agents.js')).spawnVerb as unknown as Action, { ...all(c), name }));
   verb('kill', 'stop an agent')
     .argument('<name>')
@@ -106,6 +107,7 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .option('--force', 'with --clean: remove it even so, after archiving it')
     .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/agents.js')).killVerb as unknown as Action, { ...all(c), name }));
   verb('agents', 'the agents: pane, pid, alive, branch, command')
+    .alias('ls')
     .option('--json', 'machine-readable output')
     .action((_o, c: Command) => run(async () => (await import('./verbs/agents.js')).agentsVerb as unknown as Action, all(c)));
   verb('task', 'the task queue: add <text…> | list | cancel <id>')

@@ -28,6 +28,8 @@ export interface PaneMessages {
   submitKey?: string;
   submitDelayMs?: number;
   settleMs?: number;
+  /** How long the pane may show no prompt before messages go in anyway (profiles.ts readyGraceMs). */
+  readyGraceMs?: number;
   relay?: string | false;
   inboxCap?: number;
 }

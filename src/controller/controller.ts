@@ -15,6 +15,7 @@ import { ControlWatch } from './control-watch.js';
 import { coreHandlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
+import { miyabiBinDir, writeMiyabiShim } from './miyabi-shim.js';
 import { acquireLock } from '../core/instance-lock.js';
 import { openSession } from './open-session.js';
 import { controllerParts } from './parts/index.js';
@@ -98,6 +99,7 @@ export class Controller {
     this.stateChecked = true;
     ensureExcluded(p.root);
     this.lock = acquireLock(p.lock, p.socket);
+    writeMiyabiShim(miyabiBinDir(p), { node: process.execPath, bin: this.o.miyabiBin });
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');

@@ -51,6 +51,11 @@ export class MessageOutcomes {
     });
   }
 
+  /** Every outcome this controller has seen decided (the newest 4096), for `miyabi inbox`. */
+  recent(): Record<string, MessageWaitReply> {
+    return Object.fromEntries(this.decided);
+  }
+
   close(): void {
     this.off();
     for (const [id, set] of this.waiters) {

@@ -2,7 +2,7 @@ import { rmSync, watch, type FSWatcher } from 'node:fs';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import { deliveryFor } from '../agents/states/index.js';
-import { busDirOf, ensureInbox } from '../bus/layout.js';
+import { busDirOf, clearStopped, ensureInbox, markStopped } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
 import { writeMessage } from '../bus/writer.js';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
@@ -111,14 +111,19 @@ export class Messaging {
   /** An agent spawned after `up` takes messages like the layout's own. */
   addRecipient(p: PaneLayout, pane: PaneInfo): void {
     this.configure(p);
+    clearStopped(this.busDir, p.name);
     this.paneIds.set(p.name, pane.paneId);
     this.tracker.track(pane.paneId, p.name);
     if (this.started) this.watchInbox(p.name);
     this.deliverer.kick(p.name);
   }
 
-  /** Its inbox stays on disk (messages wait there, `inbox` shows them); nothing goes in. */
-  removeRecipient(name: string): void {
+  /**
+   * Its inbox stays on disk (messages wait there, `inbox` shows them); nothing goes in, and
+   * senders refuse it (bus/layout.ts `stopped`) until it is started again.
+   */
+  removeRecipient(name: string, why: string): void {
+    markStopped(this.busDir, name, why);
     this.configs.delete(name);
     this.watchers.get(name)?.close();
     this.watchers.delete(name);
@@ -141,6 +146,8 @@ export class Messaging {
 
   start(panes: PaneInfo[]): void {
     this.updatePanes(panes);
+    // A layout agent stopped by `kill` takes messages again once a session gives it a pane.
+    for (const name of this.paneIds.keys()) clearStopped(this.busDir, name);
     for (const removed of cleanStaleTmp(this.busDir, STALE_TMP_MS)) this.journal.append('message.tmp-cleaned', { path: removed });
     // fs.watch on each new/ rather than chokidar: it wakes the deliverer in ≈ 0.4 ms where
     // chokidar's stat-then-emit took ≈ 1.7 ms (measured here), and the latency target is 5 ms.
@@ -176,6 +183,7 @@ export class Messaging {
   waitingReasons(): Record<string, string> {
     return Object.fromEntries(this.deliverer.waiting);
   }
+
 
   /** Recently relayed lines: TUIs repaint a line many times, and each repaint is one relay. */
   private readonly relayed = new Map<string, number>();
@@ -223,6 +231,7 @@ function recipientConfig(p: PaneLayout): RecipientConfig {
     ...(m.submitKey !== undefined ? { submitKey: m.submitKey } : {}),
     ...(m.submitDelayMs !== undefined ? { submitDelayMs: m.submitDelayMs } : {}),
     ...(m.settleMs !== undefined ? { settleMs: m.settleMs } : {}),
+    ...(m.readyGraceMs !== undefined ? { readyGraceMs: m.readyGraceMs } : {}),
   };
   return {
     name: p.name,

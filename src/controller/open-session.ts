@@ -4,6 +4,7 @@ import type { EventSink } from '../core/events/index.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, sessionSpec } from '../agents/session-spec.js';
+import { miyabiBinDir } from './miyabi-shim.js';
 
 export interface OpenSessionInput {
   tmux: TmuxPort;
@@ -38,7 +39,7 @@ export async function openSession(o: OpenSessionInput): Promise<{ panes: PaneInf
     return { panes, commands, created: false };
   }
   const layout = o.prepare ? await o.prepare(o.layout) : o.layout;
-  const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env }, o.paths.launch);
+  const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: t.socketName, ipcSocket: o.paths.socket, baseEnv: o.env, binDir: miyabiBinDir(o.paths) }, o.paths.launch);
   const started = performance.now();
   const panes = await t.createSession(spec);
   for (const w of o.layout.windows) for (const lp of w.panes) commands[lp.name] = paneCommandText(lp);

@@ -8,8 +8,9 @@ import type { EventSink } from '../core/events/index.js';
 import { echoed, stillTyped, waitSubmitted } from './confirm.js';
 import type { OutputTracker } from './output-tracker.js';
 import type { PaneLocks } from './pane-locks.js';
-import { PendingInbox } from './pending.js';
+import { PendingInbox, takeBatch } from './pending.js';
 import type { DeliveryProfile } from './profiles.js';
+import { promptAfter, readiness } from './readiness.js';
 import { probeOf, render, shortId, squeeze } from './render.js';
 import type { Typist } from './typist.js';
 
@@ -40,7 +41,6 @@ export interface DelivererDeps {
   inflight: Map<string, number | null>;
 }
 
-const MAX_BATCH = 500;
 /** tmux errors that say nothing about the message: it waits for the pane or the server. */
 const DEFER = new Set(['TMUX_PANE_GONE', 'TMUX_UNREACHABLE', 'TMUX_TIMEOUT']);
 const RECHECK_MS = 250;
@@ -133,11 +133,11 @@ export class Deliverer {
           // Each message a dead controller (or a lost tmux) may have typed is looked for first.
           if ((await this.recover(r, first)) !== 'absent') return null;
         }
-        const ready = await this.readiness(r, first);
+        const ready = await readiness(this.d.typist, this.d.tracker, r.profile, r.paneId, first);
         if ('reason' in ready) return ready;
         const batch = r.batch ? takeBatch(messages, r.pasteMax, this.d.inflight) : [first];
         for (const m of batch) this.forgetWaiting(m.id);
-        await this.deliver(r, batch, ready.line);
+        await this.deliver(r, batch, ready.line, ready.blind);
         return null;
       });
       if (hold) {
@@ -160,29 +160,7 @@ export class Deliverer {
     this.waitingFor.delete(id);
   }
 
-  /** Where typing would start (an absolute line), or why the pane cannot take a message now. */
-  private async readiness(r: Recipient, msg: ParsedMessage): Promise<{ reason: string; retryMs: number } | { line: number }> {
-    const st = await this.d.typist.state(r.paneId);
-    if (st.gone) return { reason: 'pane is gone', retryMs: 1000 };
-    if (st.dead) return { reason: 'pane is dead; waiting for it to be restarted', retryMs: 500 };
-    const line = st.historySize + st.cursorY;
-    if (!msg.flags.includes('now')) {
-      const quiet = Date.now() - this.d.tracker.lastOutputAt(r.paneId);
-      if (quiet < r.profile.settleMs) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: r.profile.settleMs - quiet + 5 };
-    }
-    if (!r.profile.inputLine) return { line };
-    const prompt = r.profile.inputLine.exec(await this.d.typist.cursorLine(r.paneId, st));
-    if (!prompt) {
-      const age = this.d.tracker.age(r.paneId);
-      if (age < r.profile.readyGraceMs) return { reason: 'waiting for the program to show its prompt', retryMs: 100 };
-      return { line };
-    }
-    const input = prompt.groups?.input;
-    if (input !== undefined && input.trim() !== '') return { reason: 'input line holds unsent text', retryMs: 500 };
-    return { line };
-  }
-
-  private async deliver(r: Recipient, batch: ParsedMessage[], line: number): Promise<void> {
+  private async deliver(r: Recipient, batch: ParsedMessage[], line: number, blind: boolean): Promise<void> {
     const ids = batch.map((m) => m.id);
     const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) }));
     const text = rendered.map((x) => x.text).join('\n');
@@ -217,6 +195,11 @@ export class Deliverer {
         const mark = this.d.tracker.mark(r.paneId);
         await this.d.typist.submit(r.paneId, r.profile, attempt > 1);
         const outcome = await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark);
+        if (outcome !== 'not-submitted' && blind && !(await promptAfter(this.d.typist, this.d.tracker, r.profile, r.paneId, probe))) {
+          // Typed before the program showed a prompt, and none came after: not known to be read.
+          reason = 'typed before the program showed its prompt, and no prompt came after it';
+          break;
+        }
         if (outcome !== 'not-submitted') return this.finish(r, batch, 'D', { outcome, attempts: attempt });
         reason = 'the submit key did not take';
       } catch (e) {
@@ -295,17 +278,4 @@ function refusal(r: Recipient, text: string): string | null {
     return `starts with a character ${r.profile.name} runs as a command; turn the header on for this agent or reword it`;
   }
   return null;
-}
-
-/** Consecutive messages that fit one paste (each keeps its own header). */
-function takeBatch(messages: ParsedMessage[], pasteMax: number, inflight: Map<string, number | null>): ParsedMessage[] {
-  const out: ParsedMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    if (out.length > 0 && inflight.has(m.id)) break;
-    if (out.length >= MAX_BATCH || (out.length > 0 && bytes + m.body.length > pasteMax)) break;
-    out.push(m);
-    bytes += m.body.length;
-  }
-  return out;
 }

@@ -42,3 +42,18 @@ export class PendingInbox {
     return this.known.size;
   }
 }
+
+const MAX_BATCH = 500;
+
+/** Consecutive messages that fit one paste (each keeps its own header). */
+export function takeBatch(messages: ParsedMessage[], pasteMax: number, inflight: Map<string, number | null>): ParsedMessage[] {
+  const out: ParsedMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (out.length > 0 && inflight.has(m.id)) break;
+    if (out.length >= MAX_BATCH || (out.length > 0 && bytes + m.body.length > pasteMax)) break;
+    out.push(m);
+    bytes += m.body.length;
+  }
+  return out;
+}

@@ -15,6 +15,8 @@ export interface DeliveryProfile {
   /**
    * How long a new pane may go without showing a prompt (`inputLine`) before messages go in
    * anyway: a program starting up drops or mangles what is typed too early (tmuxinator#371).
+   * Infinity: never before a prompt. A message typed before any prompt counts as delivered only
+   * once a prompt shows after it (readiness.ts), never on the echo alone.
    */
   readyGraceMs: number;
   /** Applied to the cursor line; the `input` group is what a person has typed and not sent. */

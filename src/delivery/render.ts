@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ParsedMessage } from '../bus/format.js';
+import { shortId } from '../core/short-ids.js';
 
 export const DEFAULT_HEADER = '[from {from} #{id}]';
 /** Text longer than this goes as a one-line notice pointing at a file, whatever the mode. */
 export const DEFAULT_PASTE_MAX = 16 * 1024;
 
-/** Eight hex digits of the id: short enough for a header, enough to find the message in scrollback. */
-export function shortId(id: string): string {
-  return createHash('sha1').update(id).digest('hex').slice(0, 8);
-}
+/** Eight hex digits of the id's hash: short enough for a header, the form every verb shows. */
+export { shortId };
 
 export function headerFor(template: string | false, msg: ParsedMessage): string {
   if (template === false) return '';

@@ -49,7 +49,7 @@ export async function planWorktree(o: CreateWorktreeOptions) {
   const existing = readRegistry(repo).worktrees[name];
   if (existing) {
     throw new MiyabiError('USAGE', `"${name}" already has a worktree at ${existing.path} (branch ${existing.branch ?? 'detached'})`, {
-      hint: `use it, or remove it first (miyabi kill ${name} --clean)`,
+      hint: `use it (miyabi spawn ${name} --reuse), or remove it first (miyabi kill ${name} --clean)`,
       detail: { kind: 'WORKTREE_EXISTS', name },
     });
   }

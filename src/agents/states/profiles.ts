@@ -92,7 +92,9 @@ const DeliverySchema = z.strictObject({
   submitKey: z.string().min(1),
   submitDelayMs: z.number().int().min(0),
   settleMs: z.number().int().min(0),
-  readyGraceMs: z.number().int().min(0),
+  // null: never type before the program shows its prompt (a shell: what is typed early is echoed
+  // by the tty long before the shell reads it, and lost if it is killed meanwhile).
+  readyGraceMs: z.number().int().min(0).nullable().transform((v) => v ?? Number.POSITIVE_INFINITY),
   inputLine: z.string().min(1).optional(),
   queued: z.string().min(1).optional(),
   commandStart: z.string().min(1).optional(),

@@ -1,3 +1,4 @@
+import { busDirOf, liveRecipients, recipients, stoppedReason } from '../../bus/layout.js';
 import { MiyabiError } from '../../core/errors.js';
 import type { AgentRow } from '../../ipc/messages/agents.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
@@ -12,10 +13,10 @@ async function controller(o: GlobalOptions) {
 const line = (a: AgentRow) =>
   `${a.name.padEnd(16)} ${a.paneId.padEnd(5)} ${String(a.pid).padEnd(7)} ${(a.alive ? 'alive' : 'dead').padEnd(6)} ${a.branch ?? '-'}  ${a.command}`;
 
-export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string }): Promise<number> {
+export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string; reuse?: boolean }): Promise<number> {
   const c = await controller(o);
   try {
-    const a = await c.request('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}) }, 60_000);
+    const a = await c.request('spawn', { name: o.name, ...(o.command ? { command: o.command } : {}), ...(o.worktree !== undefined ? { worktree: o.worktree } : {}), ...(o.base ? { base: o.base } : {}), ...(o.reuse ? { reuse: true } : {}) }, 60_000);
     process.stdout.write(`spawned ${a.name} in ${a.paneId}${a.worktree ? ` (worktree ${a.worktree}, branch ${a.branch})` : ''}\n`);
     return 0;
   } finally {
@@ -34,11 +35,25 @@ export async function killVerb(o: GlobalOptions & { name: string; clean?: boolea
   }
 }
 
+/** `miyabi agents` (and `ls`): the panes from the controller, then the stopped agents from the bus. */
 export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise<number> {
-  const c = await controller(o);
+  const { paths } = cliContext(o);
+  const busDir = busDirOf(paths);
+  const stopped = recipients(busDir).flatMap((n) => {
+    const why = stoppedReason(busDir, n);
+    return why === null ? [] : [`${n.padEnd(16)} stopped ${why}`];
+  });
+  const c = o.json ? await controller(o) : await tryConnect(paths);
+  if (!c) {
+    // send works with the controller down, so its hint (`miyabi ls`) must too: the bus knows the names.
+    const names = liveRecipients(busDir);
+    process.stdout.write(`(controller not running) agents with an inbox: ${names.join(', ') || 'none'}\n${stopped.map((l) => `${l}\n`).join('')}`);
+    return 0;
+  }
   try {
     const rows = await c.request('agents');
-    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : rows.length ? `${rows.map(line).join('\n')}\n` : 'no agents\n');
+    const lines = [...rows.map(line), ...stopped];
+    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : lines.length ? `${lines.join('\n')}\n` : 'no agents\n');
     return 0;
   } finally {
     c.close();

@@ -1,69 +1,122 @@
-import { inboxPaths, recipients } from '../../bus/layout.js';
-import { listCur } from '../../bus/reader.js';
-import { readdirSync } from 'node:fs';
-import { readEntry } from '../../bus/reader.js';
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { busDirOf, inboxPaths, recipients, stoppedReason } from '../../bus/layout.js';
+import { inspectFile, listCur } from '../../bus/reader.js';
+import { looksLikeShortId, resolveId, shortIds } from '../../core/short-ids.js';
 import { MiyabiError } from '../../core/errors.js';
-import { shortId } from '../../delivery/render.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
 
+/** One message as `inbox` shows it; `--json` prints these as they are. */
 interface Row {
   agent: string;
+  /** The full id; `short` is how every verb shows it (core/short-ids.ts). */
   id: string;
   short: string;
   state: 'queued' | 'delivered' | 'failed';
-  from?: string;
-  priority?: string;
-  text?: string;
-  waiting?: string;
+  from: string | null;
+  priority: string | null;
+  text: string | null;
+  /** Epoch ms: when it was sent, and when its outcome was decided (null while queued). */
+  created: number | null;
+  finished: number | null;
+  /** How the controller judged a finished one (submitted, queued by the agent, unconfirmed, …). */
+  outcome: string | null;
+  /** Why a queued one waits, or why a failed one failed (when the controller still knows). */
+  reason: string | null;
 }
 
-function pending(busDir: string, agent: string): Row[] {
-  // Read without moving anything: junk stays for the controller to quarantine.
-  let names: string[] = [];
-  try {
-    names = readdirSync(inboxPaths(busDir, agent).new);
-  } catch {
-    return [];
-  }
+interface FromController {
+  waiting: Record<string, string>;
+  outcomes: Record<string, { outcome: string | null; reason: string | null }>;
+}
+
+/** Reads one inbox without moving anything: junk stays in new/ for the controller to quarantine. */
+function rowsOf(busDir: string, agent: string, all: boolean, ctl: FromController | null): Row[] {
+  const box = inboxPaths(busDir, agent);
+  const stopped = stoppedReason(busDir, agent);
   const rows: Row[] = [];
-  for (const n of names.sort()) {
-    const e = readEntry(busDir, agent, n);
-    if (e.kind !== 'message') continue;
-    const m = e.message;
-    rows.push({ agent, id: m.id, short: shortId(m.id), state: 'queued', from: m.from, priority: m.priority, text: m.text });
+  const read = (dir: string, name: string, id: string, state: Row['state']): void => {
+    const e = inspectFile(dir, name, agent, id);
+    const m = e.kind === 'message' ? e.message : null;
+    let finished: number | null = null;
+    if (state !== 'queued') {
+      try {
+        finished = Math.round(lstatSync(join(dir, name)).ctimeMs); // the rename into cur/
+      } catch {
+        // moved meanwhile
+      }
+    }
+    const done = ctl?.outcomes[id];
+    const why =
+      state === 'queued'
+        ? stopped !== null
+          ? `agent stopped ${stopped}; it goes in when the agent is started again (miyabi spawn ${agent})`
+          : ctl === null
+            ? 'the controller is not running; it goes in on the next `miyabi up`'
+            : (ctl.waiting[id] ?? null)
+        : (done?.reason ?? null);
+    rows.push({
+      agent, id, short: '', state,
+      from: m?.from ?? null, priority: m?.priority ?? null, text: m?.text ?? null, created: m?.created ?? null,
+      finished, outcome: done?.outcome ?? null, reason: why,
+    });
+  };
+  let pending: string[] = [];
+  try {
+    pending = readdirSync(box.new).sort();
+  } catch {
+    // no inbox folder yet
   }
-  return rows;
+  for (const n of pending) if (!n.startsWith('.')) read(box.new, n, n, 'queued');
+  const cur = listCur(busDir, agent);
+  for (const c of all ? cur : cur.slice(-10)) read(box.cur, c.name, c.id, c.outcome);
+  return rows.filter((r) => r.text !== null || r.state !== 'queued');
 }
 
+function line(r: Row): string {
+  const text = r.text === null ? '' : ` ${JSON.stringify(r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text)}`;
+  const from = r.from ? ` from ${r.from}` : '';
+  const why = r.reason ? `  (${r.state === 'queued' ? 'waiting: ' : ''}${r.reason})` : r.outcome && r.outcome !== 'submitted' ? `  (${r.outcome})` : '';
+  return `${r.agent.padEnd(12)} ${r.short} ${r.state.padEnd(9)}${from}${text}${why}\n`;
+}
+
+/** `miyabi inbox [AGENT|ID]`: every inbox, one agent's, or one message in full (short or full id). */
 export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string; all?: boolean }): Promise<number> {
   const { paths } = cliContext(o);
   const busDir = paths.bus;
   const agents = recipients(busDir);
-  if (o.agent && !agents.includes(o.agent)) {
-    throw new MiyabiError('NOT_FOUND', `unknown agent "${o.agent}"; known: ${agents.join(', ') || '(none yet)'}`);
+  const byId = o.agent !== undefined && !agents.includes(o.agent) && (looksLikeShortId(o.agent) || o.agent.includes('.'));
+  if (o.agent !== undefined && !agents.includes(o.agent) && !byId) {
+    throw new MiyabiError('NOT_FOUND', `unknown agent "${o.agent}"; known: ${agents.join(', ') || '(none yet)'}`, {
+      hint: 'give an agent (miyabi ls lists them) or a message id',
+    });
   }
   const client = await tryConnect(paths);
-  const waiting: Record<string, string> = client
-    ? ((await client.request('inbox').catch(() => ({ waiting: {} }))).waiting ?? {})
-    : {};
+  const ctl: FromController | null = client
+    ? await client.request('inbox').then(
+        (r) => ({ waiting: r.waiting, outcomes: r.outcomes }),
+        () => ({ waiting: {}, outcomes: {} }),
+      )
+    : null;
   client?.close();
-  const rows: Row[] = [];
-  for (const a of o.agent ? [o.agent] : agents) {
-    for (const r of pending(busDir, a)) rows.push({ ...r, ...(waiting[r.id] ? { waiting: waiting[r.id] } : {}) });
-    const done = listCur(busDir, a);
-    for (const c of o.all ? done : done.slice(-10)) rows.push({ agent: a, id: c.id, short: shortId(c.id), state: c.outcome });
+  let rows = (o.agent !== undefined && !byId ? [o.agent] : agents).flatMap((a) => rowsOf(busDir, a, o.all === true || byId, ctl));
+  if (byId) {
+    const id = resolveId(o.agent!, rows.map((r) => r.id));
+    rows = rows.filter((r) => r.id === id);
   }
+  const forms = shortIds(rows.map((r) => r.id));
+  for (const r of rows) r.short = forms.get(r.id) ?? r.short;
   if (o.json) {
-    process.stdout.write(JSON.stringify({ controller: client !== null, messages: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(byId ? rows[0] : { controller: client !== null, messages: rows }, null, 2) + '\n');
+    return 0;
+  }
+  if (byId) {
+    const r = rows[0]!;
+    process.stdout.write(`${r.short} ${r.id}\nto ${r.agent}, from ${r.from ?? '?'}, priority ${r.priority ?? '?'}: ${r.state}${r.outcome ? ` (${r.outcome})` : ''}${r.reason ? `: ${r.reason}` : ''}\n\n${r.text ?? ''}\n`);
     return 0;
   }
   if (!client) process.stdout.write('(controller not running: queued messages go in on the next `miyabi up`)\n');
-  for (const r of rows) {
-    const text = r.text === undefined ? '' : ` ${JSON.stringify(r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text)}`;
-    const from = r.from ? ` from ${r.from}` : '';
-    process.stdout.write(`${r.agent.padEnd(12)} #${r.short} ${r.state.padEnd(9)}${from}${text}${r.waiting ? `  (waiting: ${r.waiting})` : ''}\n`);
-  }
+  for (const r of rows) process.stdout.write(line(r));
   if (rows.length === 0) process.stdout.write('no messages\n');
   return 0;
 }
-

@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { MiyabiError } from '../../core/errors.js';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { findProjectRoot, projectPaths, type ProjectPaths } from '../../core/paths.js';
-import { busDirOf, recipients } from '../../bus/layout.js';
+import { busDirOf, liveRecipients } from '../../bus/layout.js';
+import { messageState } from '../../bus/state.js';
 import { checkRealDirs, trustState } from '../../core/state-trust.js';
 import { checkArgsUtf8, maxBodyBytes, readCapped } from '../send-input.js';
 import { writeMessage } from '../../bus/writer.js';
+import { shortId } from '../../core/short-ids.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
 
 /**
@@ -29,6 +31,7 @@ options:
   --now                  do not wait for the pane to be quiet
   --wait                 return when delivered (exit 0) or failed (exit 1)
   --timeout S            with --wait, give up after S seconds (default 60)
+  --json                 one JSON line per message, with the full id
   -h, --help             this help`;
 
 const OPTIONS = {
@@ -39,6 +42,7 @@ const OPTIONS = {
   now: { type: 'boolean' },
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,7 +86,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   if (!fromStdin) checkArgsUtf8(positionals);
   const text: string | Buffer = fromStdin ? readCapped(0, maxBodyBytes()) : positionals.join(' ');
   const from = o.from ?? process.env.MIYABI_AGENT ?? 'user';
-  const to = broadcast ? recipients(busDir).filter((r) => r !== from) : [targets as string];
+  const to = broadcast ? liveRecipients(busDir).filter((r) => r !== from) : [targets as string];
   if (to.length === 0) throw new MiyabiError('NOT_FOUND', `no agent to broadcast to in ${busDir}`, { hint: 'start the project first: miyabi up' });
 
   const up = controllerUp(paths);
@@ -101,7 +105,11 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
       process.stderr.write(`miyabi: not sent to ${t}: ${(e as Error).message}\n`);
     }
   }
-  for (const s of sent) process.stdout.write(`queued ${s.id} for ${s.to}\n`);
+  // Ids as every verb shows them (core/short-ids.ts); the full id with --json.
+  const say = (state: string, s: { to: string; id: string }, how?: string): void => {
+    process.stdout.write(o.json ? `${JSON.stringify({ state, to: s.to, id: s.id, short: shortId(s.id), ...(how ? { outcome: how } : {}) })}\n` : `${state} ${shortId(s.id)} for ${s.to}${how ? ` (${how})` : ''}\n`);
+  };
+  for (const s of sent) say('queued', s);
   if (failure !== null && !o.wait) return 1;
   if (!up) process.stderr.write('the controller is not running: delivered on the next `miyabi up`\n');
   if (!o.wait) return 0;
@@ -111,7 +119,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   for (const s of sent) {
     const r = await waitOutcome(root, s.to, s.id, timeout);
     const how = r.state === 'timeout' ? `no answer within ${timeout} s` : r.outcome;
-    process.stdout.write(`${r.state} ${s.id} for ${s.to}${how ? ` (${how === 'queued' ? 'queued by the agent' : how})` : ''}\n`);
+    say(r.state, s, how ? (how === 'queued' ? 'queued by the agent' : how) : undefined);
     if (r.state !== 'delivered') code = 1;
   }
   return code;

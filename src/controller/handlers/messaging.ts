@@ -7,7 +7,7 @@ export type MessagingMessages = 'inbox' | 'send' | 'message.wait';
 /** The bus's answers (the messaging part). */
 export function messagingHandlers(m: Messaging): Pick<Impls, MessagingMessages> {
   return {
-    inbox: () => ({ waiting: m.waitingReasons(), recipients: m.recipients }),
+    inbox: () => ({ waiting: m.waitingReasons(), outcomes: m.outcomes.recent(), recipients: m.recipients }),
     send: (req) => {
       const r = writeMessage(m.busDir, { from: req.from, to: req.to, text: req.text, priority: req.priority });
       return { id: r.id };

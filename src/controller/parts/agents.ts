@@ -1,3 +1,4 @@
+import { miyabiBinDir } from '../miyabi-shim.js';
 import { join } from 'node:path';
 import { checkStateProfiles, placeAgents } from '../../agents/agent-hooks.js';
 import { AgentStates } from '../../agents/agent-states.js';
@@ -43,7 +44,7 @@ export const agentsPart: Part<'messaging'> = {
       tmux: c.tmux,
       messaging: () => messaging,
       journal: c.journal,
-      spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env },
+      spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env, binDir: miyabiBinDir(p) },
       worktrees: layoutWorktrees(p.root, c.layout.worktrees),
       changed: () => {
         for (const [name, a] of agents.spawned) c.commands[name] = paneCommandText(a.pane);

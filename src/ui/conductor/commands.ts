@@ -1,3 +1,4 @@
+import { shortId } from '../../core/short-ids.js';
 import { formatStatus } from '../format-status.js';
 import { isMiyabiError, MiyabiError } from '../../core/errors.js';
 import type { Requester } from '../../ipc/client.js';
@@ -49,7 +50,7 @@ const sendCommand: ConductorCommand = {
     const [to, ...words] = args;
     if (!to || words.length === 0) throw new MiyabiError('USAGE', 'send needs an agent and some text', { hint: 'send agent-1 please run the tests' });
     const r = await ctx.client.request('send', { to, text: words.join(' ') });
-    ctx.print(`queued ${r.id} for ${to}`);
+    ctx.print(`queued ${shortId(r.id)} for ${to}`);
   },
 };
 

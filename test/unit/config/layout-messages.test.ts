@@ -14,7 +14,7 @@ describe('pane message settings', () => {
   it('maps the snake_case keys onto the normalized pane', () => {
     const r = load(
       '        profile: claude\n        messages:\n          header: false\n          delivery: notice\n          batch: true\n' +
-        '          submit_key: C-m\n          submit_delay_ms: 150\n          settle_ms: 0\n          relay: "^>> (?<to>\\\\w+) (?<text>.+)$"\n          inbox_cap: 50\n',
+        '          submit_key: C-m\n          submit_delay_ms: 150\n          settle_ms: 0\n          ready_grace_ms: 500\n          relay: "^>> (?<to>\\\\w+) (?<text>.+)$"\n          inbox_cap: 50\n',
     );
     if (!r.ok) throw new Error(r.issues.map(formatIssue).join('\n'));
     const pane = r.value.windows[0]!.panes[0]!;
@@ -26,6 +26,7 @@ describe('pane message settings', () => {
       submitKey: 'C-m',
       submitDelayMs: 150,
       settleMs: 0,
+      readyGraceMs: 500,
       relay: '^>> (?<to>\\w+) (?<text>.+)$',
       inboxCap: 50,
     });

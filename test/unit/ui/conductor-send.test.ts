@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shortId } from '../../../src/core/short-ids.js';
 import { builtinCommands, dispatch, type CommandContext } from '../../../src/ui/conductor/commands.js';
 
 describe('the conductor sends messages', () => {
@@ -14,7 +15,8 @@ describe('the conductor sends messages', () => {
     };
     await dispatch('send agent-1 "run the tests" now', ctx);
     expect(calls).toEqual([['send', { to: 'agent-1', text: 'run the tests now' }]]);
-    expect(out).toEqual(['queued ID1 for agent-1']);
+    // The id as every verb shows it (core/short-ids.ts).
+    expect(out).toEqual([`queued ${shortId('ID1')} for agent-1`]);
     await dispatch('send agent-1', ctx);
     expect(out[1]).toMatch(/error: send needs an agent and some text/);
   });
