@@ -11,7 +11,8 @@ import { paneCommandText, paneEnv, type SpecContext } from './session-spec.js';
 /** The bus's recipients (the controller's Messaging fits): a spawned agent gets an inbox. */
 export interface Inboxes {
   addRecipient(pane: PaneLayout, info: PaneInfo): void;
-  removeRecipient(name: string): void;
+  /** `why` is what `send` and `inbox` say of the agent from now on (killed by whom, when). */
+  removeRecipient(name: string, why: string): void;
 }
 
 export interface SpawnRequest {

@@ -2,11 +2,8 @@ import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
 import { Journal } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
-import { ensurePrivateDir } from '../core/private-dir.js';
-import { trustState } from '../core/state-trust.js';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
-import { ensureExcluded } from '../git/exclude.js';
 import type { StatusResult } from '../ipc/protocol.js';
 import { handlerTable } from '../ipc/handlers.js';
 import { IpcServer } from '../ipc/server.js';
@@ -15,12 +12,11 @@ import { ControlWatch } from './control-watch.js';
 import { coreHandlers } from './handlers/index.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
-import { miyabiBinDir, writeMiyabiShim } from './miyabi-shim.js';
-import { acquireLock } from '../core/instance-lock.js';
 import { openSession } from './open-session.js';
 import { controllerParts } from './parts/index.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
+import { takeStateDir } from './state-dir.js';
 import { statusOf } from './status.js';
 import { PaneSweeper } from './sweep.js';
 
@@ -67,8 +63,7 @@ export class Controller {
   private stateChecked = false;
 
   log(line: string): void {
-    if (!this.stateChecked) return;
-    appendLog(this.o.paths.controllerLog, line);
+    if (this.stateChecked) appendLog(this.o.paths.controllerLog, line);
   }
 
   /** Milliseconds since process start at each step of start(), journaled for `doctor` and the bench. */
@@ -85,7 +80,7 @@ export class Controller {
     const p = this.o.paths;
     this.mark('imported');
     const version = this.o.tmux.version();
-    version.catch(() => undefined);
+    version.catch(() => undefined); // awaited below, after the layout check
     // Check the layout and tmux before touching anything: a bad layout creates nothing.
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
@@ -93,13 +88,7 @@ export class Controller {
     this.parts.check(this.layout);
     await version;
     this.mark('checked');
-    // Nothing a clone brought is read as state (core/state-trust.ts); every folder is then ours, 0700.
-    trustState(p.root, { create: true, git: true, env: this.o.env });
-    for (const d of [p.run, p.logs, p.journal, p.state, p.launch, p.bus]) ensurePrivateDir(d);
-    this.stateChecked = true;
-    ensureExcluded(p.root);
-    this.lock = acquireLock(p.lock, p.socket);
-    writeMiyabiShim(miyabiBinDir(p), { node: process.execPath, bin: this.o.miyabiBin });
+    this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: () => (this.stateChecked = true) });
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');
@@ -131,8 +120,7 @@ export class Controller {
       this.lock?.release();
       throw e;
     }
-    const info = { pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName };
-    writeFileNoFollow(p.info, JSON.stringify(info));
+    writeFileNoFollow(p.info, JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }));
     this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
     this.saveSnapshot();
     this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);

@@ -18,42 +18,10 @@ import { currentBranch } from './branch.js';
 import { isRunId, killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
 import { RunJournal, type HostJournal } from './run-journal.js';
 import { foldRun, type JournalRecordLike, type RunState } from './run-state.js';
-import { PipelineRunner, type EscalationInfo } from './runner.js';
+import { PipelineRunner } from './runner.js';
+import { checkRunId, type RunsHostDeps, type StartRequest, type StartResult } from './runs-host-api.js';
 
-export interface RunsHostDeps {
-  /** How commands run and their process groups are killed (shell/run.ts; tests may fake it). */
-  shell: ShellPort;
-  root: string;
-  journal: HostJournal & { readonly lastSeq: number; replay(afterSeq?: number): Iterable<JournalRecordLike> };
-  agents?: () => AgentPort;
-  env?: Record<string, string | undefined>;
-  log?: (line: string) => void;
-  onEscalate?: (e: EscalationInfo) => void | Promise<void>;
-  /** A run ended (or stopped with its host): what was held for it can go. */
-  onRunEnded?: (runId: string) => void;
-  /** A run an earlier host began is taken over; its records start at `startSeq`. */
-  onRunAdopted?: (runId: string, startSeq: number) => void;
-}
-
-function checkRunId(runId: string): string {
-  if (!isRunId(runId)) throw new MiyabiError('USAGE', `${JSON.stringify(runId)} is not a run id`, { hint: 'run ids look like development-pipeline-20261125-120000-ab12; miyabi runs lists them' });
-  return runId;
-}
-
-export interface StartRequest {
-  pipeline: string;
-  vars?: Record<string, string>;
-  runId?: string;
-  /** The event that fired the run (the triggers issue), for conditions over `event.*`. */
-  event?: Record<string, unknown>;
-}
-
-export interface StartResult {
-  runId: string;
-  status: 'started' | 'queued' | 'skipped';
-  /** Runs of the same pipeline that made it wait, be skipped or be cancelled. */
-  others: string[];
-}
+export type { RunsHostDeps, StartRequest, StartResult };
 
 interface Live {
   runner: PipelineRunner;

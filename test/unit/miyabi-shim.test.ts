@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { paneEnv } from '../../src/controller/layout-spec.js';
+import { paneEnv } from '../../src/agents/session-spec.js';
 import { pathWith, writeMiyabiShim } from '../../src/controller/miyabi-shim.js';
 
 let dir: string | undefined;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentRow } from '../../../src/controller/agents.js';
+import type { AgentRow } from '../../../src/ipc/messages/agents.js';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
 import { READER, received } from '../../helpers/readers.js';
 
