@@ -6,17 +6,15 @@
  * unfinished from its last finished stage — or marks it interrupted when its pipeline no longer
  * loads or has changed — and starts the runs that were waiting their turn.
  */
-import type { ShellPort } from '../shell/port.js';
 import { unwrapConfig } from '../config/config-issue.js';
 import { loadPipelineFile, resolvePipelineRef } from '../config/load-pipeline.js';
 import { loadSkills } from '../config/load-skill.js';
 import type { Pipeline } from '../config/pipeline-schema.js';
 import type { SkillRegistry } from '../config/skill-schema.js';
 import { MiyabiError } from '../core/errors.js';
-import type { AgentPort } from './agent-port.js';
 import { currentBranch } from './branch.js';
-import { isRunId, killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
-import { RunJournal, type HostJournal } from './run-journal.js';
+import { killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
+import { RunJournal } from './run-journal.js';
 import { foldRun, type JournalRecordLike, type RunState } from './run-state.js';
 import { PipelineRunner } from './runner.js';
 import { checkRunId, type RunsHostDeps, type StartRequest, type StartResult } from './runs-host-api.js';
