@@ -6,6 +6,7 @@
  * "unknown" — reported by doctor, never removed. Archives, which must survive everything, are refs.
  */
 import { projectPaths } from '../core/paths.js';
+import { trustState } from '../core/state-trust.js';
 import { join } from 'node:path';
 import { readState, updateState } from './state-file.js';
 
@@ -43,7 +44,13 @@ export interface Registry {
 
 export const emptyRegistry = (): Registry => ({ version: 1, worktrees: {}, pool: {} });
 
+/**
+ * The git part's state folder. `.miyabi/` is checked (and made, with its owner token) first: a
+ * worktree made from a library call or `miyabi worktree` before any `up` must not leave a
+ * `.miyabi/` that miyabi itself would then refuse, nor read one a clone brought.
+ */
 export function stateDir(repo: string): string {
+  trustState(repo, { create: true });
   return projectPaths(repo).state;
 }
 
