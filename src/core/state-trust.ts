@@ -20,9 +20,10 @@ import { randomBytes } from 'node:crypto';
 // rmdir is not part of FsPort (no test needs to fail it); the real call is enough here.
 import { rmdirSync as nodeRmdir } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { MiyabiError } from './errors.js';
 import { type FsPort, O, closeQuietly, errnoCode, isNotFound, realFs, writeAll } from './fs-port.js';
+import { miyabiDir } from './paths.js';
 import { ensurePrivateDir } from './private-dir.js';
 
 /** The folders a `.miyabi/` may hold at its top; each must be a real folder of ours when present. */
@@ -58,7 +59,7 @@ export function ownedRecordDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function untrusted(root: string, found: string, extraFix = ''): MiyabiError {
-  const dir = join(root, '.miyabi');
+  const dir = miyabiDir(root);
   return new MiyabiError(
     'STATE_UNTRUSTED',
     `\`.miyabi/\` in ${root} was not made by miyabi on this machine (${found}; it came with the repository?): miyabi will not read it`,
@@ -102,7 +103,7 @@ function writeNew(fs: FsPort, path: string, text: string): void {
 /** What git tracks under `.miyabi/` (empty outside git, or when git is missing). */
 export function trackedStateFiles(root: string): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--', '.miyabi'], {
+    const out = execFileSync('git', ['ls-files', '-z', '--', basename(miyabiDir(root))], {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -122,14 +123,14 @@ function createStateDir(root: string, fs: FsPort, env: NodeJS.ProcessEnv): boole
   const token = randomBytes(16).toString('hex');
   const record = join(records, token);
   writeNew(fs, record, `${root}\n`);
-  const building = join(root, `.miyabi.new-${randomBytes(6).toString('hex')}`);
+  const building = `${miyabiDir(root)}.new-${randomBytes(6).toString('hex')}`;
   try {
     fs.mkdirSync(building, { mode: 0o700 });
     writeNew(fs, join(building, OWNER_FILE), `${token}\n`);
-    fs.renameSync(building, join(root, '.miyabi'));
+    fs.renameSync(building, miyabiDir(root));
     return true;
   } catch (e) {
-    // Lost a race (rename onto a non-empty `.miyabi`): ours goes, theirs is checked by the caller.
+    // Lost a race (rename onto a non-empty .miyabi/): ours goes, theirs is checked by the caller.
     try {
       fs.unlinkSync(join(building, OWNER_FILE));
     } catch {
@@ -147,7 +148,7 @@ function createStateDir(root: string, fs: FsPort, env: NodeJS.ProcessEnv): boole
     }
     const code = errnoCode(e);
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') return false;
-    throw new MiyabiError('IO', `could not create ${join(root, '.miyabi')}: ${(e as Error).message}`, {
+    throw new MiyabiError('IO', `could not create ${miyabiDir(root)}: ${(e as Error).message}`, {
       cause: e,
       hint: `check that you can write to ${root}`,
     });
@@ -162,7 +163,7 @@ function createStateDir(root: string, fs: FsPort, env: NodeJS.ProcessEnv): boole
 export function inspectState(root: string, o: TrustOptions = {}): TrustState {
   const fs = o.fs ?? realFs;
   const env = o.env ?? process.env;
-  const dir = join(root, '.miyabi');
+  const dir = miyabiDir(root);
   let created = false;
   let st;
   try {
@@ -173,8 +174,8 @@ export function inspectState(root: string, o: TrustOptions = {}): TrustState {
     created = createStateDir(root, fs, env);
     st = fs.lstatSync(dir);
   }
-  if (st.isSymbolicLink()) return { state: 'untrusted', error: untrusted(root, '`.miyabi` is a symbolic link') };
-  if (!st.isDirectory()) return { state: 'untrusted', error: untrusted(root, '`.miyabi` is not a folder') };
+  if (st.isSymbolicLink()) return { state: 'untrusted', error: untrusted(root, 'it is a symbolic link') };
+  if (!st.isDirectory()) return { state: 'untrusted', error: untrusted(root, 'it is not a folder') };
   if (o.git && !created) {
     const tracked = trackedStateFiles(root);
     if (tracked.length > 0) {

@@ -34,7 +34,8 @@ describe('the ports file under many writers', () => {
   }, 300_000);
 
   it('several processes allocating and releasing at once, over a stale lock, lose no update', async () => {
-    mkdirSync(join(repo, '.miyabi', 'state'), { recursive: true });
+    // portsFile() makes .miyabi/ as miyabi does (with its owner token); the state folder is then ours.
+    mkdirSync(join(portsFile(repo), '..'), { recursive: true });
     // A lock left by a dead process: every worker finds it stale at the same moment.
     let dead = 999_999;
     while (pidAlive(dead)) dead--;
