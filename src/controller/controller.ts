@@ -169,8 +169,7 @@ export class Controller {
    * always told it may exit.
    */
   private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
-    // start() may have failed before the journal was opened.
-    const journal = this.journal as Journal | undefined;
+    const journal = this.journal as Journal | undefined; // start() may have failed before opening it
     const step = stopSteps((l) => this.log(l));
     await step('journal', () => journal?.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession }));
     await step('sweep', () => this.sweeper?.stop());
