@@ -18,6 +18,7 @@ import { worktreePort } from '../../../src/git/worktree-port.js';
 import { TasksHost } from '../../../src/agents/tasks-host.js';
 import { Journal } from '../../../src/core/journal.js';
 import { projectPaths } from '../../../src/core/paths.js';
+import { trustState } from '../../../src/core/state-trust.js';
 import type { AgentRequest } from '../../../src/pipelines/agent-port.js';
 import type { Tmux } from '../../../src/tmux/index.js';
 import { until } from '../../helpers/project.js';
@@ -48,6 +49,8 @@ beforeEach(async () => {
   const tmux = f.tmux();
   f.t.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 's', '-n', 'main', '-x', '160', '-y', '48', 'sleep 600');
   const journal = Journal.open(f.dir);
+  // As the controller does before anything else: .miyabi/ made with its owner token.
+  trustState(repo.repo, { create: true });
   const paths = projectPaths(repo.repo);
   const bus = join(f.dir, 'bus');
   const agents = new AgentsHost({
