@@ -22,7 +22,8 @@ describe('Tmux.respawnPane', () => {
       options: {},
     });
     const id = pane!.paneId;
-    const dead = await until(async () => (await tmux.listPanes('resp')).find((p) => p.paneId === id && p.dead), 'the pane to die');
+    // tmux marks a pane dead when its output closes, which can come before it reaps the exit status.
+    const dead = await until(async () => (await tmux.listPanes('resp')).find((p) => p.paneId === id && p.dead && p.deadStatus !== null), 'the pane to die with its exit status');
     expect(dead.deadStatus).toBe(3);
 
     const cwd = join(f.dir, "it's here; $HOME");
