@@ -1,6 +1,6 @@
 import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
-import { Journal } from '../core/journal.js';
+import { Journal, type JournalHealth } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
@@ -150,11 +150,17 @@ export class Controller {
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const { root, socket: ipcPath } = this.o.paths;
-    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands };
+    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
     return statusOf(f, known ?? (await this.o.tmux.listPanes(this.sessionName)));
   }
 
+  journalHealth(): JournalHealth {
+    return this.journal.health();
+  }
+
   private saveSnapshot(): void {
+    // The snapshot names the last seq on disk; while records wait in memory it would name one that is not.
+    if (this.journal.health().state !== 'ok') return;
     const snap: Snapshot = { lastSeq: this.journal.lastSeq, session: this.sessionName, layout: this.layout.source, commands: this.commands, ...this.parts.snapshot() };
     writeSnapshot(this.o.paths.dir, snap);
   }
