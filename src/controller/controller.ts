@@ -10,6 +10,7 @@ import { IpcServer } from '../ipc/server.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { ControlWatch } from './control-watch.js';
 import { coreHandlers } from './handlers/index.js';
+import { ipcConnectionBudget } from './fd-budget.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
 import { openSession } from './open-session.js';
@@ -107,7 +108,10 @@ export class Controller {
       });
       this.mark('parts');
       // Listening only once the session is built and the parts started: a client that gets an answer finds them.
-      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), { onError: (e) => this.log(`handler error: ${String(e)}`) });
+      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), {
+        maxConnections: ipcConnectionBudget(),
+        onError: (e) => this.log(`handler error: ${String(e)}`),
+      });
       server.stream(this.journal);
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
