@@ -118,7 +118,12 @@ export class Controller {
     } catch (e) {
       // A start that fails after building the session (the socket would not bind, say) ends it:
       // with no controller.json written, `down` would have to search for it. Never an adopted one.
-      if (this.builtSession) await this.o.tmux.killSession(this.layout.session).catch(() => undefined);
+      if (this.builtSession) {
+        await this.o.tmux.killSession(this.layout.session).then(
+          () => this.journal.append('session.killed', { session: this.layout.session }),
+          () => undefined,
+        );
+      }
       this.journal.appendDurable('controller.start-failed', { error: String(e) });
       this.journal.close();
       this.lock?.release();
