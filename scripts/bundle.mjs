@@ -3,6 +3,7 @@
 // Resolving and loading ~200 small ESM modules (zod, yaml, ours) cost ≈ 60 ms of every
 // controller start here; one file takes that away. The rest of the CLI stays unbundled: its
 // verbs import lazily.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -20,4 +21,5 @@ await build({ ...common, entryPoints: ['dist/controller/main.js'], outfile: 'dis
 // `miyabi send` is called in loops by scripts: one file, no module graph to resolve at start.
 await build({ ...common, entryPoints: ['dist/cli/send-entry.js'], outfile: 'dist/cli/send.bundle.mjs' });
 // `status`, `agents`, `inbox`, `down`: the same, without commander (cli/quick-entry.ts).
-await build({ ...common, entryPoints: ['dist/cli/quick-entry.js'], outfile: 'dist/cli/quick.bundle.mjs' });
+rmSync('dist/cli/quick', { recursive: true, force: true }); // no stale chunks from an earlier build
+await build({ ...common, entryPoints: { entry: 'dist/cli/quick-entry.js' }, outdir: 'dist/cli/quick', splitting: true, outExtension: { '.js': '.mjs' } });

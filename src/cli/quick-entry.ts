@@ -4,13 +4,10 @@
  * is a request or two to the controller; loading commander and a graph of small modules cost
  * them a good part of a node start. Only the plain shapes are taken here (the flags below, the
  * tmux server from MIYABI_TMUX_SOCKET); anything else (--help, --socket, an unknown flag) goes to
- * the full CLI, which parses and reports it as before.
+ * the full CLI, which parses and reports it as before. Bundled with code splitting
+ * (scripts/bundle.mjs): each verb loads its own chunk and the ones it shares, nothing else.
  */
 import { isMiyabiError } from '../core/errors.js';
-import { agentsVerb } from './verbs/agents.js';
-import { down } from './verbs/down.js';
-import { inbox } from './verbs/inbox.js';
-import { status } from './verbs/status.js';
 
 type Parsed = { json?: true; all?: true; agent?: string };
 
@@ -34,15 +31,15 @@ export async function runQuick(argv: string[]): Promise<number | null> {
   let run: (() => Promise<number>) | null = null;
   if (verb === 'status') {
     const o = parse(rest, ['--json'], false);
-    if (o) run = () => status({ ...g, ...o });
+    if (o) run = async () => (await import('./verbs/status.js')).status({ ...g, ...o });
   } else if (verb === 'agents' || verb === 'ls') {
     const o = parse(rest, ['--json'], false);
-    if (o) run = () => agentsVerb({ ...g, ...o });
+    if (o) run = async () => (await import('./verbs/agents.js')).agentsVerb({ ...g, ...o });
   } else if (verb === 'inbox') {
     const o = parse(rest, ['--json', '--all'], true);
-    if (o) run = () => inbox({ ...g, ...o });
+    if (o) run = async () => (await import('./verbs/inbox.js')).inbox({ ...g, ...o });
   } else if (verb === 'down') {
-    if (rest.length === 0) run = () => down(g);
+    if (rest.length === 0) run = async () => (await import('./verbs/down.js')).down(g);
   }
   if (!run) return null;
   try {
