@@ -1,4 +1,4 @@
-import { formatDuration } from '../format-status.js';
+import { formatDuration, journalTrouble } from '../format-status.js';
 import { paneState, selectedRow, type DashboardModel, type PaneRow } from './model.js';
 
 /**
@@ -31,6 +31,9 @@ export function headerText(m: DashboardModel): string {
     if (st) parts.push(`session ${st.session} (last seen)`);
     return parts.join('  |  ');
   }
+  // A journal that refuses writes is news too (issue #11, item 2): messages wait until it heals.
+  const trouble = st ? journalTrouble(st.controller.journal) : null;
+  if (trouble) parts.push(`journal ${trouble}`);
   if (st) {
     parts.push(`session ${st.session}`);
     parts.push(`controller pid ${st.controller.pid}`);

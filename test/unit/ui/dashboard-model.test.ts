@@ -112,6 +112,13 @@ describe('dashboard text', () => {
     expect(headerText(m)).toBe('miyabi  |  session demo  |  controller pid 42  |  up 1m05s  |  connected');
   });
 
+  it('F19: header leads with a journal that refuses writes, saying which file, which error and since when', () => {
+    const st = status();
+    const journal = { state: 'degraded' as const, file: '/p/.miyabi/journal/events.jsonl', error: 'journal: writing failed: EPERM', since: '2026-12-02T04:00:00.000Z', held: 3 };
+    const m = withConnection(applyStatus(initialModel(), { ...st, controller: { ...st.controller, journal } }), { kind: 'connected' });
+    expect(headerText(m)).toMatch(/^miyabi {2}\| {2}journal DEGRADED, 3 record\(s\) waiting in memory, retrying: journal: writing failed: EPERM \(file \/p\/\.miyabi\/journal\/events\.jsonl, since 2026-12-02T04:00:00\.000Z\) {2}\| {2}session demo/);
+  });
+
   it('header leads with the news when the controller is down', () => {
     const m = withConnection(applyStatus(initialModel(), status()), {
       kind: 'down',
