@@ -17,19 +17,17 @@
  */
 import { MiyabiError } from './errors.js';
 import { type FsPort, errnoCode, ioError } from './fs-port.js';
+import { decodeLine, type JournalRecord } from './journal-format.js';
 import { ActiveFile, type LoadedJournal } from './journal-writer.js';
 
+/** `file` refuses writes with `error` since `since` (ISO); `held` records wait in memory; `failures` in this episode. */
 export interface JournalHealth {
   state: 'ok' | 'degraded' | 'wedged';
-  /** The file that refuses writes. */
   file?: string;
   error?: string;
   errno?: string;
-  /** ISO time of the first failure of this episode. */
   since?: string;
-  /** Records held in memory, waiting to be written. */
   held: number;
-  /** Failed writes and retries in this episode. */
   failures?: number;
 }
 
@@ -43,22 +41,14 @@ export interface Healed {
   repaired: LoadedJournal['repaired'];
 }
 
-interface Held {
-  seq: number;
-  line: Buffer;
-}
+type Held = { seq: number; line: Buffer };
 
 export type WriteMode = 'group' | 'sync' | 'durable';
 /** written: on disk. held: kept in order for the retry (with `error` when the caller asked for durable). refused: not taken, no seq used. */
 export type WriteResult = { kind: 'written' } | { kind: 'held'; error?: MiyabiError } | { kind: 'refused'; error: MiyabiError };
 
-export interface HealingOptions {
-  maxHeld?: number;
-  maxHeldBytes?: number;
-  /** Backoff of the retry: first and longest wait. */
-  retryMs?: [number, number];
-  onHealed: (h: Healed) => void;
-}
+/** retryMs: the backoff's first and longest wait. */
+export type HealingOptions = { maxHeld?: number; maxHeldBytes?: number; retryMs?: [number, number]; onHealed: (h: Healed) => void };
 
 export class HealingFile {
   private held: Held[] = [];
@@ -96,6 +86,15 @@ export class HealingFile {
   /** The last seq known to be in the file (records after it are held). */
   get writtenSeq(): number {
     return this.held[0] ? this.held[0].seq - 1 : this.lastSeq;
+  }
+
+  /** The held records after `afterSeq`, in order: a replay reads them after the file's. */
+  *heldAfter(afterSeq: number): Generator<JournalRecord> {
+    for (const h of [...this.held]) {
+      if (h.seq <= afterSeq) continue;
+      const d = decodeLine(h.line, 0, h.line.length - 1); // without its newline
+      if (d.ok) yield d.record;
+    }
   }
 
   /** Throws only when wedged: a degraded journal still takes records. */

@@ -129,9 +129,15 @@ export class Journal implements EventSink<JournalRecord> {
     return this.file.health();
   }
 
-  /** Records with seq > afterSeq, read from disk (see replayJournal), up to the last one in the file as of this call. */
+  /** Records with seq > afterSeq up to lastSeq as of this call: from disk (see replayJournal), then any still held in memory. */
   replay(afterSeq = 0): Generator<JournalRecord> {
-    return replayJournal(this.root, { afterSeq, untilSeq: this.file.writtenSeq, fs: this.fs });
+    const written = this.file.writtenSeq;
+    const held = [...this.file.heldAfter(Math.max(afterSeq, written))];
+    const disk = replayJournal(this.root, { afterSeq, untilSeq: written, fs: this.fs });
+    return (function* () {
+      yield* disk;
+      yield* held;
+    })();
   }
 
   /**

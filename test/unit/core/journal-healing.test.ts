@@ -8,7 +8,7 @@
 import { truncateSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { MiyabiError } from '../../../src/core/errors.js';
-import { type FsPort, realFs } from '../../../src/core/fs-port.js';
+import { type FsPort, O, realFs } from '../../../src/core/fs-port.js';
 import { Journal } from '../../../src/core/journal.js';
 import { NOTE, note, noted } from '../../helpers/events.js';
 import { useTmpRoot } from './tmp-root.js';
@@ -25,7 +25,7 @@ function immutableFs(): FsPort & { broken: boolean } {
     broken: false,
     writeSync: (fd: number, b: Uint8Array, o: number, l: number, p: number) => (fs.broken ? fail() : realFs.writeSync(fd, b, o, l, p)),
     ftruncateSync: (fd: number, l: number) => (fs.broken ? fail() : realFs.ftruncateSync(fd, l)),
-    openSync: (path: string, flags: number, mode?: number) => (fs.broken && flags !== 0 ? fail() : realFs.openSync(path, flags, mode)),
+    openSync: (path: string, flags: number, mode?: number) => (fs.broken && (flags & (O.O_WRONLY | O.O_RDWR)) !== 0 ? fail() : realFs.openSync(path, flags, mode)),
   };
   return fs;
 }
@@ -42,6 +42,9 @@ describe('F19: the journal degrades and heals instead of wedging', () => {
     const c = j.append(NOTE, note('c'));
     expect(c.seq).toBe(b.seq + 1); // the refused durable record took no seq
     expect(j.health()).toMatchObject({ state: 'degraded', errno: 'EPERM', held: 2 });
+    // A replay (a subscriber catching up) sees the held records after the file's: no gap.
+    expect([...j.replay(0)].map(noted)).toEqual(['a', 'b', 'c']);
+    expect([...j.replay(b.seq)].map(noted)).toEqual(['c']);
     await new Promise((r) => setTimeout(r, 50)); // retries fail meanwhile
     expect(j.health().state).toBe('degraded');
     fs.broken = false;
