@@ -182,7 +182,8 @@ export class MetricsFold {
 
   private recovery(t: string, p: P, on: boolean): void {
     if (!on) return;
-    const level = str(p, 'level') ?? (typeof p.level === 'number' ? String(p.level) : '?');
+    const level = str(p, 'level') ?? (typeof p.level === 'number' ? String(p.level) : undefined);
+    if (level === undefined) return;
     const what = t.slice('recovery.'.length).replace('-', '_');
     const lm = levelOf(this.state, level);
     bump(lm.c, what);
