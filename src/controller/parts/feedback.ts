@@ -1,6 +1,7 @@
 import { unwrapConfig } from '../../config/config-issue.js';
 import type { FeedbackFile } from '../../config/feedback-schema.js';
 import { loadFeedback } from '../../config/load-feedback.js';
+import { type MetricsServer, serveMetrics } from '../../feedback/http.js';
 import { LiveMetrics } from '../../feedback/metrics.js';
 import { type Channel, commandChannel, desktopChannel, onPath, tmuxChannel, webhookChannel } from '../../feedback/notify/channels.js';
 import { Notifier } from '../../feedback/notify/notifier.js';
@@ -47,7 +48,7 @@ export const feedbackPart: Part<never> = {
   name: 'feedback',
   needs: [],
   gives: ['metrics'],
-  start(ctx) {
+  async start(ctx) {
     // A bad feedback.yaml stops the start with file:line:col, like a bad layout.
     const cfg = unwrapConfig(loadFeedback(ctx.paths.root, ctx.paths.root), 'fix feedback.yaml, then run `miyabi up` again');
     const t0 = performance.now();
@@ -62,12 +63,23 @@ export const feedbackPart: Part<never> = {
       log: (l) => ctx.log(l),
     });
     const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord)];
+    let http: MetricsServer | null = null;
+    if (cfg.metrics_port !== undefined) {
+      try {
+        http = await serveMetrics({ port: cfg.metrics_port, series: () => live.series(), health: () => ({ lastSeq: live.fold.state.lastSeq }) });
+        ctx.log(`metrics served on http://127.0.0.1:${http.port}/metrics`);
+      } catch (e) {
+        // A port in use must not stop the session: the metrics stay readable with `miyabi metrics`.
+        ctx.log(`metrics endpoint not started on 127.0.0.1:${cfg.metrics_port}: ${String(e)}`);
+      }
+    }
     return {
       gives: { metrics: live.reader },
       handlers: feedbackHandlers(live, ctx.journal),
       stop: () => {
         for (const off of offs) off();
         notifier.stop();
+        void http?.close();
         try {
           live.save();
         } catch (e) {
