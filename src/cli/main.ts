@@ -79,6 +79,22 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .action((runId: string, stage: string | undefined, _o, c: Command) =>
       run(async () => (await import('./verbs/logs.js')).logs as unknown as Action, { ...all(c), run: runId, stage }),
     );
+  verb('metrics', 'the metrics kept from the journal, in the Prometheus text format')
+    .option('--json', 'the series as JSON')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/metrics.js')).metricsVerb as Action, all(c)));
+  verb('metric', 'set an external figure: metric set <name> <value> (journaled)')
+    .argument('<action>')
+    .argument('[name]')
+    .argument('[value]')
+    .action((action: string, name: string | undefined, value: string | undefined, _o, c: Command) =>
+      run(async () => (await import('./verbs/metrics.js')).metricSetVerb as unknown as Action, { ...all(c), action, name, value }),
+    );
+  verb('report', 'a report from the journal: agents, pipelines, bus, triggers, recovery, failures')
+    .option('--since <when>', 'only records from then: 30m, 1h, 7d, or a date')
+    .option('--kind <kind>', 'summary (default), daily, monthly, errors, success')
+    .option('--json', 'machine-readable output')
+    .option('--md', 'markdown (the default)')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/report.js')).reportVerb as Action, all(c)));
   verb('cancel', 'cancel a run (its commands\' process groups are killed)')
     .argument('<run>')
     .action((runId: string, _o, c: Command) =>

@@ -9,7 +9,10 @@ import { hook } from './hook.js';
 import { inbox } from './inbox.js';
 import { kill } from './kill.js';
 import { messageWait } from './message-wait.js';
+import { metricSet } from './metric-set.js';
+import { metrics } from './metrics.js';
 import { ping } from './ping.js';
+import { report } from './report.js';
 import { runCancel } from './run-cancel.js';
 import { runResume } from './run-resume.js';
 import { runStart } from './run-start.js';
@@ -37,6 +40,7 @@ export const messages = byName([
   taskAdd, taskList, taskCancel, assign, done,
   runStart, runCancel, runsList, runResume,
   down,
+  metrics, metricSet, report,
 ] as const);
 
 export type Messages = typeof messages;
