@@ -7,15 +7,16 @@ import { agentsPart } from './agents.js';
 import { messagingPart } from './messaging.js';
 import type { Part } from './part.js';
 import { runsPart } from './runs.js';
+import { triggersPart, type TriggerMessages } from './triggers.js';
 
 /**
  * The controller's parts, in start order: each after the parts it needs (checked when the list is
  * made, and by test/unit/controller/parts.test.ts). Triggers, recovery and feedback join here.
  */
 export function controllerParts(): Part[] {
-  return [messagingPart, agentsPart, runsPart];
+  return [messagingPart, agentsPart, runsPart, triggersPart];
 }
 
 /** Every message of the protocol has its answer in the core or one of the parts above (compile-time check). */
-type Unanswered = Exclude<MessageName, CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages>;
+type Unanswered = Exclude<MessageName, CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages | TriggerMessages>;
 export const UNANSWERED: Record<Unanswered, never> = {};
