@@ -33,6 +33,10 @@ if (!only || only === 'tasks') {
   const { benchTaskHandover } = await import('./bench/tasks.mjs');
   rows.push(...(await benchTaskHandover(Math.max(runs, 20))));
 }
+if (!only || only === 'triggers') {
+  const { benchTriggers } = await import('./bench/triggers.mjs');
+  rows.push(...(await benchTriggers(Number(process.env.BENCH_EVENTS ?? 1000))));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });

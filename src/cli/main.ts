@@ -152,6 +152,22 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .argument('<event>')
     .allowExcessArguments() // Codex's notify adds a JSON argument
     .action((event: string, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).hookVerb as unknown as Action, { ...all(c), event }));
+  verb('emit', 'put an event on the bus for the triggers (it fires after up when no controller runs)')
+    .argument('<type>', 'a dotted event type, e.g. git.push')
+    .argument('[pairs...]', 'payload fields as key=value')
+    .option('--json <data>', 'payload fields as a JSON object')
+    .option('--id <id>', 'the event id rules dedupe on (default: a new one)')
+    .action((type: string, pairs: string[], _o, c: Command) => run(async () => (await import('./verbs/emit.js')).emit as unknown as Action, { ...all(c), type, pairs }));
+  verb('triggers', 'trigger rules with last and next firing and count; test <type> [k=v…] is a dry run')
+    .argument('[action]', 'test')
+    .argument('[args...]')
+    .option('--json', 'machine-readable output')
+    .action((action: string | undefined, args: string[], _o, c: Command) =>
+      run(async () => (await import('./verbs/triggers.js')).triggers as unknown as Action, { ...all(c), action, args }),
+    );
+  verb('hooks', 'git hooks that emit git.commit, git.push, git.merge: install | uninstall | status')
+    .argument('<action>')
+    .action((action: string, _o, c: Command) => run(async () => (await import('./verbs/hooks.js')).hooks as unknown as Action, { ...all(c), action }));
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
   );

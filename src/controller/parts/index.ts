@@ -9,15 +9,19 @@ import { feedbackPart } from './feedback.js';
 import { messagingPart } from './messaging.js';
 import type { Part } from './part.js';
 import { runsPart } from './runs.js';
+import { triggersPart, type TriggerMessages } from './triggers.js';
 
 /**
  * The controller's parts, in start order: each after the parts it needs (checked when the list is
  * made, and by test/unit/controller/parts.test.ts). Triggers, recovery and feedback join here.
  */
 export function controllerParts(): Part[] {
-  return [feedbackPart, messagingPart, agentsPart, runsPart];
+  return [feedbackPart, messagingPart, agentsPart, runsPart, triggersPart];
 }
 
 /** Every message of the protocol has its answer in the core or one of the parts above (compile-time check). */
-type Unanswered = Exclude<MessageName, CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages | FeedbackMessages>;
+type Unanswered = Exclude<
+  MessageName,
+  CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages | FeedbackMessages | TriggerMessages
+>;
 export const UNANSWERED: Record<Unanswered, never> = {};

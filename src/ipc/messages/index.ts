@@ -24,6 +24,8 @@ import { subscribe } from './subscribe.js';
 import { taskAdd } from './task-add.js';
 import { taskCancel } from './task-cancel.js';
 import { taskList } from './task-list.js';
+import { triggersList } from './triggers-list.js';
+import { triggersTest } from './triggers-test.js';
 
 function byName<const L extends readonly MessageDef[]>(list: L): { [M in L[number] as M['name']]: M } {
   return Object.fromEntries(list.map((m) => [m.name, m])) as { [M in L[number] as M['name']]: M };
@@ -39,6 +41,7 @@ export const messages = byName([
   spawn, kill, agents, hook, heartbeat,
   taskAdd, taskList, taskCancel, assign, done,
   runStart, runCancel, runsList, runResume,
+  triggersList, triggersTest,
   down,
   metrics, metricSet, report,
 ] as const);
