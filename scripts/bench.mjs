@@ -38,6 +38,12 @@ if (!only || only === 'triggers') {
   rows.push(...(await benchTriggers(Number(process.env.BENCH_EVENTS ?? 1000))));
 }
 
+if (!only || only === 'verbs') {
+  const { benchVerbs, benchFlood } = await import('./bench/verbs.mjs');
+  rows.push(...benchVerbs(Math.max(runs, 20)));
+  rows.push(...(await benchFlood(Math.max(runs, 10))));
+}
+
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });
 const out = {
