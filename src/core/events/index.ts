@@ -15,6 +15,7 @@ import { CONTROLLER_EVENTS } from './controller.js';
 import { MESSAGE_EVENTS } from './message.js';
 import { PANE_EVENTS } from './pane.js';
 import { PIPELINE_EVENTS } from './pipeline.js';
+import { RECOVERY_EVENTS } from './recovery.js';
 import { RUN_EVENTS } from './run.js';
 import { SESSION_EVENTS } from './session.js';
 import { RUN_TAGGED, STAGE_EVENTS } from './stage.js';
@@ -37,6 +38,7 @@ export const EVENTS = {
   ...SESSION_EVENTS,
   ...CONTROLLER_EVENTS,
   ...WORKTREE_EVENTS,
+  ...RECOVERY_EVENTS,
 } as const;
 
 type Catalogue = typeof EVENTS;

@@ -4,12 +4,15 @@ import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
 import { done } from './done.js';
 import { down } from './down.js';
+import { health } from './health.js';
 import { heartbeat } from './heartbeat.js';
 import { hook } from './hook.js';
 import { inbox } from './inbox.js';
 import { kill } from './kill.js';
 import { messageWait } from './message-wait.js';
 import { ping } from './ping.js';
+import { recover } from './recover.js';
+import { restart } from './restart.js';
 import { runCancel } from './run-cancel.js';
 import { runResume } from './run-resume.js';
 import { runStart } from './run-start.js';
@@ -37,6 +40,7 @@ export const messages = byName([
   taskAdd, taskList, taskCancel, assign, done,
   runStart, runCancel, runsList, runResume,
   down,
+  restart, recover, health,
 ] as const);
 
 export type Messages = typeof messages;
