@@ -209,7 +209,14 @@ export class Recovery {
   }
 
   /** The whole session went away (kill-session, tmux server gone): L2 for every agent at once. */
-  async sessionGone(reason: string): Promise<boolean> {
+  sessionGone(reason: string): Promise<boolean> {
+    // The control client tells it more than once (its exit, the window closing): one rebuild.
+    return (this.rebuilding ??= this.rebuildSession(reason).finally(() => (this.rebuilding = undefined)));
+  }
+
+  private rebuilding: Promise<boolean> | undefined;
+
+  private async rebuildSession(reason: string): Promise<boolean> {
     const t0 = this.now();
     const name = 'session';
     this.d.journal.appendDurable('recovery.detected', { agent: name, level: 2, reason, durationMs: 0 });

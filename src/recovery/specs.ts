@@ -80,7 +80,7 @@ export class PaneSpecs {
     const known = this.state.conversations[name] ?? null;
     const l = launchArgv(base, { data, known, restart, home: env.HOME ?? this.home, cwd });
     if (l.sessionId && l.sessionId !== known) this.state.conversations[name] = l.sessionId;
-    if (restart || l.mode === 'new') {
+    if ((restart && cli !== 'shell') || l.mode === 'new') {
       this.journal.append('recovery.conversation', { agent: name, cli, mode: l.mode, sessionId: l.sessionId, ...(l.reason ? { reason: l.reason } : {}) });
     }
     return { name, role: pane.role, argv: l.argv, cwd, env };

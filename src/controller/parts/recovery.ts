@@ -8,7 +8,8 @@ import { Recovery } from '../../recovery/recoverer.js';
 import { PaneSpecs, placedOf, withConversations, type RecoverySnapshot } from '../../recovery/specs.js';
 import { processShell } from '../../shell/run.js';
 import type { SessionLayout } from '../../config/layout-types.js';
-import type { SessionSpec } from '../../tmux/port.js';
+import type { AgentsHost } from '../../agents/agents-host.js';
+import type { PaneInfo, SessionSpec } from '../../tmux/port.js';
 import { miyabiBinDir } from '../miyabi-shim.js';
 import { recoveryHandlers, supervisedNow } from '../handlers/recovery.js';
 import type { Part, PartContext } from './part.js';
@@ -54,8 +55,8 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
         const ps = specs.spec(name, true);
         if (ps) await c.tmux.addPane(session, specs.windowOf(name), ps, c.paths.launch);
       }
-      await watchDeaths(c);
-      c.sweepNow?.();
+      // Not awaited: tmux commands wait for the control client, which attaches after this.
+      void watchDeaths(c);
     };
     const recovery = new Recovery(
       {
@@ -105,12 +106,18 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
         if (agent && specs.has(agent) && recovery.enabled) void recovery.recoverAt(agent, undefined, 'pipeline', `pipeline ${r.payload.pipeline} stage ${r.payload.stage} escalated after ${r.payload.attempts} tries`);
       }),
     ];
+    let first = true;
     return {
       gives: {},
       handlers: recoveryHandlers({
         recovery, specs, states, messaging, tmux: c.tmux, session, supervised: supervisedNow(c), conversations: () => state.conversations,
       }),
       onPanes: (panes) => {
+        if (first) {
+          first = false;
+          void restoreSpawned(c, agents, specs, panes);
+          return;
+        }
         recovery.onPanes(panes);
         for (const p of panes) if (p.role === 'agent' && !p.dead) specs.learn(p.agent, startedAt);
       },
@@ -137,6 +144,29 @@ async function watchDeaths(c: PartContext): Promise<void> {
   } catch (e) {
     c.log(`recovery: no pane-died hook (${String(e)}); the sweep alone notices deaths`);
   }
+}
+
+/**
+ * Agents spawned under the last controller whose panes are gone (the tmux server died with
+ * it: L3) are started again in the new session, in their worktrees, and take messages again.
+ */
+async function restoreSpawned(c: PartContext, agents: AgentsHost, specs: PaneSpecs, panes: PaneInfo[]): Promise<void> {
+  const lost = (c.snapshot?.agents ?? []).filter((a) => !panes.some((p) => p.agent === a.pane.name));
+  if (!lost.length || c.layout.recovery?.enabled === false) return;
+  const back: PaneInfo[] = [];
+  for (const a of lost) {
+    agents.spawned.set(a.pane.name, a);
+    const spec = specs.spec(a.pane.name, true);
+    try {
+      if (spec) back.push(await c.tmux.addPane(c.layout.session, specs.windowOf(a.pane.name), spec, c.paths.launch));
+    } catch (e) {
+      agents.spawned.delete(a.pane.name);
+      c.log(`recovery: spawned agent ${a.pane.name} not started again: ${String(e)}`);
+    }
+  }
+  agents.restore(lost.filter((a) => back.some((p) => p.agent === a.pane.name)), back);
+  for (const p of back) c.journal.appendDurable('recovery.succeeded', { agent: p.agent, level: 3, reason: 'spawned agent started again in the new session', durationMs: 0, paneId: p.paneId, pid: p.pid });
+  c.saveSnapshot();
 }
 
 /** The last controller never journaled its stop: it was killed, and this start is its L3. */

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
+import { journal } from './helpers.js';
 
 const FAKE = join(import.meta.dirname, '..', '..', 'fixtures', 'fake-agent.mjs');
 
@@ -12,12 +12,6 @@ afterEach(async () => {
 });
 
 interface Row { name: string; pid: number; alive: boolean; cwd: string; worktree: string | null; paneId: string }
-type Rec = { seq: number; type: string; payload: Record<string, unknown> };
-
-export function journal(t: TestProject): Rec[] {
-  return readFileSync(join(t.root, '.miyabi', 'journal', 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec);
-}
-
 export async function agentRow(t: TestProject, name: string): Promise<Row | undefined> {
   const r = await t.miyabi(['agents', '--json']);
   return r.exitCode === 0 ? (JSON.parse(r.stdout) as Row[]).find((a) => a.name === name) : undefined;
