@@ -58,6 +58,10 @@ export class Ladder {
     }
   }
 
+  isFailed(agent: string): boolean {
+    return (this.agents.get(agent)?.failed ?? null) !== null;
+  }
+
   /** Marks the agent failed for good (a level that cannot run here, a never-restart agent). */
   giveUp(agent: string, reason: string): void {
     this.of(agent).failed = reason;

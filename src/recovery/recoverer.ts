@@ -45,7 +45,8 @@ export class Recovery {
     const now = this.now();
     for (const p of panes) {
       const name = p.agent;
-      if (!name || this.busy.has(name) || !this.d.known(name)) continue;
+      // A given-up agent stays as it is (dead, reported in health) until a person acts: never a loop.
+      if (!name || this.busy.has(name) || !this.d.known(name) || this.ladder.isFailed(name)) continue;
       const pending = this.pendingFull.get(name);
       if (pending) {
         void this.completeFull(name, p, pending);

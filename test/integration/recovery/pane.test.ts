@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
-import { journal } from './helpers.js';
+import { agentRow, journal } from './helpers.js';
 
 const FAKE = join(import.meta.dirname, '..', '..', 'fixtures', 'fake-agent.mjs');
 
@@ -10,12 +10,6 @@ afterEach(async () => {
   await p?.cleanup();
   p = undefined;
 });
-
-interface Row { name: string; pid: number; alive: boolean; cwd: string; worktree: string | null; paneId: string }
-export async function agentRow(t: TestProject, name: string): Promise<Row | undefined> {
-  const r = await t.miyabi(['agents', '--json']);
-  return r.exitCode === 0 ? (JSON.parse(r.stdout) as Row[]).find((a) => a.name === name) : undefined;
-}
 
 const agentYaml = (session: string, extra = '') =>
   `session: ${session}\n${extra}windows:\n  - name: main\n    panes:\n      - role: agent\n        name: fa\n        command: [node, ${JSON.stringify(FAKE)}]\n        profile: claude\n        worktree: true\n        messages: {header: false}\n      - role: shell\n        name: sh\n        command: sh\n`;
