@@ -33,6 +33,10 @@ if (!only || only === 'tasks') {
   const { benchTaskHandover } = await import('./bench/tasks.mjs');
   rows.push(...(await benchTaskHandover(Math.max(runs, 20))));
 }
+if (!only || only === 'recovery') {
+  const { benchRecovery } = await import('./bench/recovery.mjs');
+  rows.push(...(await benchRecovery(Math.max(runs, 10))));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });

@@ -17,12 +17,17 @@ import { appendLog } from './log.js';
 
 /** EX_TEMPFAIL: the controller asks for a new one at once (recovery L3). */
 export const RESTART_NOW = 75;
-/** Kubernetes' doubling, 1 s → 60 s; a controller up 5 min starts the count over. */
+/**
+ * The first restart is immediate (the L3 target is 2 s from the kill to the agents running
+ * again), then Kubernetes' doubling, 1 s → 60 s; a controller up 5 min starts the count over.
+ */
 const FIRST_MS = 1000;
+/** MIYABI_SUPERVISOR_BACKOFF=0 (benchmarks that kill on purpose): every restart at once. */
+const NO_BACKOFF = process.env.MIYABI_SUPERVISOR_BACKOFF === '0';
 const MAX_MS = 60_000;
 const HEALTHY_MS = 300_000;
 /** systemd-like start limit: this many restarts inside the window and the supervisor gives up. */
-const BURST = 10;
+const BURST = Number(process.env.MIYABI_SUPERVISOR_BURST) || 10;
 const WINDOW_MS = 600_000;
 
 const { values } = parseArgs({ options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' } }, strict: true });
@@ -36,7 +41,7 @@ const log = (l: string) => appendLog(paths.controllerLog, `supervisor ${process.
 
 let child: ChildProcess | null = null;
 let stopping = false;
-let delay = FIRST_MS;
+let delay = 0;
 const restarts: number[] = [];
 
 function end(code: number): never {
@@ -87,15 +92,15 @@ function start(first: boolean): void {
       return end(0);
     }
     const now = Date.now();
-    if (now - startedAt >= HEALTHY_MS) delay = FIRST_MS;
+    if (now - startedAt >= HEALTHY_MS) delay = 0;
     while (restarts.length && now - (restarts[0] ?? 0) > WINDOW_MS) restarts.shift();
     if (restarts.length >= BURST) {
       log(`the controller died ${BURST} times within ${WINDOW_MS / 60_000} min; giving up (miyabi up starts it again)`);
       return end(1);
     }
     restarts.push(now);
-    const wait = code === RESTART_NOW ? 0 : delay;
-    if (code !== RESTART_NOW) delay = Math.min(MAX_MS, delay * 2);
+    const wait = code === RESTART_NOW || NO_BACKOFF ? 0 : delay;
+    if (code !== RESTART_NOW) delay = delay === 0 ? FIRST_MS : Math.min(MAX_MS, delay * 2);
     log(`controller ${c.pid} exited (${signal ?? code}); starting a new one in ${wait} ms`);
     setTimeout(() => start(false), wait);
   });

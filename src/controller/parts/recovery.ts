@@ -176,7 +176,8 @@ function noteControllerDeath(c: PartContext, history: { type: string; ts: number
   const lastTs = history.at(-1)?.ts ?? last.ts;
   const durationMs = Math.max(0, Date.now() - lastTs);
   c.journal.appendDurable('recovery.detected', { agent: 'controller', level: 3, reason: 'the last controller ended without stopping (killed, or its machine went down)', durationMs: 0 });
-  c.journal.appendDurable('recovery.succeeded', { agent: 'controller', level: 3, reason: `a new controller (pid ${process.pid}) took over from the snapshot and journal`, durationMs });
+  // The kill itself left no record: durationMs runs from the last one, an upper bound.
+  c.journal.appendDurable('recovery.succeeded', { agent: 'controller', level: 3, reason: `a new controller (pid ${process.pid}) took over from the snapshot and journal (duration from the last controller's last record)`, durationMs });
 }
 
 const deathFile = (c: PartContext) => join(c.paths.run, DEATH_FILE);
