@@ -43,6 +43,10 @@ if (!only || only === 'verbs') {
   rows.push(...benchVerbs(Math.max(runs, 20)));
   rows.push(...(await benchFlood(Math.max(runs, 10))));
 }
+if (!only || only === 'recovery') {
+  const { benchRecovery } = await import('./bench/recovery.mjs');
+  rows.push(...(await benchRecovery(Math.max(runs, 10))));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });

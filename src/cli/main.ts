@@ -122,6 +122,16 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .option('--clean', 'also remove its worktree (refused when it holds work)')
     .option('--force', 'with --clean: remove it even so, after archiving it')
     .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/agents.js')).killVerb as unknown as Action, { ...all(c), name }));
+  verb('restart', 'restart a pane in place with its own command, cwd, env and worktree (recovery L1 by hand)')
+    .argument('<name>')
+    .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/recovery.js')).restartVerb as unknown as Action, { ...all(c), name }));
+  verb('recover', 'recover an agent through the ladder: 1 pane, 2 session, 3 full, 4 infrastructure')
+    .argument('<name>')
+    .option('--level <n>', 'start at this level')
+    .action((name: string, _o, c: Command) => run(async () => (await import('./verbs/recovery.js')).recoverVerb as unknown as Action, { ...all(c), name }));
+  verb('health', "each pane's last heartbeat, state, restarts per level and next escalation")
+    .option('--json', 'machine-readable output')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/recovery.js')).healthVerb as unknown as Action, all(c)));
   verb('agents', 'the agents: pane, pid, alive, branch, command')
     .alias('ls')
     .option('--json', 'machine-readable output')

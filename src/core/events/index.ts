@@ -16,6 +16,7 @@ import { FEEDBACK_EVENTS } from './feedback.js';
 import { MESSAGE_EVENTS } from './message.js';
 import { PANE_EVENTS } from './pane.js';
 import { PIPELINE_EVENTS } from './pipeline.js';
+import { RECOVERY_EVENTS } from './recovery.js';
 import { RUN_EVENTS } from './run.js';
 import { SESSION_EVENTS } from './session.js';
 import { RUN_TAGGED, STAGE_EVENTS } from './stage.js';
@@ -42,6 +43,7 @@ export const EVENTS = {
   ...WORKTREE_EVENTS,
   ...FEEDBACK_EVENTS,
   ...TRIGGER_EVENTS,
+  ...RECOVERY_EVENTS,
 } as const;
 
 type Catalogue = typeof EVENTS;

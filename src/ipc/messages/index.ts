@@ -4,6 +4,7 @@ import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
 import { done } from './done.js';
 import { down } from './down.js';
+import { health } from './health.js';
 import { heartbeat } from './heartbeat.js';
 import { hook } from './hook.js';
 import { inbox } from './inbox.js';
@@ -12,6 +13,8 @@ import { messageWait } from './message-wait.js';
 import { metricSet } from './metric-set.js';
 import { metrics } from './metrics.js';
 import { ping } from './ping.js';
+import { recover } from './recover.js';
+import { restart } from './restart.js';
 import { report } from './report.js';
 import { runCancel } from './run-cancel.js';
 import { runResume } from './run-resume.js';
@@ -43,7 +46,7 @@ export const messages = byName([
   runStart, runCancel, runsList, runResume,
   triggersList, triggersTest,
   down,
-  metrics, metricSet, report,
+  metrics, metricSet, report, restart, recover, health,
 ] as const);
 
 export type Messages = typeof messages;
