@@ -232,6 +232,7 @@ function recipientConfig(p: PaneLayout): RecipientConfig {
     ...(m.submitDelayMs !== undefined ? { submitDelayMs: m.submitDelayMs } : {}),
     ...(m.settleMs !== undefined ? { settleMs: m.settleMs } : {}),
     ...(m.readyGraceMs !== undefined ? { readyGraceMs: m.readyGraceMs } : {}),
+    ...(m.readLimitMs !== undefined ? { readLimitMs: m.readLimitMs } : {}),
   };
   return {
     name: p.name,
