@@ -5,6 +5,7 @@ import { deliveryFor } from '../agents/states/index.js';
 import { busDirOf, clearStopped, ensureInbox, markStopped } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
 import { writeMessage } from '../bus/writer.js';
+import { writeRefuseRule } from '../bus/refuse.js';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import type { JournalRecord } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
@@ -95,6 +96,8 @@ export class Messaging {
     // Senders read the layout's cap from here (send and scripts/miyabi-send.sh).
     if (c.inboxCap !== undefined) writeFileNoFollow(join(box.root, 'cap'), `${c.inboxCap}\n`);
     else rmSync(join(box.root, 'cap'), { force: true });
+    const cs = c.header === false ? c.profile.commandStart : undefined;
+    writeRefuseRule(box.root, cs ? { profile: c.profile.name, commandStart: cs.source } : null);
     return c;
   }
 

@@ -3,6 +3,7 @@ import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
 import { markDeliveredMany } from '../bus/reader.js';
+import { commandStartReason } from '../bus/refuse.js';
 import { isMiyabiError } from '../core/errors.js';
 import type { EventSink } from '../core/events/index.js';
 import { stillTyped, waitSubmitted } from './confirm.js';
@@ -268,7 +269,7 @@ function refusal(r: Recipient, text: string): string | null {
   // On tmux 3.3a nothing in a paste is escaped: this sequence would end a bracketed paste early.
   if (text.includes('\x1b[201~')) return 'holds the bracketed-paste end sequence ESC [201~';
   if (r.header === false && r.profile.commandStart?.test(text)) {
-    return `starts with a character ${r.profile.name} runs as a command; turn the header on for this agent or reword it`;
+    return commandStartReason(r.profile.name);
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusResult } from '../../../src/ipc/protocol.js';
@@ -56,6 +56,8 @@ beforeAll(async () => {
     agent('limit', ['--stall', '4000'], '        profile: codex\n        messages:\n          read_limit_ms: 1500\n'),
     // No profile: miyabi would guess a shell's; it sees the alternate screen instead.
     agent('unknown', ['--paste-window', '600']),
+    // Claude Code runs a leading `!` or `/`: with no header, such text is refused at `send`.
+    agent('bare', [], '        profile: claude\n        messages:\n          header: false\n'),
   ].join('');
   p.write('tui.yaml', `session: tui\nwindows:\n${panes}`);
   const r = await p.miyabi(['up', '-l', 'tui.yaml', '--json']);
@@ -124,4 +126,11 @@ describe('delivery into a full-screen program', () => {
     await until(() => turns('unknown').length >= texts.length, 'both turns');
     expect(turns('unknown')).toEqual(texts);
   }, 60_000);
+
+  it('refuses at send, exit 2 and the reason, what the agent would run as a command', async () => {
+    const r = await p.miyabi(['send', 'bare', '!rm -rf /tmp/x']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('message to bare starts with a character claude runs as a command');
+    expect(readdirSync(join(p.root, '.miyabi', 'bus', 'bare', 'new'))).toEqual([]);
+  });
 });
