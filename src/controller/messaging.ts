@@ -183,6 +183,11 @@ export class Messaging {
     for (const name of this.configs.keys()) this.deliverer.kick(name);
   }
 
+  /** An agent's own hook says it took a prompt: the deliverer's strongest proof of a submit. */
+  promptSubmitted(name: string, prompt: string): void {
+    this.deliverer.prompts.add(name, prompt);
+  }
+
   waitingReasons(): Record<string, string> {
     return Object.fromEntries(this.deliverer.waiting);
   }

@@ -9,6 +9,7 @@ import type { EventSink } from '../core/events/index.js';
 import { stillTyped, waitSubmitted } from './confirm.js';
 import { pasteAndSubmit } from './submit-flow.js';
 import { holds } from './screen.js';
+import { HookPrompts } from './prompts.js';
 import type { OutputTracker } from './output-tracker.js';
 import type { PaneLocks } from './pane-locks.js';
 import { PendingInbox, takeBatch } from './pending.js';
@@ -67,6 +68,8 @@ export class Deliverer {
   private readonly decided = new Map<string, Set<string>>();
   /** Per agent, the wait before the submit key learned from a paste window that ate one. */
   private readonly delays = new Map<string, number>();
+  /** What agents' own hooks said they took. */
+  readonly prompts = new HookPrompts();
   private closed = false;
 
   constructor(private readonly d: DelivererDeps) {}
@@ -181,6 +184,7 @@ export class Deliverer {
           typist: this.d.typist,
           tracker: this.d.tracker,
           closed: () => this.closed,
+          hookSaw: (probe, since) => this.prompts.saw(r.name, probe, since),
           note: (why) => (why === null ? ids.forEach((id) => this.forgetWaiting(id)) : this.wait(batch, why)),
         },
         { paneId: r.paneId, profile: r.profile, text, probe, line, blind, delayMs: known ?? r.profile.submitDelayMs },

@@ -12,6 +12,8 @@ export interface FlowDeps {
   /** Says why the message is still in hand (for `inbox`), or clears it with null. */
   note(reason: string | null): void;
   sleep?(ms: number): Promise<void>;
+  /** The agent's own hook said it took a prompt holding `probe` since `since` (epoch ms). */
+  hookSaw?(probe: string, since: number): boolean;
 }
 
 export interface FlowInput {
@@ -43,6 +45,8 @@ const STILL_MS = 40;
 /** After the submit key: the text still in the input area, and nothing drawn for this long: not taken. */
 const HELD_QUIET_MS = 250;
 const MAX_DELAY_MS = 3000;
+/** How long a last submit key may wait for the agent's own hook to say it took the prompt. */
+const HOOK_GRACE_MS = 3000;
 
 /**
  * Pastes `text` once, and never again: tmux has handed it to the pane, and a program that has
@@ -104,6 +108,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
   // 2. The submit key, after the program has taken the paste; again (the key only) while it holds it.
   let delay = screenMode && !known ? Math.max(f.delayMs, UNKNOWN_TUI_DELAY_MS) : f.delayMs;
   const drawnAt = Date.now();
+  let firstKeyAt = 0;
   for (let attempt = 1; attempt <= profile.maxAttempts && !d.closed(); attempt++) {
     if (screenMode) {
       await stillFor(tracker, paneId, STILL_MS, sleep);
@@ -113,6 +118,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
     const keyMark = tracker.mark(paneId);
     const busyBefore = profile.busy && last ? profile.busy.test(last.rows.join('\n')) : false;
     await typist.submit(paneId, { ...profile, submitDelayMs: 0 }, attempt > 1);
+    firstKeyAt ||= Date.now();
     const usedDelay = Date.now() - (screenMode ? drawnAt : pastedAt);
     if (screenMode) {
       const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark });
@@ -129,6 +135,12 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
     // Taken as a newline (a paste window longer than the wait), or missed: wait longer, key again.
     delay = Math.min(MAX_DELAY_MS, Math.max(200, delay * 2));
   }
+  // A hook runs a process of its own and may come after the screen settled: the last word is its.
+  if (screenMode && d.hookSaw && firstKeyAt > 0) {
+    const until = Date.now() + Math.min(profile.confirmTimeoutMs, HOOK_GRACE_MS);
+    while (Date.now() < until && !d.hookSaw(probe, firstKeyAt)) await sleep(100);
+    if (d.hookSaw(probe, firstKeyAt)) return { outcome: 'submitted', attempts: profile.maxAttempts };
+  }
   return { outcome: 'unconfirmed', attempts: profile.maxAttempts, reason: `still in the input area after ${profile.maxAttempts} submit keys; left there, not typed again` };
 }
 
@@ -142,6 +154,7 @@ async function screenVerdict(
   const keyAt = Date.now();
   const deadline = keyAt + f.profile.confirmTimeoutMs;
   for (;;) {
+    if (d.hookSaw?.(f.probe, keyAt)) return 'submitted';
     const shot = await typist.shot(f.paneId);
     const screen = shot.rows.join('\n');
     const held = holds(shot, f.probe, o.inputLine ? { inputLine: o.inputLine } : o.drawn ? { drawn: o.drawn } : {});

@@ -11,6 +11,7 @@ import { makeProject, until, type TestProject } from '../../helpers/project.js';
  * placeholder for a long paste, and stalls. Each message is submitted exactly once and reported
  * so, or reported not delivered: never a false "submitted", never a second paste.
  */
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'miyabi.js');
 const TUI = join(import.meta.dirname, '..', '..', 'fixtures', 'tui-agent.mjs');
 
 let p: TestProject;
@@ -56,6 +57,8 @@ beforeAll(async () => {
     agent('limit', ['--stall', '4000'], '        profile: codex\n        messages:\n          read_limit_ms: 1500\n'),
     // No profile: miyabi would guess a shell's; it sees the alternate screen instead.
     agent('unknown', ['--paste-window', '600']),
+    // Its screen lags (the sent text stays drawn 20 s), but its own hook says what it took.
+    agent('hooked', ['--hook', BIN, '--stale', '20000', '--work', '0'], '        profile: codex\n'),
     // Claude Code runs a leading `!` or `/`: with no header, such text is refused at `send`.
     agent('bare', [], '        profile: claude\n        messages:\n          header: false\n'),
   ].join('');
@@ -132,5 +135,12 @@ describe('delivery into a full-screen program', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('message to bare starts with a character claude runs as a command');
     expect(readdirSync(join(p.root, '.miyabi', 'bus', 'bare', 'new'))).toEqual([]);
+  });
+
+  it("an agent's own UserPromptSubmit hook proves the submit while its screen still shows the text", async () => {
+    const r = await send('hooked', 'proved by the hook');
+    expect(r.out).toBe('delivered (submitted)');
+    expect(turns('hooked')).toEqual([`${header(r.id)}proved by the hook`]);
+    expect(screen('hooked')).toContain('proved by the hook');
   });
 });
