@@ -18,6 +18,11 @@ if (!only || only === 'bus') {
   rows.push(...(await benchThroughput(5000, 1)));
   rows.push(...(await benchThroughput(5000, 8)));
 }
+if (!only || only === 'bus' || only === 'fullscreen') {
+  const { benchFullScreen } = await import('./bench/fullscreen.mjs');
+  const n = Number(process.env.BENCH_TUI_MESSAGES ?? 60);
+  rows.push(await benchFullScreen(n), await benchFullScreen(n, 500));
+}
 if (!only || only === 'pipelines') rows.push(...benchPipelineStage(Math.max(runs, 10)));
 if (!only || only === 'worktrees') {
   const { benchWorktrees } = await import('./bench/worktrees.mjs');
