@@ -10,6 +10,7 @@ export async function conductor(o: GlobalOptions): Promise<number> {
 
 export async function dashboard(o: GlobalOptions): Promise<number> {
   const { paths } = cliContext(o);
-  await runDashboard({ socketPath: paths.socket });
+  // In the session's own pane, q detaches the person: the pane never dies under them.
+  await runDashboard({ socketPath: paths.socket, inSession: process.env.MIYABI_ROLE === 'dashboard' && Boolean(process.env.TMUX) });
   return 0;
 }

@@ -2,9 +2,11 @@ import type { MessageName } from '../../ipc/messages/index.js';
 import type { AgentMessages, TaskMessages } from '../handlers/agents.js';
 import type { CoreMessages } from '../handlers/index.js';
 import type { MessagingMessages } from '../handlers/messaging.js';
+import type { PaneMessages } from '../handlers/panes.js';
 import type { RunMessages } from '../handlers/runs.js';
 import { agentsPart } from './agents.js';
 import { messagingPart } from './messaging.js';
+import { panesPart } from './panes.js';
 import type { Part } from './part.js';
 import { runsPart } from './runs.js';
 
@@ -13,9 +15,9 @@ import { runsPart } from './runs.js';
  * made, and by test/unit/controller/parts.test.ts). Triggers, recovery and feedback join here.
  */
 export function controllerParts(): Part[] {
-  return [messagingPart, agentsPart, runsPart];
+  return [messagingPart, agentsPart, runsPart, panesPart];
 }
 
 /** Every message of the protocol has its answer in the core or one of the parts above (compile-time check). */
-type Unanswered = Exclude<MessageName, CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages>;
+type Unanswered = Exclude<MessageName, CoreMessages | MessagingMessages | AgentMessages | TaskMessages | RunMessages | PaneMessages>;
 export const UNANSWERED: Record<Unanswered, never> = {};

@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import { agents } from './agents.js';
 import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
+import { detach } from './detach.js';
 import { done } from './done.js';
 import { down } from './down.js';
+import { focus } from './focus.js';
 import { heartbeat } from './heartbeat.js';
 import { hook } from './hook.js';
 import { inbox } from './inbox.js';
@@ -37,6 +39,7 @@ export const messages = byName([
   taskAdd, taskList, taskCancel, assign, done,
   runStart, runCancel, runsList, runResume,
   down,
+  focus, detach,
 ] as const);
 
 export type Messages = typeof messages;
