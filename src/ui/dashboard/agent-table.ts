@@ -18,7 +18,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { head: 'AGENT', width: 14, minPane: 0, cell: (r) => r.name },
-  { head: 'STATE', width: 16, minPane: 0, cell: (r) => `${STATE_LOOK[r.state].glyph} ${STATE_LOOK[r.state].word}` },
+  { head: 'STATE', width: 17, minPane: 0, cell: (r) => `${STATE_LOOK[r.state].glyph} ${STATE_LOOK[r.state].word}` },
   { head: 'FOR', width: 7, minPane: 0, cell: (r, now) => (r.sinceKnown ? '' : '>') + formatDuration(Math.max(0, now - r.since)) },
   { head: 'INBOX', width: 5, minPane: 60, cell: (r) => (r.queued || r.failed ? `${r.queued}/${r.failed}` : '-') },
   { head: 'WHY', width: 18, minPane: 150, cell: (r) => r.reason },

@@ -194,7 +194,9 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     };
     const refreshRuns = async () => {
       runRows = (await link.request('runs.list', { limit: 20 }).catch(() => runRows)) as RunRowIn[];
-      runs = runsFromList(runRows);
+      // The list may be older than the records already heard: those runs stay.
+      const listed = runsFromList(runRows);
+      runs = [...listed, ...runs.filter((r) => !listed.some((l) => l.runId === r.runId))].sort((a, b) => b.startedAt - a.startedAt).slice(0, 10);
       renderSoon();
     };
     const refreshTasks = async () => {
