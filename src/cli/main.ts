@@ -136,8 +136,9 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .argument('<event>')
     .allowExcessArguments() // Codex's notify adds a JSON argument
     .action((event: string, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).hookVerb as unknown as Action, { ...all(c), event }));
+  // The conductor gets this very program: its verbs are the CLI's, walked from here (one table).
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
-    run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
+    run(async () => (await import('./verbs/ui.js')).conductor as Action, { ...all(c), cli: { program: p, main } }),
   );
   verb('dashboard', 'the live dashboard (runs in the dashboard pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).dashboard as Action, all(c)),
