@@ -2,9 +2,11 @@ import type { z } from 'zod';
 import { agents } from './agents.js';
 import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
+import { detach } from './detach.js';
 import { done } from './done.js';
 import { down } from './down.js';
 import { health } from './health.js';
+import { focus } from './focus.js';
 import { heartbeat } from './heartbeat.js';
 import { hook } from './hook.js';
 import { inbox } from './inbox.js';
@@ -46,7 +48,7 @@ export const messages = byName([
   runStart, runCancel, runsList, runResume,
   triggersList, triggersTest,
   down,
-  metrics, metricSet, report, restart, recover, health,
+  metrics, metricSet, report, restart, recover, health, focus, detach,
 ] as const);
 
 export type Messages = typeof messages;
