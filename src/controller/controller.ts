@@ -105,6 +105,9 @@ export class Controller {
       await this.parts.start({
         paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot,
         commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
+        sweepNow: () => void this.sweeper?.tick(), supervised: this.o.env.MIYABI_SUPERVISED === '1',
+        // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
+        restart: (reason) => void this.stop({ killSession: false, reason, exitCode: 75 }),
       });
       this.mark('parts');
       // Listening only once the session is built and the parts started: a client that gets an answer finds them.
@@ -141,16 +144,21 @@ export class Controller {
    * start-up path, since `up` need not wait. Parts see panes only once their output is watched.
    */
   async watch(panes: PaneInfo[]): Promise<void> {
-    await new ControlWatch({
+    const watch: ControlWatch = new ControlWatch({
       tmux: this.o.tmux, session: this.sessionName, journal: this.journal, log: (l) => this.log(l), stopping: () => this.stopping !== undefined,
       onOutput: (id, data) => this.parts.onOutput(id, data),
       onGone: async () => {
         if (this.stopping) return;
-        // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
         this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
+        // The recovery ladder builds it again (L2); the control client then attaches to the new one.
+        if (await this.parts.sessionGone('the session ended (kill-session, or the tmux server went away)')) {
+          setImmediate(() => void watch.attach());
+          return;
+        }
         await this.stop({ killSession: false, reason: 'session ended' });
       },
-    }).attach();
+    });
+    await watch.attach();
     if (this.stopping) return;
     this.parts.onPanes(panes);
     this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => this.parts.onPanes(all));
@@ -174,7 +182,7 @@ export class Controller {
     writeSnapshot(this.o.paths.dir, snap);
   }
 
-  stop(opts: { killSession: boolean; reason: string }): Promise<void> {
+  stop(opts: { killSession: boolean; reason: string; exitCode?: number }): Promise<void> {
     return (this.stopping ??= this.doStop(opts));
   }
 
@@ -183,7 +191,7 @@ export class Controller {
    * answer) is logged and the rest still run, so the lock is always released and the process
    * always told it may exit.
    */
-  private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
+  private async doStop(opts: { killSession: boolean; reason: string; exitCode?: number }): Promise<void> {
     const journal = this.journal as Journal | undefined; // start() may have failed before opening it
     const step = stopSteps((l) => this.log(l));
     await step('journal', () => journal?.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession }));
@@ -207,7 +215,7 @@ export class Controller {
     }
     await step('lock', () => this.lock?.release());
     this.log(`controller ${process.pid} stopped: ${opts.reason}`);
-    this.o.onStopped?.(0);
+    this.o.onStopped?.(opts.exitCode ?? 0);
   }
 }
 

@@ -125,6 +125,10 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
       level: 'ok',
       what: live ? `session ${info.session} is alive on tmux -L ${tmux.socketName}` : `session ${info.session} is not running`,
     });
+    // A live session is not a working one: a pane whose program exited is said so, with the fix.
+    for (const pane of live ? await tmux.listPanes(info.session).catch(() => []) : []) {
+      if (pane.dead) checks.push({ level: 'warn', what: `pane ${pane.agent || pane.paneId} (${pane.paneId}) is dead (exit status ${pane.deadStatus ?? 'unknown'})`, fix: `miyabi restart ${pane.agent || pane.paneId}; miyabi health shows why recovery did not bring it back` });
+    }
   }
   if (o.json) {
     process.stdout.write(JSON.stringify(checks, null, 2) + '\n');

@@ -74,10 +74,15 @@ function rowsOf(busDir: string, agent: string, all: boolean, ctl: FromController
   return rows.filter((r) => r.text !== null || r.state !== 'queued');
 }
 
+/** The deliverer's word for an outcome, as a person reads it. */
+export function outcomeWords(outcome: string): string {
+  return outcome === 'typed' ? 'typed, not confirmed' : outcome === 'queued' ? 'queued by the agent' : outcome;
+}
+
 function line(r: Row): string {
   const text = r.text === null ? '' : ` ${JSON.stringify(r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text)}`;
   const from = r.from ? ` from ${r.from}` : '';
-  const why = r.reason ? `  (${r.state === 'queued' ? 'waiting: ' : ''}${r.reason})` : r.outcome && r.outcome !== 'submitted' ? `  (${r.outcome})` : '';
+  const why = r.reason ? `  (${r.state === 'queued' ? 'waiting: ' : ''}${r.reason})` : r.outcome && r.outcome !== 'submitted' ? `  (${outcomeWords(r.outcome)})` : '';
   return `${r.agent.padEnd(12)} ${r.short} ${r.state.padEnd(9)}${from}${text}${why}\n`;
 }
 
@@ -115,7 +120,7 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
   }
   if (byId) {
     const r = rows[0]!;
-    process.stdout.write(`${r.short} ${r.id}\nto ${r.agent}, from ${r.from ?? '?'}, priority ${r.priority ?? '?'}: ${r.state}${r.outcome ? ` (${r.outcome})` : ''}${r.reason ? `: ${r.reason}` : ''}\n\n${r.text ?? ''}\n`);
+    process.stdout.write(`${r.short} ${r.id}\nto ${r.agent}, from ${r.from ?? '?'}, priority ${r.priority ?? '?'}: ${r.state}${r.outcome ? ` (${outcomeWords(r.outcome)})` : ''}${r.reason ? `: ${r.reason}` : ''}\n\n${r.text ?? ''}\n`);
     return 0;
   }
   if (!client) process.stdout.write('(controller not running: queued messages go in on the next `miyabi up`)\n');
