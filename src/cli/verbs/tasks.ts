@@ -74,5 +74,34 @@ export async function hookVerb(o: GlobalOptions & { event: string }): Promise<nu
   if (!agent) return 0;
   // The controller checks the event name (commander passes any word).
   await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'] }).catch(() => undefined);
+  // Claude Code hands a hook its payload on stdin; it names the transcript, whose records carry the
+  // token usage (feedback/transcript.ts). The controller reads the new turns.
+  const transcript = (await hookPayload())?.['transcript_path'];
+  if (typeof transcript === 'string' && transcript !== '') await call(o, 'usage', { agent, transcript }).catch(() => undefined);
   return 0;
+}
+
+/** The hook's JSON payload from stdin, or null (a terminal, nothing, not JSON, or too slow). */
+async function hookPayload(): Promise<Record<string, unknown> | null> {
+  if (process.stdin.isTTY) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 1000);
+    process.stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 1 << 20) chunks.push(c);
+    });
+    process.stdin.on('end', () => resolve(true));
+    process.stdin.on('error', () => resolve(false));
+    process.stdin.once('close', () => clearTimeout(timer));
+  });
+  process.stdin.destroy();
+  if (!done && chunks.length === 0) return null;
+  try {
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

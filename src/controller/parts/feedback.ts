@@ -3,6 +3,9 @@ import type { FeedbackFile } from '../../config/feedback-schema.js';
 import { loadFeedback } from '../../config/load-feedback.js';
 import { type MetricsServer, serveMetrics } from '../../feedback/http.js';
 import { LiveMetrics } from '../../feedback/metrics.js';
+import { DEFAULT_PRICES, loadPrices } from '../../feedback/prices.js';
+import { UsageRecorder } from '../../feedback/usage.js';
+import { resolve } from 'node:path';
 import { type Channel, commandChannel, desktopChannel, onPath, tmuxChannel, webhookChannel } from '../../feedback/notify/channels.js';
 import { Notifier } from '../../feedback/notify/notifier.js';
 import type { Budgets } from '../../feedback/series.js';
@@ -63,6 +66,10 @@ export const feedbackPart: Part<never> = {
       log: (l) => ctx.log(l),
     });
     const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord)];
+    // The price table is read once per use, so an edit counts from the next turn on.
+    const pricesFile = cfg.prices === undefined ? DEFAULT_PRICES : resolve(ctx.paths.root, cfg.prices);
+    loadPrices(pricesFile);
+    const usage = new UsageRecorder({ state: () => live.fold.state, journal: ctx.journal, prices: () => loadPrices(pricesFile) });
     let http: MetricsServer | null = null;
     if (cfg.metrics_port !== undefined) {
       try {
@@ -75,7 +82,7 @@ export const feedbackPart: Part<never> = {
     }
     return {
       gives: { metrics: live.reader },
-      handlers: feedbackHandlers(live, ctx.journal),
+      handlers: feedbackHandlers(live, ctx.journal, usage),
       stop: () => {
         for (const off of offs) off();
         notifier.stop();

@@ -24,6 +24,7 @@ import { subscribe } from './subscribe.js';
 import { taskAdd } from './task-add.js';
 import { taskCancel } from './task-cancel.js';
 import { taskList } from './task-list.js';
+import { usage } from './usage.js';
 
 function byName<const L extends readonly MessageDef[]>(list: L): { [M in L[number] as M['name']]: M } {
   return Object.fromEntries(list.map((m) => [m.name, m])) as { [M in L[number] as M['name']]: M };
@@ -40,7 +41,7 @@ export const messages = byName([
   taskAdd, taskList, taskCancel, assign, done,
   runStart, runCancel, runsList, runResume,
   down,
-  metrics, metricSet, report,
+  metrics, metricSet, report, usage,
 ] as const);
 
 export type Messages = typeof messages;
