@@ -3,6 +3,9 @@ import type { FeedbackFile } from '../../config/feedback-schema.js';
 import { loadFeedback } from '../../config/load-feedback.js';
 import { type MetricsServer, serveMetrics } from '../../feedback/http.js';
 import { LiveMetrics } from '../../feedback/metrics.js';
+import { QualityLoop } from '../../feedback/loops/quality.js';
+import { busDirOf } from '../../bus/layout.js';
+import { writeMessage } from '../../bus/writer.js';
 import { DEFAULT_PRICES, loadPrices } from '../../feedback/prices.js';
 import { UsageRecorder } from '../../feedback/usage.js';
 import { resolve } from 'node:path';
@@ -65,7 +68,12 @@ export const feedbackPart: Part<never> = {
       journal: ctx.journal,
       log: (l) => ctx.log(l),
     });
-    const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord)];
+    const quality = new QualityLoop({
+      root: ctx.paths.root,
+      journal: ctx.journal,
+      send: (to, text) => writeMessage(busDirOf(ctx.paths), { from: 'miyabi', to, text }).id,
+    });
+    const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord), ctx.journal.onAppend(quality.onRecord)];
     // The price table is read once per use, so an edit counts from the next turn on.
     const pricesFile = cfg.prices === undefined ? DEFAULT_PRICES : resolve(ctx.paths.root, cfg.prices);
     loadPrices(pricesFile);
