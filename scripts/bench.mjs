@@ -33,6 +33,10 @@ if (!only || only === 'tasks') {
   const { benchTaskHandover } = await import('./bench/tasks.mjs');
   rows.push(...(await benchTaskHandover(Math.max(runs, 20))));
 }
+if (!only || only === 'feedback') {
+  const { benchFeedback } = await import('./bench/feedback.mjs');
+  rows.push(...(await benchFeedback(runs)));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });
