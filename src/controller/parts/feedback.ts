@@ -8,6 +8,7 @@ import { busDirOf } from '../../bus/layout.js';
 import { writeMessage } from '../../bus/writer.js';
 import { DEFAULT_PRICES, loadPrices } from '../../feedback/prices.js';
 import { UsageRecorder } from '../../feedback/usage.js';
+import { Probes } from '../../feedback/probes.js';
 import { resolve } from 'node:path';
 import { type Channel, commandChannel, desktopChannel, onPath, tmuxChannel, webhookChannel } from '../../feedback/notify/channels.js';
 import { Notifier } from '../../feedback/notify/notifier.js';
@@ -78,6 +79,8 @@ export const feedbackPart: Part<never> = {
     const pricesFile = cfg.prices === undefined ? DEFAULT_PRICES : resolve(ctx.paths.root, cfg.prices);
     loadPrices(pricesFile);
     const usage = new UsageRecorder({ state: () => live.fold.state, journal: ctx.journal, prices: () => loadPrices(pricesFile) });
+    const probes = new Probes({ shell: processShell, journal: ctx.journal, cwd: ctx.paths.root, env: Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined)), log: (l) => ctx.log(l) });
+    probes.start(Object.entries(cfg.probes ?? {}).map(([name, x]) => ({ name, command: x.command, everyMs: Math.max(1000, x.every ?? 300_000) })));
     let http: MetricsServer | null = null;
     if (cfg.metrics_port !== undefined) {
       try {
@@ -94,6 +97,7 @@ export const feedbackPart: Part<never> = {
       stop: () => {
         for (const off of offs) off();
         notifier.stop();
+        probes.stop();
         void http?.close();
         try {
           live.save();
