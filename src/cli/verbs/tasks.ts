@@ -73,31 +73,35 @@ export async function hookVerb(o: GlobalOptions & { event: string }): Promise<nu
   // A hook must never break the agent: outside miyabi, or with no controller, it does nothing.
   if (!agent) return 0;
   // The controller checks the event name (commander passes any word).
-  await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'] }).catch(() => undefined);
-  // Claude Code hands a hook its payload on stdin; it names the transcript, whose records carry the
-  // token usage (feedback/transcript.ts). The controller reads the new turns.
-  const transcript = (await hookPayload())?.['transcript_path'];
+  const payload = await hookPayload();
+  // Claude Code gives UserPromptSubmit its prompt as JSON on stdin: the proof a message went in.
+  const prompt = o.event === 'prompt-submit' && typeof payload?.['prompt'] === 'string' ? payload['prompt'] : undefined;
+  await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'], ...(prompt === undefined ? {} : { prompt }) }).catch(() => undefined);
+  // Every hook's payload names the transcript, whose records carry the token usage
+  // (feedback/transcript.ts): the controller reads the new turns.
+  const transcript = payload?.['transcript_path'];
   if (typeof transcript === 'string' && transcript !== '') await call(o, 'usage', { agent, transcript }).catch(() => undefined);
   return 0;
 }
 
-/** The hook's JSON payload from stdin, or null (a terminal, nothing, not JSON, or too slow). */
+/** The hook's JSON payload from stdin, or null (a terminal, nothing, not JSON, or nothing within a second). */
 async function hookPayload(): Promise<Record<string, unknown> | null> {
   if (process.stdin.isTTY) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  const done = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 1000);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
     process.stdin.on('data', (c: Buffer) => {
       size += c.length;
       if (size <= 1 << 20) chunks.push(c);
     });
-    process.stdin.on('end', () => resolve(true));
-    process.stdin.on('error', () => resolve(false));
-    process.stdin.once('close', () => clearTimeout(timer));
+    process.stdin.on('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    process.stdin.on('error', () => resolve());
   });
   process.stdin.destroy();
-  if (!done && chunks.length === 0) return null;
   try {
     const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;

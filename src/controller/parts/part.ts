@@ -10,6 +10,7 @@ import type { ProjectPaths } from '../../core/paths.js';
 import type { Impls } from '../../ipc/handlers.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
 import type { PaneInfo, TmuxPort } from '../../tmux/port.js';
+import type { RecoverySnapshot } from '../../recovery/specs.js';
 import type { Messaging } from '../messaging.js';
 
 /** The tmux the controller and its parts drive. */
@@ -22,6 +23,7 @@ export interface SnapshotShare {
   /** Agents spawned after `up`. */
   agents?: SpawnedAgent[];
   tasks?: TaskQueueSnapshot;
+  recovery?: RecoverySnapshot;
 }
 
 export interface Snapshot extends SnapshotShare {
@@ -48,6 +50,12 @@ export interface PartContext {
   log(line: string): void;
   /** Writes the snapshot now, with every started part's share. */
   saveSnapshot(): void;
+  /** A sweep of the panes now (tmux's pane-died hook wakes it), not at the next tick. */
+  sweepNow?(): void;
+  /** Runs under its supervisor (`up` starts one): `restart` is then answered by a new controller. */
+  supervised?: boolean;
+  /** Stops this controller so its supervisor starts a new one from snapshot + journal (recovery L3). */
+  restart?(reason: string): void;
 }
 
 /** What parts give the parts after them, by name: a part `needs` names that earlier parts `gives`. */
@@ -71,6 +79,8 @@ export interface Running {
   handlers?: Partial<Impls>;
   /** The live panes: once when watching starts, then after every sweep. */
   onPanes?(panes: PaneInfo[]): void;
+  /** The session is gone (kill-session, the tmux server died): true when the part built it again. */
+  onSessionGone?(reason: string): Promise<boolean>;
   /** Output of a pane, as the control client reads it. */
   onOutput?(paneId: string, data: Buffer): void;
   snapshot?(): SnapshotShare;
