@@ -52,6 +52,10 @@ if (!only || only === 'recovery') {
   const { benchRecovery } = await import('./bench/recovery.mjs');
   rows.push(...(await benchRecovery(Math.max(runs, 10))));
 }
+if (!only || only === 'feedback') {
+  const { benchFeedback } = await import('./bench/feedback.mjs');
+  rows.push(...(await benchFeedback(runs)));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });

@@ -15,6 +15,8 @@
  *     command: ["notify-me"]        # or a string for sh -c; gets MIYABI_NOTIFY_* in its environment
  *   budgets:                       # per agent; shares become metrics a condition can watch
  *     a1: { cost_usd: 5, tokens: 2000000 }
+ *   probes:                        # outside figures: a command printing one number, run every so often
+ *     ctr: { command: "curl -s https://…/ctr", every: 10m }
  *   prices: prices.json            # the price table (default: miyabi's data/prices.json), an ESTIMATE
  *   metrics_port: 9464             # opt-in: /metrics and /healthz on 127.0.0.1
  */
@@ -22,6 +24,7 @@ import { z } from 'zod';
 import { commandSchema } from './layout-schema.js';
 import { durationSchema } from './pipeline-schema.js';
 import { strictObject } from './zod-issues.js';
+import { METRIC_NAME } from '../core/events/feedback.js';
 
 export const NOTICE_KINDS = ['agent.waiting', 'agent.dead', 'run.failed', 'run.escalated', 'condition.fired'] as const;
 export const CHANNELS = ['tmux', 'desktop', 'webhook', 'command'] as const;
@@ -42,6 +45,8 @@ export const feedbackSchema = strictObject({
     command: commandSchema.optional(),
   }).optional(),
   budgets: z.record(z.string(), strictObject({ cost_usd: z.number().positive().optional(), tokens: z.number().int().positive().optional() })).optional(),
+  /** Outside figures: a command whose output is one number, run every so often (`every`, default 5m). */
+  probes: z.record(z.string().regex(METRIC_NAME, 'a metric name: lower-case words joined by . or _ (ctr, content.ctr)'), strictObject({ command: commandSchema, every: durationSchema.optional() })).optional(),
   prices: z.string().min(1).optional(),
   metrics_port: z.number().int().min(1).max(65535).optional(),
 });

@@ -4,7 +4,7 @@
  * written. It is derived data: a missing, unreadable or other-version file is ignored (and the
  * journal folded from the start); it is written atomically, so a reader sees an old one or a new one.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { type FoldState, stateFromJson, stateToJson } from './state.js';
@@ -26,5 +26,6 @@ export function loadCheckpoint(stateDir: string): FoldState | null {
 }
 
 export function saveCheckpoint(stateDir: string, s: FoldState): void {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileAtomic(checkpointPath(stateDir), JSON.stringify({ version: VERSION, state: stateToJson(s) }), { mode: 0o600, what: 'metrics checkpoint', durable: false });
 }

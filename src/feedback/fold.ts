@@ -31,7 +31,7 @@ export const FOLDED_TYPES = new Set([
   'task.added', 'task.assigned', 'task.started', 'task.done', 'task.failed', 'task.timed-out', 'task.cancelled',
   'run.started', 'run.finished', 'stage.finished', 'stage.retry', 'stage.escalated',
   'trigger.fired', 'recovery.detected', 'recovery.attempt', 'recovery.succeeded', 'recovery.escalated', 'recovery.gave-up',
-  'metric.set', 'usage.recorded', 'notify.sent', 'notify.failed',
+  'metric.set', 'usage.recorded', 'notify.sent', 'notify.failed', 'pipeline.assigned', 'pipeline.started',
 ]);
 
 export class MetricsFold {
@@ -58,7 +58,17 @@ export class MetricsFold {
     else if (t.startsWith('task.')) this.task(t, p, r.ts, on);
     else if (t.startsWith('run.') || t.startsWith('stage.')) this.run(t, p, r.ts, on);
     else if (t.startsWith('recovery.')) this.recovery(t, p, on);
-    else if (!on) return;
+    else if (t === 'pipeline.assigned' || t === 'pipeline.started') {
+      const agent = str(p, 'agent');
+      const runId = str(p, 'runId');
+      if (agent && runId) s.agentRuns.set(agent, runId);
+    } else if (t === 'usage.recorded') this.usage(p, on);
+    else if (t === 'metric.set') {
+      // A figure's value is a state, not an event: one set before a report's window still holds in it.
+      const name = str(p, 'name');
+      const v = num(p, 'value');
+      if (name && v !== undefined) s.external.set(name, v);
+    } else if (!on) return;
     else if (t === 'trigger.fired') {
       const rule = str(p, 'rule');
       if (!rule) return;
@@ -67,12 +77,7 @@ export class MetricsFold {
       tr.activations++;
       const ms = num(p, 'latencyMs');
       if (ms !== undefined) tr.latency.add(ms);
-    } else if (t === 'metric.set') {
-      const name = str(p, 'name');
-      const v = num(p, 'value');
-      if (name && v !== undefined) s.external.set(name, v);
-    } else if (t === 'usage.recorded') this.usage(p);
-    else if (t === 'notify.sent' || t === 'notify.failed') bump(s.notify, `${t.slice(7)}:${str(p, 'channel') ?? '?'}`);
+    } else if (t === 'notify.sent' || t === 'notify.failed') bump(s.notify, `${t.slice(7)}:${str(p, 'channel') ?? '?'}`);
   }
 
   private agent(t: string, p: P, ts: number, on: boolean): void {
@@ -193,9 +198,12 @@ export class MetricsFold {
     if (agent && t === 'recovery.attempt') bump(agentOf(this.state, agent).recoveries, level);
   }
 
-  private usage(p: P): void {
+  private usage(p: P, on: boolean): void {
     const agent = str(p, 'agent');
-    if (!agent) return;
+    const transcript = str(p, 'transcript');
+    const offset = num(p, 'offset');
+    if (transcript && offset !== undefined) this.state.transcripts.set(transcript, offset);
+    if (!agent || !on) return;
     const a = agentOf(this.state, agent);
     const add = (c: Record<string, number>) => {
       for (const k of ['input', 'output', 'cacheCreation', 'cacheRead'] as const) bump(c, `tokens_${k}`, num(p, k) ?? 0);

@@ -9,12 +9,27 @@ import { scanJournal } from './journal-scan.js';
 import { type Budgets, type Series, readerOf, toSeries } from './series.js';
 import { emptyState } from './state.js';
 
-/** Folds the journal of `root` (`.miyabi/`) from the checkpoint in `stateDir`, or from the start. */
-export function foldJournal(root: string, o: { stateDir?: string; from?: number } = {}): MetricsFold {
+/** Records folded past the checkpoint before an offline reader saves a new one for the next. */
+const SAVE_AFTER = 10_000;
+
+/**
+ * Folds the journal of `root` (`.miyabi/`) from the checkpoint in `stateDir`, or from the start.
+ * With `save` (an offline reader, no controller up), a long catch-up is saved as the checkpoint,
+ * so only the first report after many records pays for them.
+ */
+export function foldJournal(root: string, o: { stateDir?: string; from?: number; save?: boolean } = {}): MetricsFold {
   // A checkpoint covers all time: a report over a window (from > 0) needs the records themselves.
   const cp = o.stateDir && !o.from ? loadCheckpoint(o.stateDir) : null;
   const fold = new MetricsFold(cp ?? emptyState(), o.from ?? 0);
-  for (const r of scanJournal(root, { afterSeq: fold.state.lastSeq, types: FOLDED_TYPES })) fold.apply(r);
+  const start = fold.state.lastSeq;
+  for (const r of scanJournal(root, { afterSeq: start, types: FOLDED_TYPES })) fold.apply(r);
+  if (o.save && o.stateDir && !o.from && fold.state.lastSeq - start >= SAVE_AFTER) {
+    try {
+      saveCheckpoint(o.stateDir, fold.state);
+    } catch {
+      // a read-only reader: the next one folds again
+    }
+  }
   return fold;
 }
 

@@ -58,6 +58,8 @@ export function buildReport(s: FoldState, o: { kind: ReportKind; from: number; n
     },
     recovery,
     external: Object.fromEntries(s.external),
+    /** Tokens (and cost ESTIMATE) per task and per pipeline run. */
+    usage: { byTask: Object.fromEntries(s.usageByTask), byRun: Object.fromEntries(s.usageByRun) },
     failures: s.failures.filter((f) => f.ts >= o.from).map((f) => ({ ...f, ts: new Date(f.ts).toISOString() })),
     costNote: 'costs are ESTIMATES from the editable price table (feedback prices), not a bill',
   };

@@ -67,6 +67,10 @@ export interface FoldState {
   /** Memory needed to attribute later records: which agent has a task, which pipeline a run is. */
   tasks: Map<string, TaskMemo>;
   runs: Map<string, string>;
+  /** The run an agent works for now (pipeline.assigned/started), for usage by run. */
+  agentRuns: Map<string, string>;
+  /** How far each transcript has been read (usage.recorded), so no turn is counted twice. */
+  transcripts: Map<string, number>;
   /** Runs that failed, with the error of their failed stage, newest last (error reports). */
   failures: { runId: string; pipeline: string; ts: number; stage: string | null; error: string }[];
 }
@@ -77,7 +81,7 @@ export function emptyState(): FoldState {
     agents: new Map(), pipelines: new Map(), triggers: new Map(), levels: new Map(),
     bus: { c: {}, inflight: new Set(), latency: new Samples() },
     external: new Map(), usageByTask: new Map(), usageByRun: new Map(), notify: {},
-    tasks: new Map(), runs: new Map(), failures: [],
+    tasks: new Map(), runs: new Map(), agentRuns: new Map(), transcripts: new Map(), failures: [],
   };
 }
 
@@ -138,7 +142,7 @@ export function stateToJson(s: FoldState): Json {
     levels: mapOut(s.levels, (l) => ({ c: l.c, ttr: l.ttr.toJSON() })),
     bus: { c: s.bus.c, inflight: [...s.bus.inflight], latency: s.bus.latency.toJSON() },
     external: [...s.external], usageByTask: [...s.usageByTask], usageByRun: [...s.usageByRun], notify: s.notify,
-    tasks: [...s.tasks], runs: [...s.runs], failures: s.failures,
+    tasks: [...s.tasks], runs: [...s.runs], agentRuns: [...s.agentRuns], transcripts: [...s.transcripts], failures: s.failures,
   };
 }
 
@@ -157,6 +161,8 @@ export function stateFromJson(j: Json): FoldState {
     notify: (j.notify as Counters | undefined) ?? {},
     tasks: mapIn(j.tasks, (v: TaskMemo) => v),
     runs: mapIn(j.runs, (v: string) => v),
+    agentRuns: mapIn(j.agentRuns, (v: string) => v),
+    transcripts: mapIn(j.transcripts, (v: number) => v),
     failures: (j.failures as FoldState['failures'] | undefined) ?? [],
   };
 }

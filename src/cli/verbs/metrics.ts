@@ -23,7 +23,7 @@ export async function metricsVerb(o: GlobalOptions & { json?: boolean }): Promis
       c.close();
     }
   } else {
-    series = toSeries(foldJournal(paths.dir, { stateDir: paths.state }).state, { now: Date.now() });
+    series = toSeries(foldJournal(paths.dir, { stateDir: paths.state, save: true }).state, { now: Date.now() });
   }
   process.stdout.write(o.json ? `${JSON.stringify(series, null, 2)}\n` : await promText(series));
   return 0;

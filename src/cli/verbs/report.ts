@@ -24,7 +24,7 @@ export async function reportVerb(o: GlobalOptions & { since?: string; kind?: str
       c.close();
     }
   } else {
-    r = buildReport(foldJournal(paths.dir, { stateDir: paths.state, from }).state, { kind, from, now });
+    r = buildReport(foldJournal(paths.dir, { stateDir: paths.state, from, save: true }).state, { kind, from, now });
   }
   process.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : renderMarkdown(r));
   return 0;

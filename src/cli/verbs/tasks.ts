@@ -73,35 +73,39 @@ export async function hookVerb(o: GlobalOptions & { event: string }): Promise<nu
   // A hook must never break the agent: outside miyabi, or with no controller, it does nothing.
   if (!agent) return 0;
   // The controller checks the event name (commander passes any word).
+  const payload = await hookPayload();
   // Claude Code gives UserPromptSubmit its prompt as JSON on stdin: the proof a message went in.
-  const prompt = o.event === 'prompt-submit' ? await hookPrompt() : undefined;
+  const prompt = o.event === 'prompt-submit' && typeof payload?.['prompt'] === 'string' ? payload['prompt'] : undefined;
   await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'], ...(prompt === undefined ? {} : { prompt }) }).catch(() => undefined);
+  // Every hook's payload names the transcript, whose records carry the token usage
+  // (feedback/transcript.ts): the controller reads the new turns.
+  const transcript = payload?.['transcript_path'];
+  if (typeof transcript === 'string' && transcript !== '') await call(o, 'usage', { agent, transcript }).catch(() => undefined);
   return 0;
 }
 
-/** The `prompt` of the hook's JSON input, if there is one within a second (never blocks a hook for long). */
-async function hookPrompt(): Promise<string | undefined> {
-  if (process.stdin.isTTY) return undefined;
+/** The hook's JSON payload from stdin, or null (a terminal, nothing, not JSON, or nothing within a second). */
+async function hookPayload(): Promise<Record<string, unknown> | null> {
+  if (process.stdin.isTTY) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  const done = new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, 1000);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
     process.stdin.on('data', (c: Buffer) => {
       size += c.length;
       if (size <= 1 << 20) chunks.push(c);
     });
     process.stdin.on('end', () => {
-      clearTimeout(t);
+      clearTimeout(timer);
       resolve();
     });
     process.stdin.on('error', () => resolve());
   });
-  await done;
   process.stdin.destroy();
   try {
-    const j = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { prompt?: unknown };
-    return typeof j.prompt === 'string' ? j.prompt : undefined;
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
-    return undefined;
+    return null;
   }
 }

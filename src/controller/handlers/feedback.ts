@@ -1,13 +1,15 @@
 import type { Journal } from '../../core/journal.js';
 import { foldJournal, type LiveMetrics } from '../../feedback/metrics.js';
 import { buildReport, KIND_WINDOW_MS } from '../../feedback/report.js';
+import type { UsageRecorder } from '../../feedback/usage.js';
 import type { Impls } from '../../ipc/handlers.js';
 
-export type FeedbackMessages = 'metrics' | 'metric.set' | 'report';
+export type FeedbackMessages = 'metrics' | 'metric.set' | 'report' | 'usage';
 
 /** The feedback layer's messages: metrics kept live, external figures journaled, reports. */
-export function feedbackHandlers(live: LiveMetrics, journal: Journal): Pick<Impls, FeedbackMessages> {
+export function feedbackHandlers(live: LiveMetrics, journal: Journal, usage: UsageRecorder): Pick<Impls, FeedbackMessages> {
   return {
+    usage: (req) => usage.record(req.agent, req.transcript),
     metrics: () => live.series(),
     'metric.set': (req) => {
       const rec = journal.appendDurable('metric.set', { name: req.name, value: req.value, by: 'miyabi metric set' });

@@ -3,6 +3,13 @@ import type { FeedbackFile } from '../../config/feedback-schema.js';
 import { loadFeedback } from '../../config/load-feedback.js';
 import { type MetricsServer, serveMetrics } from '../../feedback/http.js';
 import { LiveMetrics } from '../../feedback/metrics.js';
+import { QualityLoop } from '../../feedback/loops/quality.js';
+import { busDirOf } from '../../bus/layout.js';
+import { writeMessage } from '../../bus/writer.js';
+import { DEFAULT_PRICES, loadPrices } from '../../feedback/prices.js';
+import { UsageRecorder } from '../../feedback/usage.js';
+import { Probes } from '../../feedback/probes.js';
+import { resolve } from 'node:path';
 import { type Channel, commandChannel, desktopChannel, onPath, tmuxChannel, webhookChannel } from '../../feedback/notify/channels.js';
 import { Notifier } from '../../feedback/notify/notifier.js';
 import type { Budgets } from '../../feedback/series.js';
@@ -62,7 +69,18 @@ export const feedbackPart: Part<never> = {
       journal: ctx.journal,
       log: (l) => ctx.log(l),
     });
-    const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord)];
+    const quality = new QualityLoop({
+      root: ctx.paths.root,
+      journal: ctx.journal,
+      send: (to, text) => writeMessage(busDirOf(ctx.paths), { from: 'miyabi', to, text }).id,
+    });
+    const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord), ctx.journal.onAppend(quality.onRecord)];
+    // The price table is read once per use, so an edit counts from the next turn on.
+    const pricesFile = cfg.prices === undefined ? DEFAULT_PRICES : resolve(ctx.paths.root, cfg.prices);
+    loadPrices(pricesFile);
+    const usage = new UsageRecorder({ state: () => live.fold.state, journal: ctx.journal, prices: () => loadPrices(pricesFile) });
+    const probes = new Probes({ shell: processShell, journal: ctx.journal, cwd: ctx.paths.root, env: Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined)), log: (l) => ctx.log(l) });
+    probes.start(Object.entries(cfg.probes ?? {}).map(([name, x]) => ({ name, command: x.command, everyMs: Math.max(1000, x.every ?? 300_000) })));
     let http: MetricsServer | null = null;
     if (cfg.metrics_port !== undefined) {
       try {
@@ -75,10 +93,11 @@ export const feedbackPart: Part<never> = {
     }
     return {
       gives: { metrics: live.reader },
-      handlers: feedbackHandlers(live, ctx.journal),
+      handlers: feedbackHandlers(live, ctx.journal, usage),
       stop: () => {
         for (const off of offs) off();
         notifier.stop();
+        probes.stop();
         void http?.close();
         try {
           live.save();

@@ -12,6 +12,8 @@ export const FEEDBACK_EVENTS = {
   'metric.set': z.object({ name: z.string().regex(METRIC_NAME), value: z.number().finite(), by: z.string() }),
   'notify.sent': z.object({ channel: z.string(), event: z.string(), key: z.string(), attempts: z.number().int() }),
   'notify.failed': z.object({ channel: z.string(), event: z.string(), key: z.string(), attempts: z.number().int(), error: z.string() }),
+  /** The quality loop sent a failed build/test/lint stage's error to the agent whose branch it was. */
+  'quality.reported': z.object({ runId: z.string(), stage: z.string(), agent: z.string(), messageId: z.string().nullable(), error: z.string().optional() }),
   'usage.recorded': z.object({
     agent: z.string().min(1),
     task: z.string().nullable(),

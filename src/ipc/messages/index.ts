@@ -31,6 +31,7 @@ import { taskCancel } from './task-cancel.js';
 import { taskList } from './task-list.js';
 import { triggersList } from './triggers-list.js';
 import { triggersTest } from './triggers-test.js';
+import { usage } from './usage.js';
 
 function byName<const L extends readonly MessageDef[]>(list: L): { [M in L[number] as M['name']]: M } {
   return Object.fromEntries(list.map((m) => [m.name, m])) as { [M in L[number] as M['name']]: M };
@@ -48,7 +49,7 @@ export const messages = byName([
   runStart, runCancel, runsList, runResume,
   triggersList, triggersTest,
   down,
-  metrics, metricSet, report, restart, recover, health, focus, detach,
+  metrics, metricSet, report, usage, restart, recover, health, focus, detach,
 ] as const);
 
 export type Messages = typeof messages;

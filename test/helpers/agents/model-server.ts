@@ -86,7 +86,15 @@ function classify(method: string, url: string, body: MessagesBody | undefined): 
   return tools ? 'main' : 'other';
 }
 
-function sse(res: ServerResponse, id: number, text: string): void {
+/** What the server reports a reply cost, as the Messages API does (message_start, then message_delta). */
+export interface ReplyUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+}
+
+function sse(res: ServerResponse, id: number, text: string, usage?: ReplyUsage): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const event = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   event('message_start', {
@@ -98,18 +106,18 @@ function sse(res: ServerResponse, id: number, text: string): void {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 1, output_tokens: 1 },
+      usage: usage ? { ...usage, output_tokens: 1 } : { input_tokens: 1, output_tokens: 1 },
     },
   });
   event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
   event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
   event('content_block_stop', { index: 0 });
-  event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 1 } });
+  event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage?.output_tokens ?? 1 } });
   event('message_stop', {});
   res.end();
 }
 
-export async function startModelServer(opts: { reply?: string } = {}): Promise<ModelServer> {
+export async function startModelServer(opts: { reply?: string; usage?: ReplyUsage } = {}): Promise<ModelServer> {
   const recorded: RecordedRequest[] = [];
   const held: (() => void)[] = [];
   const sockets = new Set<Socket>();
@@ -139,7 +147,7 @@ export async function startModelServer(opts: { reply?: string } = {}): Promise<M
       } else if (kind === 'main' || (kind === 'other' && method === 'POST' && url.startsWith('/v1/messages?'))) {
         const turn = lastUserBlocks(body).join('');
         const send = () => {
-          if (!res.destroyed) sse(res, n, typeof reply === 'function' ? reply(turn) : reply);
+          if (!res.destroyed) sse(res, n, typeof reply === 'function' ? reply(turn) : reply, opts.usage);
         };
         if (holding && kind === 'main') held.push(send);
         else send();

@@ -143,6 +143,28 @@ describe('nextAssignments', () => {
     expect(nextAssignments(live.queue, agents, live.now)).toEqual([{ taskId: t, agent: 'a1' }]);
   });
 
+  it('on equal recency and success, the agent with shorter recent tasks wins; an unmeasured one comes after', () => {
+    const live = new Live();
+    const t = live.add('1');
+    const tie = (ms: (number | null)[]) => ms.map((m, i) => agent(`a${i + 1}`, { lastBusyAt: 500, recentSuccess: 0.8, recentMs: m }));
+    expect(nextAssignments(live.queue, tie([9000, 3000]), live.now)).toEqual([{ taskId: t, agent: 'a2' }]);
+    expect(nextAssignments(live.queue, tie([null, 3000]), live.now)).toEqual([{ taskId: t, agent: 'a2' }]);
+    // Success still comes before speed.
+    const agents = [agent('a1', { lastBusyAt: 500, recentSuccess: 0.9, recentMs: 9000 }), agent('a2', { lastBusyAt: 500, recentSuccess: 0.5, recentMs: 10 })];
+    expect(nextAssignments(live.queue, agents, live.now)).toEqual([{ taskId: t, agent: 'a1' }]);
+  });
+
+  it('a labelled task goes to the agent that does best on that label, among those tied on recency', () => {
+    const live = new Live();
+    const ui = live.add('ui', { labels: ['ui'] });
+    const plain = live.add('plain');
+    const agents = [
+      agent('a1', { lastBusyAt: 500, recentSuccess: 0.9, labelSuccess: { ui: 0.2 } }),
+      agent('a2', { lastBusyAt: 500, recentSuccess: 0.6, labelSuccess: { ui: 1 } }),
+    ];
+    expect(nextAssignments(live.queue, agents, live.now)).toEqual([{ taskId: ui, agent: 'a2' }, { taskId: plain, agent: 'a1' }]);
+  });
+
   it('routes nothing that is cancelled, and is the same after a replay', () => {
     const live = new Live();
     const [a, b] = [live.add('a'), live.add('b')];

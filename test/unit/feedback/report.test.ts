@@ -93,8 +93,13 @@ describe('miyabi report --json (controller down)', () => {
       expect(got).toMatchObject(EXPECTED);
       const m = await p.miyabi(['metrics']);
       expect(m.stdout).toMatch(/^miyabi_agent_tasks_done_total\{agent="a1"\} 1$/m);
+      // With no controller, `metric set` appends to the journal itself (holding the controller's lock).
+      const set = await p.miyabi(['metric', 'set', 'ctr', '0.5']);
+      expect(set.stderr).toBe('');
+      expect(JSON.parse((await p.miyabi(['report', '--json'])).stdout).external).toEqual({ ctr: 0.5 });
+      expect((await p.miyabi(['metric', 'set', 'CTR!', '1'])).stderr).toContain('expected lower-case words');
     } finally {
       await p.cleanup();
     }
-  });
+  }, 90_000);
 });
