@@ -146,13 +146,13 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         // A render hiccup (a resize mid-draw) must not take the dashboard down; the next one heals.
       }
     };
-    // Records can come by the hundred a second: draw at most every 50 ms for them; keys draw at once.
+    // Records can come by the hundred a second: draw at most every 100 ms for them; keys draw at once.
     let pending: NodeJS.Timeout | undefined;
     const renderSoon = () => {
       pending ??= setTimeout(() => {
         pending = undefined;
         render();
-      }, 50);
+      }, 100);
     };
 
     const link = new ControllerLink({
