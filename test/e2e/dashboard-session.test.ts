@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe('dashboard in a real session', () => {
-  it('Enter focuses and zooms the selected agent pane; m sends a message that arrives', async () => {
+  it('Enter focuses and zooms the selected agent pane; m sends a message that arrives; r restarts it', async () => {
     project = makeProject('miyabi-dash');
     project.write('miyabi-layout.yaml', 'windows:\n  - name: control\n    panes:\n      - role: shell\n  - name: agents\n    panes:\n      - role: agent\n        name: ag\n        count: 2\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
     const up = await project.miyabi(['up', '--detach', '--layout', 'miyabi-layout.yaml']);
@@ -55,5 +55,12 @@ describe('dashboard in a real session', () => {
     ).catch(async (e: unknown) => {
       throw new Error(`${String(e)}\n${(await project.miyabi(['inbox'])).stdout}\n${project.tmux.tmux('capture-pane', '-p', '-t', `${paneId}`)}`);
     });
+    // r restarts the agent's pane in place (after y): a new process in the same pane.
+    const pidBefore = project.tmux.tmux('display-message', '-p', '-t', `${paneId}`, '#{pane_pid}').trim();
+    term.type('r');
+    await term.waitForText('restart ag2? (y/n)');
+    term.type('y');
+    await term.waitForText('restarted ag2');
+    expect(project.tmux.tmux('display-message', '-p', '-t', `${paneId}`, '#{pane_pid}').trim()).not.toBe(pidBefore);
   }, 120_000);
 });

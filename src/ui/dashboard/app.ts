@@ -251,7 +251,9 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         case 'kill':
           if (r) confirm = { question: `kill ${r.name}?`, yes: () => void link.request('kill', { name: r.name }).then(() => say(`killed ${r.name}`), (e: unknown) => say(`error: ${(e as Error).message}`)) };
           break;
-        case 'restart': break;
+        case 'restart':
+          if (r) confirm = { question: `restart ${r.name}?`, yes: () => void link.request('restart', { name: r.name }).then((x) => say(`restarted ${x.name} (pid ${x.pid}, ${x.durationMs} ms)`), (e: unknown) => say(`error: ${(e as Error).message}`)) };
+          break;
         case 'refresh': link.refresh(); void data.refreshTasks(); void data.refreshRuns(); break;
         case 'help':
           if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.show(); w.help.setFront(); } else w.help.hide();
