@@ -57,6 +57,11 @@ if (!only || only === 'feedback') {
   rows.push(...(await benchFeedback(runs)));
 }
 
+if (!only || only === 'ui') {
+  const { benchUi } = await import('./bench/ui.mjs');
+  rows.push(...(await benchUi(Math.max(runs, 100))));
+}
+
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });
 const out = {

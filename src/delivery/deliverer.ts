@@ -179,7 +179,7 @@ export class Deliverer {
 
   private async deliver(r: Recipient, batch: ParsedMessage[], line: number, blind: boolean): Promise<void> {
     const ids = batch.map((m) => m.id);
-    const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) }));
+    const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x), shell: r.profile.name === 'shell' }));
     const text = rendered.map((x) => x.text).join('\n');
     const refused = refusal(r, text);
     if (refused) return this.finish(r, batch, 'F', { outcome: 'refused', reason: refused });
@@ -224,7 +224,7 @@ export class Deliverer {
    * key does not take: failed. Not found: 'absent', and it goes in as usual.
    */
   private async recover(r: Recipient, msg: ParsedMessage): Promise<'delivered' | 'failed' | 'absent'> {
-    const { text } = render(msg, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x) });
+    const { text } = render(msg, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x), shell: r.profile.name === 'shell' });
     const probe = probeOf(text);
     const line = this.d.inflight.get(msg.id) ?? null;
     const marker = r.header !== false && r.header.includes('{id}') ? `#${shortId(msg.id)}` : probe;

@@ -19,13 +19,19 @@ export interface RenderOptions {
   pasteMax: number;
   /** Where the full text of a message is kept for notices. */
   fileFor: (msg: ParsedMessage) => string;
+  /** A plain shell: what miyabi itself sends (tasks, notices) goes in as `# ` comments, never as prose bash would run. */
+  shell?: boolean;
 }
+
+/** Sender of tasks and notices (agents/tasks-host.ts); a person's `send` to a shell is a command line. */
+export const SYSTEM_SENDER = 'miyabi';
 
 /** What is typed for one message: its header, then the text or a notice that points at a file. */
 export function render(msg: ParsedMessage, o: RenderOptions): { text: string; notice: boolean } {
   const head = headerFor(o.header, msg);
   const notice = o.mode === 'notice' || msg.body.length > o.pasteMax;
-  const body = notice ? `message of ${msg.body.length} bytes from ${msg.from}: read ${o.fileFor(msg)}` : msg.text;
+  let body = notice ? `message of ${msg.body.length} bytes from ${msg.from}: read ${o.fileFor(msg)}` : msg.text;
+  if (o.shell && msg.from === SYSTEM_SENDER) body = body.split('\n').map((l) => `# ${l}`).join('\n');
   return { text: head ? `${head} ${body}` : body, notice };
 }
 

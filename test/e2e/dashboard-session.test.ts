@@ -18,9 +18,9 @@ afterEach(async () => {
 });
 
 describe('dashboard in a real session', () => {
-  it('Enter focuses and zooms the selected agent pane; m sends a message that arrives', async () => {
+  it('Enter focuses and zooms the selected agent pane; m sends a message that arrives; r restarts it', async () => {
     project = makeProject('miyabi-dash');
-    project.write('miyabi-layout.yaml', 'windows:\n  - name: control\n    panes:\n      - shell\n  - name: agents\n    panes:\n      - role: agent\n        name: ag\n        count: 2\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
+    project.write('miyabi-layout.yaml', 'windows:\n  - name: control\n    panes:\n      - role: shell\n  - name: agents\n    panes:\n      - role: agent\n        name: ag\n        count: 2\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
     const up = await project.miyabi(['up', '--detach', '--layout', 'miyabi-layout.yaml']);
     expect(up.exitCode, up.stderr).toBe(0);
     const bin = builtEntry('cli/main.js', []).replace(/dist\/cli\/main\.js$/, 'bin/miyabi.js');
@@ -28,11 +28,10 @@ describe('dashboard in a real session', () => {
       cols: 80, rows: 24, cwd: project.root, env: { MIYABI_TMUX_SOCKET: project.tmux.socket },
     });
     await term.waitForScreen((l) => l.some((x) => /^.[> ] ag2\s/.test(x)) && l.some((x) => /^.[> ] ag1\s/.test(x)));
-    // Select ag2 (rows sort by state, then name: find it by moving until the preview names it).
-    for (let i = 0; i < 2 && !term.screen().some((x) => /^.name\s+ag2\b/.test(x)); i++) {
-      term.type('j');
-      await until(() => term!.screen().some((x) => /^.name\s+ag\d\b/.test(x)), 'a preview');
-    }
+    // Select ag2 through the filter.
+    term.type('/');
+    await term.waitForScreen((l) => l.some((x) => x.startsWith('filter: ')));
+    term.type('ag2' + KEY.enter);
     await term.waitForScreen((l) => l.some((x) => /^.name\s+ag2\s+\(pane (%\d+)\)/.test(x)));
     const paneId = /\(pane (%\d+)\)/.exec(term.screen().find((x) => /^.name\s+ag2/.test(x)) ?? '')?.[1];
     expect(paneId).toBeDefined();
@@ -56,5 +55,12 @@ describe('dashboard in a real session', () => {
     ).catch(async (e: unknown) => {
       throw new Error(`${String(e)}\n${(await project.miyabi(['inbox'])).stdout}\n${project.tmux.tmux('capture-pane', '-p', '-t', `${paneId}`)}`);
     });
+    // r restarts the agent's pane in place (after y): a new process in the same pane.
+    const pidBefore = project.tmux.tmux('display-message', '-p', '-t', `${paneId}`, '#{pane_pid}').trim();
+    term.type('r');
+    await term.waitForText('restart ag2? (y/n)');
+    term.type('y');
+    await term.waitForText('restarted ag2');
+    expect(project.tmux.tmux('display-message', '-p', '-t', `${paneId}`, '#{pane_pid}').trim()).not.toBe(pidBefore);
   }, 120_000);
 });

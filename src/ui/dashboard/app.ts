@@ -1,18 +1,16 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { projectPaths } from '../../core/paths.js';
-import type { StatusResult } from '../../ipc/protocol.js';
 import { agentDetail, tableHeader, tableLines } from './agent-table.js';
-import { buildRows, emptyMemory, filterRows, noteEvent, tasksByAgent, type AgentReply, type AgentRow } from './agents.js';
-import { busLines, emptyFeed, journalLines, noteFeed, recoveryLines, triggerLines } from './feed.js';
-import { inboxCounts, lastLine, tailLines } from './files.js';
+import { filterRows, type AgentRow } from './agents.js';
+import { DashboardData } from './data.js';
+import { busLines, journalLines, recoveryLines, triggerLines } from './feed.js';
+import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
 import { geometry, nextTab, shownTab, tabBar, type Geometry, type Tab } from './layout.js';
-import { ControllerLink, type JournalEvent, type LinkClient } from './link.js';
+import { ControllerLink, type LinkClient } from './link.js';
 import type { ConnectionState } from './model.js';
 import { LineInput } from './line-input.js';
-import { applyRunEvent, runsFromList, type RunLine, type RunRowIn } from './runs.js';
-import { runPanelLines, taskLines, type TaskIn } from './panels.js';
+import { runPanelLines, taskLines } from './panels.js';
 import { connectionText } from './view.js';
 import { cut, makeWidgets, place, window, type Widgets } from './widgets.js';
 
@@ -37,21 +35,14 @@ export interface DashboardOptions {
 export function runDashboard(opts: DashboardOptions): Promise<void> {
   return new Promise<void>((resolve) => {
     const w: Widgets = makeWidgets(opts);
-    const mem = emptyMemory();
-    const feed = emptyFeed();
-    let status: StatusResult | null = null;
-    let agents: AgentReply[] = [];
     let rows: AgentRow[] = [];
     let selectedName: string | undefined;
     let filter = '';
     let focus: Tab = 'agents';
     let lastPanel: Tab = 'preview';
     let scroll = 0;
-    let runs: RunLine[] = [];
-    let runRows: RunRowIn[] = [];
     let runSel = 0;
     let drill: string | null = null;
-    let tasks: TaskIn[] = [];
     let connection: ConnectionState = { kind: 'connecting' };
     let notice = '';
     let left = false;
@@ -59,13 +50,13 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     const input = new LineInput();
     let confirm: { question: string; yes: () => void } | null = null;
 
-    const paths = () => (status ? projectPaths(status.root) : null);
+    let data!: DashboardData;
+    const paths = () => data.paths();
     const selectedIndex = () => Math.max(0, rows.findIndex((r) => r.name === selectedName));
     const selected = () => rows[selectedIndex()];
 
     const rebuild = () => {
-      const all = buildRows(agents, status?.panes ?? [], mem);
-      rows = filterRows(all, filter);
+      rows = filterRows(data.all, filter);
       if (!rows.some((r) => r.name === selectedName)) selectedName = rows[0]?.name;
     };
 
@@ -78,24 +69,23 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           const log = r && p ? tailLines(join(p.logs, `${r.name}.txt`), Math.max(1, height - head.length - 3)) : [];
           return [...head, '\u2500'.repeat(20), ...(log.length ? log : ['(no output recorded yet)'])];
         }
-        case 'tasks': return taskLines(tasks);
-        case 'runs': return runPanelLines(runs, runRows, runSel, drill, p ? p.runs : null);
-        case 'triggers': return triggerLines(feed);
-        case 'recovery': return recoveryLines(feed);
-        case 'events': return journalLines(feed);
-        case 'bus': return busLines(feed);
+        case 'tasks': return taskLines(data.tasks);
+        case 'runs': return runPanelLines(data.runs, data.runRows, runSel, drill, p ? p.runs : null);
+        case 'triggers': return triggerLines(data.feed);
+        case 'recovery': return recoveryLines(data.feed);
+        case 'events': return journalLines(data.feed);
+        case 'bus': return busLines(data.feed);
         default: return [];
       }
     };
 
     const headerLine = (): string => {
       const parts = ['miyabi'];
-      if (status) parts.push(status.session);
+      if (data.status) parts.push(data.status.session);
       const waiting = rows.filter((r) => r.state === 'waiting-for-input').length;
       parts.push(`${rows.length} agents${waiting ? `, ${waiting} waiting for you` : ''}`);
       if (filter) parts.push(`filter "${filter}"`);
       parts.push(connectionText({ connection }));
-      if (notice) parts.push(notice);
       return ' ' + parts.join(' | ');
     };
 
@@ -129,7 +119,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         const inner = geo.table.width - 2;
         w.table.setLabel(focus === 'agents' ? ' [agents] ' : ' agents ');
         w.tableHead.setContent(tableHeader(inner, rows));
-        w.list.setItems(rows.length ? tableLines(rows, selectedIndex(), inner) : [status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
+        w.list.setItems(rows.length ? tableLines(rows, selectedIndex(), inner) : [data.status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
         w.list.select(selectedIndex());
         place(w.preview, geo.preview);
         if (geo.preview) {
@@ -140,81 +130,45 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         const tab = shownTab(geo.mode, focus, lastPanel);
         w.tabs.setLabel(tabBar(tab, geo.mode));
         w.tabs.setContent(cut(window(panelText(tab, geo.tabs.height), geo.tabs.height, focus === tab ? scroll : 0), geo.tabs.width));
-        w.footer.setContent(input.active ? input.line(cols) : confirm ? `${confirm.question} (y/n)` : keyLine(cols));
+        // What the last action did shows on the key line until the next key (the header is too full at 80 columns).
+        w.footer.setContent(input.active ? input.line(cols) : confirm ? `${confirm.question} (y/n)` : notice ? notice.slice(0, cols) : keyLine(cols));
         w.screen.render();
       } catch {
         // A render hiccup (a resize mid-draw) must not take the dashboard down; the next one heals.
       }
     };
-    // Records can come by the hundred a second: draw at most every 50 ms for them; keys draw at once.
+    // Records can come by the hundred a second: draw at most every 100 ms for them; keys draw at once.
     let pending: NodeJS.Timeout | undefined;
     const renderSoon = () => {
       pending ??= setTimeout(() => {
         pending = undefined;
         render();
-      }, 50);
+      }, 100);
     };
 
     const link = new ControllerLink({
       socketPath: opts.socketPath,
       pollMs: opts.pollMs,
       connect: opts.connect,
-      onStatus: (st) => {
-        status = st;
-        void refreshAgents();
-      },
+      onStatus: (st) => data.onStatus(st),
       onConnection: (c) => {
         connection = c;
         render();
         if (c.kind !== 'connected') return;
-        void refreshRuns();
-        void refreshTasks();
+        void data.refreshRuns();
+        void data.refreshTasks();
       },
-      onEvent: (e) => onEvent(e),
+      onEvent: (e) => data.onEvent(e),
       onError: (msg) => {
         notice = `error: ${msg}`;
         render();
       },
     });
 
-    let filesAt = 0;
-    const refreshAgents = async () => {
-      agents = await link.request('agents', {}).catch(() => agents);
-      const p = paths();
-      // Log tails and Maildir counts: at most once a second, however fast the records come.
-      if (p && Date.now() - filesAt > 1000) {
-        filesAt = Date.now();
-        for (const a of [...agents.map((x) => x.name), ...(status?.panes ?? []).map((x) => x.name)]) {
-          mem.lastLine.set(a, lastLine(join(p.logs, `${a}.txt`)));
-          mem.inbox.set(a, inboxCounts(p.bus, a));
-        }
-      }
+    data = new DashboardData(link, () => {
       rebuild();
       renderSoon();
-    };
-    const refreshRuns = async () => {
-      runRows = (await link.request('runs.list', { limit: 20 }).catch(() => runRows)) as RunRowIn[];
-      // The list may be older than the records already heard: those runs stay.
-      const listed = runsFromList(runRows);
-      runs = [...listed, ...runs.filter((r) => !listed.some((l) => l.runId === r.runId))].sort((a, b) => b.startedAt - a.startedAt).slice(0, 10);
-      renderSoon();
-    };
-    const refreshTasks = async () => {
-      tasks = (await link.request('task.list', {}).catch(() => tasks)) as TaskIn[];
-      mem.tasks = tasksByAgent(tasks);
-      rebuild();
-      renderSoon();
-    };
-    let tasksTimer: NodeJS.Timeout | undefined;
-    const onEvent = (e: JournalEvent) => {
-      noteFeed(feed, e);
-      if (noteEvent(mem, e)) rebuild();
-      const next = applyRunEvent(runs, e);
-      if (next !== runs) runs = next;
-      if (e.type === 'run.finished') void refreshRuns();
-      if (e.type.startsWith('task.')) tasksTimer ??= setTimeout(() => ((tasksTimer = undefined), void refreshTasks()), 200);
-      renderSoon();
-    };
+    });
 
     const leave = () => {
       if (left) return;
@@ -222,7 +176,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       link.stop();
       watched?.w?.close();
       clearTimeout(pending);
-      clearTimeout(tasksTimer);
+      data.stop();
       process.off('SIGTERM', leave);
       process.off('SIGHUP', leave);
       w.screen.destroy();
@@ -249,7 +203,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         case 'up': {
           const d = a === 'down' ? 1 : -1;
           if (inTable) selectedName = rows[Math.min(rows.length - 1, Math.max(0, selectedIndex() + d))]?.name;
-          else if (shownTab(geo.mode, focus, lastPanel) === 'runs' && !drill) runSel = Math.min(Math.max(0, runs.length - 1), Math.max(0, runSel + d));
+          else if (shownTab(geo.mode, focus, lastPanel) === 'runs' && !drill) runSel = Math.min(Math.max(0, data.runs.length - 1), Math.max(0, runSel + d));
           else scroll = Math.max(0, scroll + d);
           break;
         }
@@ -274,7 +228,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           if (inTable && r) {
             link.request('focus', { paneId: r.paneId, zoom: true })
               .then((f) => say(`showing ${r.name} (${f.paneId}, window ${f.window}${f.zoomed ? ', zoomed' : ''})`), (e: unknown) => say(`error: ${String((e as Error).message ?? e)}`));
-          } else if (shownTab(geo.mode, focus, lastPanel) === 'runs') drill = runs[runSel]?.runId ?? null;
+          } else if (shownTab(geo.mode, focus, lastPanel) === 'runs') drill = data.runs[runSel]?.runId ?? null;
           break;
         case 'back': drill = null; w.help.hide(); if (filter) { filter = ''; rebuild(); } break;
         case 'filter':
@@ -297,8 +251,10 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         case 'kill':
           if (r) confirm = { question: `kill ${r.name}?`, yes: () => void link.request('kill', { name: r.name }).then(() => say(`killed ${r.name}`), (e: unknown) => say(`error: ${(e as Error).message}`)) };
           break;
-        case 'restart': break;
-        case 'refresh': link.refresh(); void refreshTasks(); void refreshRuns(); break;
+        case 'restart':
+          if (r) confirm = { question: `restart ${r.name}?`, yes: () => void link.request('restart', { name: r.name }).then((x) => say(`restarted ${x.name} (pid ${x.pid}, ${x.durationMs} ms)`), (e: unknown) => say(`error: ${(e as Error).message}`)) };
+          break;
+        case 'refresh': link.refresh(); void data.refreshTasks(); void data.refreshRuns(); break;
         case 'help':
           if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.show(); w.help.setFront(); } else w.help.hide();
           break;
@@ -323,7 +279,9 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         return render();
       }
       const a = actionFor(key, ch);
+      notice = '';
       if (a) act(a);
+      else render();
     });
     w.screen.on('resize', render);
     process.once('SIGTERM', leave);

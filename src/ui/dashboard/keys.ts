@@ -32,6 +32,7 @@ export const BINDINGS: KeyBinding[] = [
   { keys: ['t'], label: 't', action: 'task', help: 'add a task for the selected agent' },
   { keys: ['n'], label: 'n', action: 'spawn', help: 'spawn a new agent: name [command]' },
   { keys: ['x'], label: 'x', action: 'kill', help: 'kill the selected agent (asks first)' },
+  { keys: ['r'], label: 'r', action: 'restart', help: "restart the selected agent's pane in place (asks first)" },
   { keys: ['R', 'S-r'], label: 'R', action: 'refresh', help: 'ask the controller again now' },
   { keys: ['?'], label: '?', action: 'help', help: 'this help' },
   { keys: ['q', 'C-c'], label: 'q', action: 'quit', help: 'leave (inside the session: detach, the dashboard keeps running)' },

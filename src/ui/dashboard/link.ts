@@ -27,6 +27,8 @@ export interface ControllerLinkOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   requestTimeoutMs?: number;
+  /** An event's status fetch waits this long, so a burst of events costs one; default 150 ms. */
+  eventFetchDelayMs?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export class ControllerLink {
     this.generation++;
     clearTimeout(this.retryTimer);
     clearInterval(this.pollTimer);
+    clearTimeout(this.soonTimer);
     this.client?.close();
     this.client = null;
   }
@@ -68,6 +71,15 @@ export class ControllerLink {
   request<K extends MessageName>(type: K, payload?: RequestOf<K>): Promise<ReplyOf<K>> {
     if (!this.client) return Promise.reject(new Error('not connected'));
     return this.client.request(type, payload, this.opts.requestTimeoutMs ?? 5000);
+  }
+
+  private soonTimer: NodeJS.Timeout | undefined;
+  /** After an event: one fetch for a burst of them (at 100 records a second, not 100 fetches). */
+  private fetchSoon(): void {
+    this.soonTimer ??= setTimeout(() => {
+      this.soonTimer = undefined;
+      void this.fetch();
+    }, this.opts.eventFetchDelayMs ?? 150);
   }
 
   /** Fetch status now (coalesced with a fetch already under way). */
@@ -100,7 +112,7 @@ export class ControllerLink {
         this.position.saw(e.seq);
         this.opts.onEvent?.(e);
         // Messages and pipeline steps come by the thousand and change no pane: no status fetch.
-        if (!QUIET.test(e.type)) void this.fetch();
+        if (!QUIET.test(e.type)) this.fetchSoon();
       }, this.position.fromSeq).catch((err: unknown) => {
         // Records compacted since we were here: they are gone; carry on live from the next try.
         if (isMiyabiError(err) && err.code === 'NOT_FOUND') this.position.forget();
