@@ -69,7 +69,7 @@ export class TriggersHost {
       if (r.ok) config = r.value;
       else {
         this.problem = r.error.message;
-        config = { rules: [], errors: { patterns: [], cooldownMs: 30_000 }, webhook: null, files: [] };
+        config = { rules: [], errors: { patterns: [], profiles: {}, cooldownMs: 30_000 }, webhook: null, files: [] };
       }
     }
     this.config = config;

@@ -40,6 +40,7 @@ const BROKEN: [string, string, string, RegExp][] = [
   ['file.changed without files', rule('on: file.changed\nrun: development-pipeline'), 'rules[0].on', /needs files/],
   ['unknown default in enable', 'enable: [git-pushh]\n', 'enable[0]', /no default rule named "git-pushh"/],
   ['bad error pattern', 'errors: { patterns: ["(unclosed"] }\n', 'errors.patterns[0]', /regular expression/],
+  ['bad profile error pattern', 'errors: { profiles: { claude: ["ok", "[z-a]"] } }\n', 'errors.profiles.claude[1]', /regular expression/],
 ];
 
 function registry(root: string) {
