@@ -59,6 +59,12 @@ interface Debounced {
 }
 
 const MAX_KEYS = 10_000;
+const SNAPSHOT_KEYS = 1000;
+
+export interface EngineState {
+  stats: [string, RuleStats][];
+  seen: [string, string[]][];
+}
 
 export interface EngineDeps {
   rules: TriggerRule[];
@@ -106,6 +112,16 @@ export class TriggerEngine {
       if (p.dedupe !== undefined) this.remember(p.rule, p.dedupe);
       if (p.due !== undefined && (s.lastDue ?? 0) < p.due) s.lastDue = p.due;
     }
+  }
+
+  /** What restore() would rebuild, for the controller's snapshot (the newest dedupe keys only). */
+  save(): EngineState {
+    return { stats: [...this.stats], seen: [...this.seen].map(([r, keys]) => [r, [...keys].slice(-SNAPSHOT_KEYS)]) };
+  }
+
+  load(s: EngineState): void {
+    for (const [name, st] of s.stats) this.stats.set(name, { ...st });
+    for (const [rule, keys] of s.seen) for (const k of keys) this.remember(rule, k);
   }
 
   private remember(rule: string, key: string): void {

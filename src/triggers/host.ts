@@ -16,9 +16,9 @@ import type { ShellPort } from '../shell/port.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { adhocName, writeAdhoc } from './adhoc.js';
 import { Conditions } from './conditions.js';
-import { TriggerEngine, realClock, type Clock, type Starter } from './engine.js';
+import { TriggerEngine, realClock, type Clock, type EngineState, type Starter } from './engine.js';
 import { EventInbox } from './event-inbox.js';
-import { JournalFacts } from './facts.js';
+import { JournalFacts, type FactsState } from './facts.js';
 import { FileWatch } from './file-watch.js';
 import type { TriggerEvent } from './match.js';
 import { OutputErrors } from './output-errors.js';
@@ -26,6 +26,12 @@ import { makeProbe } from './probes.js';
 import { Schedules } from './schedules.js';
 import { dryRun, rows } from './view.js';
 import { Webhook } from './webhook.js';
+
+export interface TriggersSnapshot {
+  lastSeq: number;
+  engine: EngineState;
+  facts: FactsState;
+}
 
 export interface TriggersHostDeps {
   root: string;
@@ -103,10 +109,28 @@ export class TriggersHost {
     this.engine.event(ev);
   }
 
-  start(): void {
+  /** What the next controller restores from instead of replaying the whole journal. */
+  snapshot(lastSeq: number): TriggersSnapshot {
+    return { lastSeq, engine: this.engine.save(), facts: this.facts.save() };
+  }
+
+  /** Starts every source; `from` is the last controller's snapshot share (then only later records are replayed). */
+  start(from?: TriggersSnapshot): void {
     const d = this.d;
     if (this.problem) d.journal.append('trigger.refused', { source: 'config', reason: this.problem });
-    const records = [...d.journal.replay(0)];
+    let after = 0;
+    try {
+      if (from && typeof from.lastSeq === 'number') {
+        this.engine.load(from.engine);
+        this.facts.load(from.facts);
+        after = from.lastSeq;
+      }
+    } catch (e) {
+      // A snapshot of another shape (an older miyabi): the journal has it all.
+      d.log?.(`triggers: snapshot not used (${String(e)}); replaying the journal`);
+      this.engine.stats.clear();
+    }
+    const records = [...d.journal.replay(after)];
     this.engine.restore(records);
     this.facts.restore(records);
     const sk = loadSkills({ projectRoot: d.root });

@@ -8,6 +8,7 @@ import type { Journal } from '../../core/journal.js';
 import type { ProjectPaths } from '../../core/paths.js';
 import type { Impls } from '../../ipc/handlers.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
+import type { TriggersSnapshot } from '../../triggers/host.js';
 import type { PaneInfo, TmuxPort } from '../../tmux/port.js';
 import type { Messaging } from '../messaging.js';
 
@@ -21,6 +22,8 @@ export interface SnapshotShare {
   /** Agents spawned after `up`. */
   agents?: SpawnedAgent[];
   tasks?: TaskQueueSnapshot;
+  /** Trigger counts, dedupe keys, schedules' last due times (triggers/host.ts). */
+  triggers?: TriggersSnapshot;
 }
 
 export interface Snapshot extends SnapshotShare {

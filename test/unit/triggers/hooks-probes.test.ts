@@ -102,6 +102,22 @@ describe('probes', () => {
 });
 
 describe('restart', () => {
+  it('the snapshot share brings back counts and dedupe keys without a replay', async () => {
+    const mk = () => new TriggerEngine({ rules: [rule({ name: 'd', on: 'x' })], starter: new FakeStarter(), sink: new Sink(), pipelineOf: () => 'p' });
+    const a = mk();
+    a.event({ id: 'k1', type: 'x', ts: 0, source: 't', data: {} });
+    await new Promise((r) => setTimeout(r, 0));
+    const saved = JSON.parse(JSON.stringify(a.save()));
+    const b = mk();
+    b.load(saved);
+    const sink = new Sink();
+    const c = new TriggerEngine({ rules: [rule({ name: 'd', on: 'x' })], starter: new FakeStarter(), sink, pipelineOf: () => 'p' });
+    c.load(saved);
+    c.event({ id: 'k1', type: 'x', ts: 0, source: 't', data: {} });
+    expect(sink.of('trigger.skipped')[0]?.['reason']).toMatch(/duplicate/);
+    expect(b.stats.get('d')).toMatchObject({ count: 1, lastRunId: 'run-1' });
+  });
+
   it('the last due time of a schedule comes back from the journal records', () => {
     const engine = new TriggerEngine({ rules: [rule({ name: 's', kind: 'schedule' })], starter: new FakeStarter(), sink: new Sink(), pipelineOf: () => 'p' });
     engine.restore([
