@@ -97,16 +97,11 @@ export class TriggersHost {
     });
     this.conditions = new Conditions(config.rules, { fire, probe, clock: this.clock });
     this.inbox = new EventInbox(d.busDir, d.journal, (ev) => this.engine.event(ev), log);
-    this.errors = new OutputErrors(config.errors, (ev) => this.event(ev), this.clock);
+    this.errors = new OutputErrors(config.errors, (ev) => this.inboxEmit(ev), this.clock);
   }
 
   private pipelineOf(rule: TriggerRule): string {
     return rule.target.kind === 'pipeline' ? rule.target.pipeline : (this.pipelines.get(rule.name) ?? adhocName(rule.name));
-  }
-
-  /** Journal-fed and in-process events (not from the bus): straight to the engine. */
-  event(ev: TriggerEvent): void {
-    this.engine.event(ev);
   }
 
   /** What the next controller restores from instead of replaying the whole journal. */
@@ -130,9 +125,14 @@ export class TriggersHost {
       d.log?.(`triggers: snapshot not used (${String(e)}); replaying the journal`);
       this.engine.stats.clear();
     }
-    const records = [...d.journal.replay(after)];
-    this.engine.restore(records);
-    this.facts.restore(records);
+    try {
+      const records = [...d.journal.replay(after)];
+      this.engine.restore(records);
+      this.facts.restore(records);
+    } catch (e) {
+      // A compacted or damaged journal costs the counts and dedupe history, never the controller.
+      d.log?.(`triggers: earlier firings not read back (${String(e)})`);
+    }
     const sk = loadSkills({ projectRoot: d.root });
     const skills = sk.ok ? sk.value : (sk.partial ?? new Map());
     for (const r of this.config.rules) {
@@ -152,8 +152,8 @@ export class TriggersHost {
     this.conditions.start();
     const watched = this.config.rules.filter((r) => r.enabled && r.on === 'file.changed');
     if (watched.length > 0) {
-      this.files = new FileWatch(d.root, watched.flatMap((r) => r.files), (ev) => this.event(ev), d.log);
-      this.files.start();
+      this.files = new FileWatch(d.root, watched.flatMap((r) => r.files), (ev) => this.inboxEmit(ev), d.log);
+      this.files.start().catch((e) => d.journal.append('trigger.refused', { source: 'files', reason: `not watching: ${String(e)}` }));
     }
     if (this.config.webhook) {
       const secret = d.env[this.config.webhook.secretEnv];
@@ -162,7 +162,7 @@ export class TriggersHost {
     }
   }
 
-  /** The webhook's events go through the journal like the bus's (so they are seen), then to the engine. */
+  /** Events made in here (webhook, agent output, files) are journaled like the bus's, then go to the engine. */
   private inboxEmit(ev: TriggerEvent): void {
     this.d.journal.append('event.received', { id: ev.id, type: ev.type, source: ev.source, data: ev.data });
     this.engine.event(ev);

@@ -89,6 +89,7 @@ describe('triggers in the controller', () => {
     expect(agent).toBeTruthy();
     pr.tmux.tmux('send-keys', '-t', paneId as string, "printf 'thread main panicked at %s\\n' src/x.rs", 'Enter');
     await until(() => starts(pr.root).find((v) => v['agent'] === agent && /panicked at/.test(v['line'] ?? '')), 'the error line fired on-error', 15_000);
+    expect(records(pr.root).find((r) => r.type === 'event.received' && r.payload['type'] === 'error.detected')?.payload).toMatchObject({ source: 'output', data: { agent } });
 
     const list = JSON.parse((await pr.miyabi(['triggers', '--json'])).stdout) as { rules: { name: string; count: number }[] };
     expect(list.rules.find((r) => r.name === 'on-push')?.count).toBe(3);
