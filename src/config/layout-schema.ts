@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { NAME_PATTERN_TEXT, nameProblem } from '../core/names.js';
 import { safeText } from './config-issue.js';
 import { WINDOW_ARRANGEMENTS } from './layout-types.js';
+import { recoverySchema } from './recovery-schema.js';
 import { strictObject } from './zod-issues.js';
 
 export const PANE_ROLES = ['conductor', 'dashboard', 'agent', 'shell'] as const;
@@ -86,6 +87,7 @@ export const messagesSchema = strictObject({
   submit_delay_ms: z.number().int().min(0).max(10_000).optional(),
   settle_ms: z.number().int().min(0).max(60_000).optional(),
   ready_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
+  read_limit_ms: z.number().int().min(1).max(3_600_000).optional(),
   relay: z.union([z.literal(false), z.string().refine(validRegex, 'is not a valid regular expression')]).optional(),
   inbox_cap: z.number().int().min(1).max(1_000_000).optional(),
 });
@@ -138,6 +140,7 @@ export const layoutFileSchema = strictObject(
     root: nonBlank.optional(),
     env: envSchema.optional(),
     worktrees: worktreesSchema.optional(),
+    recovery: recoverySchema.optional(),
     windows: z.array(windowSchema).min(1),
   },
   { session_name: 'session', name: 'session', start_directory: 'root', environment: 'env' },

@@ -1,3 +1,5 @@
+import type { RecoveryConfig } from './recovery-schema.js';
+
 /** The normalized layout the rest of miyabi uses; the YAML schema lives in layout-schema.ts. */
 export type PaneRole = 'conductor' | 'dashboard' | 'agent' | 'shell';
 
@@ -30,6 +32,8 @@ export interface PaneMessages {
   settleMs?: number;
   /** How long the pane may show no prompt before messages go in anyway (profiles.ts readyGraceMs). */
   readyGraceMs?: number;
+  /** How long the program may take to show a paste before it is reported unresponsive (profiles.ts readLimitMs). */
+  readLimitMs?: number;
   relay?: string | false;
   inboxCap?: number;
 }
@@ -77,6 +81,8 @@ export interface SessionLayout {
   windows: WindowLayout[];
   /** How agents' worktrees are made (root folder, files to copy, setup/teardown, ports, pool). */
   worktrees?: WorktreesConfig;
+  /** The recovery ladder's settings (`recovery:`); defaults in src/recovery/policy.ts. */
+  recovery?: RecoveryConfig;
 }
 
 export interface WorktreesConfig {

@@ -15,6 +15,7 @@ import { sanitizeName } from '../core/names.js';
 import type { LayoutFile, PaneEntry, PaneObject } from './layout-schema.js';
 import type { SessionLayout, PaneCommand, PaneLayout, PaneMessages, PaneRole } from './layout-types.js';
 import { homeFrom, resolveConfigPath } from './paths.js';
+import { normalizeRecovery } from './recovery-schema.js';
 
 export interface NormalizeContext {
   /** Shown as SessionLayout.source: the file, or "<built-in default>". */
@@ -114,6 +115,7 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Sessio
   };
   return {
     ...(worktrees ? { worktrees } : {}),
+    ...(file.recovery ? { recovery: normalizeRecovery(file.recovery) } : {}),
     source: ctx.source,
     session: file.session ?? sanitizeName(path.basename(projectRoot)),
     root,
@@ -150,6 +152,7 @@ function paneMessages(m: NonNullable<PaneObject['messages']>): PaneMessages {
   if (m.submit_delay_ms !== undefined) out.submitDelayMs = m.submit_delay_ms;
   if (m.settle_ms !== undefined) out.settleMs = m.settle_ms;
   if (m.ready_grace_ms !== undefined) out.readyGraceMs = m.ready_grace_ms;
+  if (m.read_limit_ms !== undefined) out.readLimitMs = m.read_limit_ms;
   if (m.relay !== undefined) out.relay = m.relay;
   if (m.inbox_cap !== undefined) out.inboxCap = m.inbox_cap;
   return out;

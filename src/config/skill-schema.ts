@@ -27,6 +27,7 @@ export const BUILTIN_ACTIONS = [
   'create-worktree', 'get-available-pane', 'assign-agent', 'notify-agent', 'start-in-pane', 'report-progress',
   'relay-messages', 'assess-damage', 'restore-agent',
   'aggregate-status', 'generate-error-report', 'generate-success-report', 'notify-conductor', 'summarize-content-created',
+  'generate-daily-summary', 'generate-monthly-report',
 ] as const;
 export type BuiltinName = (typeof BUILTIN_ACTIONS)[number];
 

@@ -1,14 +1,16 @@
 /**
  * `file.changed` events from file globs (`files:` of rules on file.changed), watched with chokidar
  * under the project root; changes within 50 ms are one event (watchexec's default debounce), carrying
- * every path that changed. `.git`, `.miyabi` and `node_modules` are never watched.
+ * every path that changed. `.git`, miyabi's own state folder and `node_modules` are never watched.
  */
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { miyabiDir } from '../core/paths.js';
 import type { TriggerEvent } from './match.js';
 
 export const FILE_DEBOUNCE_MS = 50;
-const SKIP = /(^|\/)(\.git|\.miyabi|node_modules)(\/|$)/;
+const STATE = path.basename(miyabiDir('/')).replace('.', '\\.');
+const SKIP = new RegExp(`(^|/)(\\.git|${STATE}|node_modules)(/|$)`);
 
 /** `src/**\/*.ts` → a RegExp over paths relative to the root (`**` any folders, `*` within one). */
 export function pathGlob(glob: string): RegExp {

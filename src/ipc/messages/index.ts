@@ -2,14 +2,22 @@ import type { z } from 'zod';
 import { agents } from './agents.js';
 import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
+import { detach } from './detach.js';
 import { done } from './done.js';
 import { down } from './down.js';
+import { health } from './health.js';
+import { focus } from './focus.js';
 import { heartbeat } from './heartbeat.js';
 import { hook } from './hook.js';
 import { inbox } from './inbox.js';
 import { kill } from './kill.js';
 import { messageWait } from './message-wait.js';
+import { metricSet } from './metric-set.js';
+import { metrics } from './metrics.js';
 import { ping } from './ping.js';
+import { recover } from './recover.js';
+import { restart } from './restart.js';
+import { report } from './report.js';
 import { runCancel } from './run-cancel.js';
 import { runResume } from './run-resume.js';
 import { runStart } from './run-start.js';
@@ -40,6 +48,7 @@ export const messages = byName([
   runStart, runCancel, runsList, runResume,
   triggersList, triggersTest,
   down,
+  metrics, metricSet, report, restart, recover, health, focus, detach,
 ] as const);
 
 export type Messages = typeof messages;
