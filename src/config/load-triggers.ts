@@ -121,7 +121,7 @@ export function loadTriggers(o: LoadTriggersOptions): ConfigResult<TriggerConfig
     .map((r) => normalizeRule({ ...r, enabled: enabled.has(r.name) }, 'default', false, skills, env));
   return ok({
     rules: [...mine, ...theirs],
-    errors: { patterns: p.errors?.patterns ?? [], cooldownMs: p.errors?.cooldown ?? DEFAULT_ERROR_COOLDOWN_MS },
+    errors: { patterns: p.errors?.patterns ?? [], profiles: p.errors?.profiles ?? {}, cooldownMs: p.errors?.cooldown ?? DEFAULT_ERROR_COOLDOWN_MS },
     webhook: p.webhook ? { port: p.webhook.port, secretEnv: p.webhook.secret_env ?? 'MIYABI_WEBHOOK_SECRET' } : null,
     files: [...(own ? [own] : []), ...(defaultsFile ? [defaultsFile] : [])],
   }, [...defaults.warnings, ...project.warnings]);

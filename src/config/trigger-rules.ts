@@ -165,15 +165,18 @@ export function triggerRules(o: TriggerRuleOptions = {}): Rule<unknown>[] {
       enable.forEach((n, i) => {
         if (typeof n === 'string' && o.defaults && !o.defaults.includes(n)) ctx.report(['enable', i], `no default rule named ${JSON.stringify(n)}${suggestion(n, o.defaults)}; miyabi triggers lists them`);
       });
-      const errs = isObj(d) && isObj(d['errors']) && Array.isArray(d['errors']['patterns']) ? d['errors']['patterns'] : [];
-      errs.forEach((p, i) => {
-        if (typeof p !== 'string') return;
-        try {
-          new RegExp(p);
-        } catch (e) {
-          ctx.report(['errors', 'patterns', i], `not a regular expression: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      });
+      const errors = isObj(d) && isObj(d['errors']) ? d['errors'] : {};
+      const lists: [(string | number)[], unknown][] = [[['errors', 'patterns'], errors['patterns']], ...Object.entries(isObj(errors['profiles']) ? errors['profiles'] : {}).map(([k, v]): [(string | number)[], unknown] => [['errors', 'profiles', k], v])];
+      for (const [at, list] of lists) {
+        (Array.isArray(list) ? list : []).forEach((p, i) => {
+          if (typeof p !== 'string') return;
+          try {
+            new RegExp(p);
+          } catch (e) {
+            ctx.report([...at, i], `not a regular expression: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        });
+      }
     },
   ];
 }

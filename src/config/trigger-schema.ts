@@ -17,7 +17,7 @@
  *       schedule: { cron: "0 9 * * *", tz: Asia/Tokyo, missed: once }   # or "every 60s", or every: 5m
  *     - name: hot
  *       condition: { probe: cpu, above: 80, clear: 70, for: 30s, every: 5s }
- *   errors: { patterns: ["panicked at"], cooldown: 30s }   # agent output → error.detected
+ *   errors: { patterns: ["panicked at"], profiles: { claude: ["API Error"] }, cooldown: 30s }   # agent output → error.detected
  *   webhook: { port: 8787, secret_env: MIYABI_WEBHOOK_SECRET }  # off unless given
  */
 import { z } from 'zod';
@@ -104,6 +104,8 @@ export const triggersFileSchema = strictObject({
   rules: z.array(ruleSchema).optional(),
   errors: strictObject({
     patterns: z.array(z.string().min(1)).optional(),
+    /** More patterns for agents of one profile (claude, codex, shell). */
+    profiles: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a profile name such as claude, codex or shell'), z.array(z.string().min(1))).optional(),
     cooldown: durationSchema.optional(),
   }).optional(),
   webhook: strictObject({
@@ -170,7 +172,7 @@ export interface TriggerRule {
 
 export interface TriggerConfig {
   rules: TriggerRule[];
-  errors: { patterns: string[]; cooldownMs: number };
+  errors: { patterns: string[]; profiles: Record<string, string[]>; cooldownMs: number };
   webhook: { port: number; secretEnv: string } | null;
   /** The files read, for messages. */
   files: string[];

@@ -59,6 +59,12 @@ interface Debounced {
 }
 
 const MAX_KEYS = 10_000;
+const SNAPSHOT_KEYS = 1000;
+
+export interface EngineState {
+  stats: [string, RuleStats][];
+  seen: [string, string[]][];
+}
 
 export interface EngineDeps {
   rules: TriggerRule[];
@@ -75,6 +81,8 @@ export class TriggerEngine {
   private readonly seen = new Map<string, Set<string>>();
   private readonly debounced = new Map<string, Debounced>();
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Run id → the rule that started it: a rule never fires on its own run's records (no loops). */
+  private readonly startedBy = new Map<string, string>();
   private readonly clock: Clock;
   private stopped = false;
 
@@ -108,6 +116,16 @@ export class TriggerEngine {
     }
   }
 
+  /** What restore() would rebuild, for the controller's snapshot (the newest dedupe keys only). */
+  save(): EngineState {
+    return { stats: [...this.stats], seen: [...this.seen].map(([r, keys]) => [r, [...keys].slice(-SNAPSHOT_KEYS)]) };
+  }
+
+  load(s: EngineState): void {
+    for (const [name, st] of s.stats) this.stats.set(name, { ...st });
+    for (const [rule, keys] of s.seen) for (const k of keys) this.remember(rule, k);
+  }
+
   private remember(rule: string, key: string): void {
     let set = this.seen.get(rule);
     if (!set) this.seen.set(rule, (set = new Set()));
@@ -134,7 +152,9 @@ export class TriggerEngine {
   /** An event came in: every enabled rule it matches fires (after its debounce). */
   event(ev: TriggerEvent): void {
     if (this.stopped) return;
+    const runId = ev.source === 'journal' ? ev.data['runId'] : undefined;
     for (const { rule } of this.matching(ev)) {
+      if (typeof runId === 'string' && this.startedBy.get(runId) === rule.name) continue;
       if (this.duplicate(rule, { rule, cause: 'event', event: ev })) continue;
       if (rule.debounceMs <= 0) {
         void this.fire({ rule, cause: 'event', origin: ev.ts, event: ev });
@@ -206,6 +226,8 @@ export class TriggerEngine {
       const s = this.stat(rule.name);
       s.count++;
       s.lastRunId = r.runId;
+      this.startedBy.set(r.runId, rule.name);
+      if (this.startedBy.size > MAX_KEYS) this.startedBy.delete(this.startedBy.keys().next().value as string);
       this.d.sink.append('trigger.fired', {
         rule: rule.name, cause: f.cause, latencyMs: Math.max(0, this.clock.now() - f.origin), runId: r.runId, pipeline, status: r.status, vars,
         ...(f.event ? { eventId: f.event.id, eventType: f.event.type } : {}), ...(f.due !== undefined ? { due: f.due } : {}),

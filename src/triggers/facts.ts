@@ -17,6 +17,12 @@ interface Rec {
 /** The engine's own records never feed rules back (a rule on `**` would fire on its own firing). */
 const OWN = /^(trigger|event)\./;
 
+export interface FactsState {
+  agents: [string, { state: string; since: number }][];
+  stages: [string, number][];
+  runs: [string, string][];
+}
+
 const STATE_EVENT: Record<string, string> = { 'waiting-for-input': 'waiting', 'rate-limited': 'rate-limited' };
 
 export class JournalFacts implements Facts {
@@ -62,6 +68,16 @@ export class JournalFacts implements Facts {
       const pipeline = this.runs.get(p['runId']);
       if (pipeline) this.stages.set(`${pipeline}/${p['stage']}`, failed);
     }
+  }
+
+  save(): FactsState {
+    return { agents: [...this.agents], stages: [...this.stages], runs: [...this.runs].slice(-200) };
+  }
+
+  load(s: FactsState): void {
+    for (const [k, v] of s.agents) this.agents.set(k, v);
+    for (const [k, v] of s.stages) this.stages.set(k, v);
+    for (const [k, v] of s.runs) this.runs.set(k, v);
   }
 
   /** Brings the facts up to date from earlier records (no events). */

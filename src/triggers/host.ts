@@ -16,9 +16,9 @@ import type { ShellPort } from '../shell/port.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { adhocName, writeAdhoc } from './adhoc.js';
 import { Conditions } from './conditions.js';
-import { TriggerEngine, realClock, type Clock, type Starter } from './engine.js';
+import { TriggerEngine, realClock, type Clock, type EngineState, type Starter } from './engine.js';
 import { EventInbox } from './event-inbox.js';
-import { JournalFacts } from './facts.js';
+import { JournalFacts, type FactsState } from './facts.js';
 import { FileWatch } from './file-watch.js';
 import type { TriggerEvent } from './match.js';
 import { OutputErrors } from './output-errors.js';
@@ -26,6 +26,12 @@ import { makeProbe } from './probes.js';
 import { Schedules } from './schedules.js';
 import { dryRun, rows } from './view.js';
 import { Webhook } from './webhook.js';
+
+export interface TriggersSnapshot {
+  lastSeq: number;
+  engine: EngineState;
+  facts: FactsState;
+}
 
 export interface TriggersHostDeps {
   root: string;
@@ -69,7 +75,7 @@ export class TriggersHost {
       if (r.ok) config = r.value;
       else {
         this.problem = r.error.message;
-        config = { rules: [], errors: { patterns: [], cooldownMs: 30_000 }, webhook: null, files: [] };
+        config = { rules: [], errors: { patterns: [], profiles: {}, cooldownMs: 30_000 }, webhook: null, files: [] };
       }
     }
     this.config = config;
@@ -91,24 +97,42 @@ export class TriggersHost {
     });
     this.conditions = new Conditions(config.rules, { fire, probe, clock: this.clock });
     this.inbox = new EventInbox(d.busDir, d.journal, (ev) => this.engine.event(ev), log);
-    this.errors = new OutputErrors(config.errors, (ev) => this.event(ev), this.clock);
+    this.errors = new OutputErrors(config.errors, (ev) => this.inboxEmit(ev), this.clock);
   }
 
   private pipelineOf(rule: TriggerRule): string {
     return rule.target.kind === 'pipeline' ? rule.target.pipeline : (this.pipelines.get(rule.name) ?? adhocName(rule.name));
   }
 
-  /** Journal-fed and in-process events (not from the bus): straight to the engine. */
-  event(ev: TriggerEvent): void {
-    this.engine.event(ev);
+  /** What the next controller restores from instead of replaying the whole journal. */
+  snapshot(lastSeq: number): TriggersSnapshot {
+    return { lastSeq, engine: this.engine.save(), facts: this.facts.save() };
   }
 
-  start(): void {
+  /** Starts every source; `from` is the last controller's snapshot share (then only later records are replayed). */
+  start(from?: TriggersSnapshot): void {
     const d = this.d;
     if (this.problem) d.journal.append('trigger.refused', { source: 'config', reason: this.problem });
-    const records = [...d.journal.replay(0)];
-    this.engine.restore(records);
-    this.facts.restore(records);
+    let after = 0;
+    try {
+      if (from && typeof from.lastSeq === 'number') {
+        this.engine.load(from.engine);
+        this.facts.load(from.facts);
+        after = from.lastSeq;
+      }
+    } catch (e) {
+      // A snapshot of another shape (an older miyabi): the journal has it all.
+      d.log?.(`triggers: snapshot not used (${String(e)}); replaying the journal`);
+      this.engine.stats.clear();
+    }
+    try {
+      const records = [...d.journal.replay(after)];
+      this.engine.restore(records);
+      this.facts.restore(records);
+    } catch (e) {
+      // A compacted or damaged journal costs the counts and dedupe history, never the controller.
+      d.log?.(`triggers: earlier firings not read back (${String(e)})`);
+    }
     const sk = loadSkills({ projectRoot: d.root });
     const skills = sk.ok ? sk.value : (sk.partial ?? new Map());
     for (const r of this.config.rules) {
@@ -128,8 +152,8 @@ export class TriggersHost {
     this.conditions.start();
     const watched = this.config.rules.filter((r) => r.enabled && r.on === 'file.changed');
     if (watched.length > 0) {
-      this.files = new FileWatch(d.root, watched.flatMap((r) => r.files), (ev) => this.event(ev), d.log);
-      this.files.start();
+      this.files = new FileWatch(d.root, watched.flatMap((r) => r.files), (ev) => this.inboxEmit(ev), d.log);
+      this.files.start().catch((e) => d.journal.append('trigger.refused', { source: 'files', reason: `not watching: ${String(e)}` }));
     }
     if (this.config.webhook) {
       const secret = d.env[this.config.webhook.secretEnv];
@@ -138,7 +162,7 @@ export class TriggersHost {
     }
   }
 
-  /** The webhook's events go through the journal like the bus's (so they are seen), then to the engine. */
+  /** Events made in here (webhook, agent output, files) are journaled like the bus's, then go to the engine. */
   private inboxEmit(ev: TriggerEvent): void {
     this.d.journal.append('event.received', { id: ev.id, type: ev.type, source: ev.source, data: ev.data });
     this.engine.event(ev);

@@ -1,7 +1,8 @@
 /**
  * Error lines in agents' output become `error.detected` {agent, line, pattern, profile}: the output
  * the control client reads is cut into lines (escape sequences removed), each checked against the
- * patterns of the agent's profile plus the project's (`errors.patterns` in triggers.yaml); one agent
+ * patterns of the agent's profile plus the project's (`errors.patterns`, and `errors.profiles.<profile>`
+ * in triggers.yaml); one agent
  * raises at most one event per pattern per cooldown, so a stack trace is one event, not forty.
  * Rules narrow further with `match:` (`agent: worker-*`, `line: "*panicked*"`).
  */
@@ -38,7 +39,7 @@ export class OutputErrors {
   private seq = 0;
 
   constructor(
-    private readonly cfg: { patterns: string[]; cooldownMs: number },
+    private readonly cfg: { patterns: string[]; profiles?: Record<string, string[]>; cooldownMs: number },
     private readonly emit: (ev: TriggerEvent) => void,
     private readonly clock: Clock,
   ) {}
@@ -46,7 +47,7 @@ export class OutputErrors {
   private patterns(profile: string): RegExp[] {
     let p = this.compiled.get(profile);
     if (!p) {
-      const src = [...(PROFILE_PATTERNS['*'] ?? []), ...(PROFILE_PATTERNS[profile] ?? []), ...this.cfg.patterns];
+      const src = [...(PROFILE_PATTERNS['*'] ?? []), ...(PROFILE_PATTERNS[profile] ?? []), ...this.cfg.patterns, ...(this.cfg.profiles?.[profile] ?? [])];
       p = src.map((s) => new RegExp(s, 'm'));
       this.compiled.set(profile, p);
     }

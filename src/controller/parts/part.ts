@@ -9,6 +9,7 @@ import type { MetricsReader } from '../../core/metrics.js';
 import type { ProjectPaths } from '../../core/paths.js';
 import type { Impls } from '../../ipc/handlers.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
+import type { TriggersSnapshot } from '../../triggers/host.js';
 import type { PaneInfo, TmuxPort } from '../../tmux/port.js';
 import type { RecoverySnapshot } from '../../recovery/specs.js';
 import type { Messaging } from '../messaging.js';
@@ -23,6 +24,8 @@ export interface SnapshotShare {
   /** Agents spawned after `up`. */
   agents?: SpawnedAgent[];
   tasks?: TaskQueueSnapshot;
+  /** Trigger counts, dedupe keys, schedules' last due times (triggers/host.ts). */
+  triggers?: TriggersSnapshot;
   recovery?: RecoverySnapshot;
 }
 

@@ -30,7 +30,7 @@ export const triggersPart: Part<'runs' | 'tasks'> = {
       metrics: () => all.metrics,
       log: (l) => ctx.log(l),
     });
-    host.start();
+    host.start(ctx.snapshot?.triggers);
     if (host.problem) ctx.log(`triggers: no rules loaded: ${host.problem}`);
     return {
       gives: {},
@@ -40,6 +40,7 @@ export const triggersPart: Part<'runs' | 'tasks'> = {
       },
       onPanes: (panes) => host.onPanes(panes),
       onOutput: (paneId, data) => host.onOutput(paneId, data),
+      snapshot: () => ({ triggers: host.snapshot(ctx.journal.lastSeq) }),
       stop: () => host.stop(),
     };
   },

@@ -1,6 +1,6 @@
 /**
  * Triggers in a real controller on a private tmux server: an event emitted while the controller is
- * down fires after `up`; an emitted event starts the right pipeline with the right variables, and
+ * down fires after `up` (a malformed one beside it is quarantined); an emitted event starts the right pipeline with the right variables, and
  * the same event id twice starts one run; a real `git push` to a local bare remote through the
  * installed hook fires; an error line printed in an agent's pane fires `error.detected` rules.
  */
@@ -47,9 +47,12 @@ describe('triggers in the controller', () => {
     // Emitted while no controller runs: it waits on the bus.
     expect((await pr.miyabi(['emit', 'git.push', 'branch=main', 'sha=early'])).exitCode).toBe(0);
     expect((await pr.miyabi(['emit', 'git.push', 'branch=dev', 'sha=other'])).exitCode).toBe(0);
+    // A malformed event file among them: quarantined, journaled, and the controller goes on.
+    fs.writeFileSync(path.join(pr.root, '.miyabi', 'bus', '_events', 'new', '1000000000000000001.junk.000000.1'), '{"miyabi-event":1,"type":');
     const up = await pr.miyabi(['up', '--detach']);
     expect(up.exitCode, up.stderr).toBe(0);
     await until(() => starts(pr.root).some((v) => v['sha'] === 'early'), 'the event emitted while down fired after up');
+    expect(records(pr.root).filter((r) => r.type === 'event.quarantined').map((r) => r.payload['reason'])).toEqual([expect.stringMatching(/not JSON/)]);
 
     // The same id twice: one run.
     for (let i = 0; i < 2; i++) expect((await pr.miyabi(['emit', 'git.push', 'branch=main', 'sha=live', '--id', 'push-1'])).exitCode).toBe(0);
@@ -86,6 +89,7 @@ describe('triggers in the controller', () => {
     expect(agent).toBeTruthy();
     pr.tmux.tmux('send-keys', '-t', paneId as string, "printf 'thread main panicked at %s\\n' src/x.rs", 'Enter');
     await until(() => starts(pr.root).find((v) => v['agent'] === agent && /panicked at/.test(v['line'] ?? '')), 'the error line fired on-error', 15_000);
+    expect(records(pr.root).find((r) => r.type === 'event.received' && r.payload['type'] === 'error.detected')?.payload).toMatchObject({ source: 'output', data: { agent } });
 
     const list = JSON.parse((await pr.miyabi(['triggers', '--json'])).stdout) as { rules: { name: string; count: number }[] };
     expect(list.rules.find((r) => r.name === 'on-push')?.count).toBe(3);

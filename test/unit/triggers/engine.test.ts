@@ -132,6 +132,17 @@ describe('policies', () => {
     expect(sink.of('trigger.refused')).toMatchObject([{ rule: 'f', reason: expect.stringMatching(/no pipeline named p/) }]);
   });
 
+  it('a rule on run records never fires on the records of its own runs', async () => {
+    const { engine, starter, ev } = setup([rule({ name: 'loop', on: 'run.*', dedupe: null }), rule({ name: 'watcher', on: 'run.finished', dedupe: null })]);
+    engine.event({ ...ev('run.started', { runId: 'outside' }), source: 'journal' });
+    await flush();
+    expect(starter.started).toHaveLength(1); // loop fired on a run it did not start: run-1
+    engine.event({ ...ev('run.finished', { runId: 'run-1' }), source: 'journal' });
+    await flush();
+    // watcher fires on loop's run; loop does not fire on its own run-1.
+    expect(starter.started.map((s) => s.runId)).toEqual(['run-1', 'run-2']);
+  });
+
   it('latency counts from the event\'s own time', async () => {
     const { engine, sink, clock } = setup([rule({ name: 'l', on: 'x' })]);
     engine.event({ id: 'a', type: 'x', ts: clock.now() - 7, source: 't', data: {} });

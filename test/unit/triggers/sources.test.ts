@@ -83,6 +83,15 @@ describe('error lines in agent output', () => {
     e.output('%2', Buffer.from('panicked at\n'));
     expect(got).toHaveLength(3);
   });
+
+  it("a profile's own patterns apply to its agents only", () => {
+    const got: TriggerEvent[] = [];
+    const e = new OutputErrors({ patterns: [], profiles: { claude: ['^Oops'] }, cooldownMs: 1000 }, (ev) => got.push(ev), new FakeClock());
+    e.panes([{ paneId: '%1', agent: 'c1', startCommand: 'claude', currentCommand: 'node' }, { paneId: '%2', agent: 's1', startCommand: 'bash', currentCommand: 'bash' }] as never);
+    e.output('%2', Buffer.from('Oops\n'));
+    e.output('%1', Buffer.from('Oops\n'));
+    expect(got.map((g) => g.data)).toMatchObject([{ agent: 'c1', profile: 'claude', line: 'Oops' }]);
+  });
 });
 
 describe('webhook', () => {

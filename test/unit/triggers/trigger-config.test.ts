@@ -8,6 +8,9 @@ import { loadTriggers, loadTriggersFile } from '../../../src/config/load-trigger
 import { loadSkillFiles, skillDirs, yamlFilesIn } from '../../../src/config/load-skill.js';
 import { validateFiles } from '../../../src/cli/verbs/validate.js';
 import { tempProject, writeFile } from '../config/temp-project.js';
+import path from 'node:path';
+import { adhocName, writeAdhoc } from '../../../src/triggers/adhoc.js';
+import { loadRunConfig } from '../../../src/pipelines/runs-host.js';
 
 const rule = (body: string) => `rules:\n  - name: r1\n${body.replace(/^/gm, '    ')}\n`;
 
@@ -40,6 +43,7 @@ const BROKEN: [string, string, string, RegExp][] = [
   ['file.changed without files', rule('on: file.changed\nrun: development-pipeline'), 'rules[0].on', /needs files/],
   ['unknown default in enable', 'enable: [git-pushh]\n', 'enable[0]', /no default rule named "git-pushh"/],
   ['bad error pattern', 'errors: { patterns: ["(unclosed"] }\n', 'errors.patterns[0]', /regular expression/],
+  ['bad profile error pattern', 'errors: { profiles: { claude: ["ok", "[z-a]"] } }\n', 'errors.profiles.claude[1]', /regular expression/],
 ];
 
 function registry(root: string) {
@@ -62,6 +66,18 @@ describe('triggers.yaml', () => {
     expect(by.get('cpu-high')?.needs.join(' ')).toMatch(/MIYABI_AWS_DEPLOY_CMD/);
     expect(by.get('ctr-low')?.needs.join(' ')).toMatch(/youtube\.ctr/);
     expect([...by.values()].map((x) => x.kind).sort().join(',')).toBe(`${'condition,'.repeat(5)}${'event,'.repeat(6)}${'schedule,'.repeat(5)}`.slice(0, -1));
+  });
+
+  it('every default rule\'s skill chain makes a pipeline that loads (one stage per skill, in order)', () => {
+    const root = tempProject();
+    const r = loadTriggers({ projectRoot: root, env: {} });
+    if (!r.ok) throw r.error;
+    for (const x of r.value.rules) {
+      const file = writeAdhoc(path.join(root, '.miyabi', 'triggers'), x, registry(root));
+      const { pipeline } = loadRunConfig(root, file as string);
+      expect(pipeline.stages.map((st) => st.skill)).toEqual(x.target.kind === 'skills' ? x.target.chain : []);
+      expect(pipeline.name).toBe(adhocName(x.name));
+    }
   });
 
   it('enable: turns defaults on; a project rule of the same name replaces it', () => {
