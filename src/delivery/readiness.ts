@@ -23,6 +23,10 @@ export async function readiness(typist: Typist, tracker: OutputTracker, profile:
     if (quiet < profile.settleMs) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: profile.settleMs - quiet + 5 };
   }
   if (profile.inputArea === 'screen' && profile.inputLine) return screenReadiness(typist, tracker, profile, paneId, st, line);
+  if (st.alt && !profile.guessed) {
+    // A shell (or line program) running a full-screen one (an editor, a pager): not its input.
+    return { reason: 'a full-screen program is running in it; waiting for its prompt', retryMs: 1000 };
+  }
   if (st.alt) {
     // A full-screen program miyabi has no screen profile for: its prompt cannot be read, so it
     // gets a settled screen, some time to start, and never counts as submitted on what is seen.
