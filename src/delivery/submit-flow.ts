@@ -25,6 +25,8 @@ export interface FlowInput {
   line: number;
   /** Typed before the program showed a prompt (readiness.ts). */
   blind: boolean;
+  /** The pane is on the alternate screen (readiness has just looked). */
+  alt: boolean;
   /** The wait between the paste being drawn and the submit key that worked last time. */
   delayMs: number;
 }
@@ -58,12 +60,11 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
   const sleep = d.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const { typist, tracker } = d;
   const { paneId, profile, probe } = f;
-  const st = await typist.state(paneId);
   // A pane on the alternate screen is read as a screen; without a profile for it, by where the text was drawn.
   const known = profile.inputArea === 'screen';
-  const screenMode = known || st.alt;
+  const screenMode = known || f.alt;
   const inputLine = known ? profile.inputLine : undefined;
-  const before = screenMode ? await typist.shot(paneId, st) : null;
+  const before = screenMode ? await typist.shot(paneId) : null;
   const countBefore = before ? countText(before.rows, probe) : 0;
   const placeholdersBefore = before ? countText(before.rows, '[Pasted') : 0;
 

@@ -96,6 +96,6 @@ describe('a pane on the alternate screen', () => {
 
   it('of a program no profile lists is that program: it takes the message, judged by its screen', async () => {
     expect(deliveryFor(['node', 'my-agent.mjs']).guessed).toBe(true);
-    expect(await ready(['node', 'my-agent.mjs'])).toEqual({ line: 23, blind: false });
+    expect(await ready(['node', 'my-agent.mjs'])).toEqual({ line: 23, blind: false, alt: true });
   });
 });
