@@ -122,7 +122,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
     firstKeyAt ||= Date.now();
     const usedDelay = Date.now() - (screenMode ? drawnAt : pastedAt);
     if (screenMode) {
-      const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark });
+      const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark, last: attempt === profile.maxAttempts });
       if (v !== 'held') return { outcome: known || v === 'queued' ? v : 'typed', attempts: attempt, delayMs: usedDelay };
     } else {
       const v = await waitSubmitted(typist, tracker, paneId, profile, probe, keyMark);
@@ -149,7 +149,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
 async function screenVerdict(
   d: FlowDeps,
   f: FlowInput,
-  o: { inputLine: RegExp | undefined; drawn: Span | null; busyBefore: boolean; keyMark: number },
+  o: { inputLine: RegExp | undefined; drawn: Span | null; busyBefore: boolean; keyMark: number; last: boolean },
 ): Promise<'submitted' | 'queued' | 'held'> {
   const { typist, tracker } = d;
   const keyAt = Date.now();
@@ -163,7 +163,11 @@ async function screenVerdict(
     if (o.inputLine && f.profile.busy && !o.busyBefore && f.profile.busy.test(screen)) return 'submitted';
     const now = Date.now();
     const quiet = now - Math.max(tracker.lastOutputAt(f.paneId), keyAt);
-    if (quiet >= HELD_QUIET_MS || now >= deadline) return 'held';
+    // Held once the program reacted to the key and went still with the text in place (an Enter
+    // taken as a newline); a program that has drawn nothing since the key (busy, slow under load)
+    // is given the whole confirmation time, and so is the last key.
+    const reacted = tracker.mark(f.paneId) > o.keyMark;
+    if ((reacted && !o.last && quiet >= HELD_QUIET_MS) || now >= deadline) return 'held';
     const m = tracker.mark(f.paneId);
     await tracker.waitFor(f.paneId, () => tracker.mark(f.paneId) > m, Math.min(HELD_QUIET_MS - quiet + 5, deadline - now));
   }
