@@ -159,7 +159,7 @@ async function screenVerdict(
     const shot = await typist.shot(f.paneId);
     const screen = shot.rows.join('\n');
     const held = holds(shot, f.probe, o.inputLine ? { inputLine: o.inputLine } : o.drawn ? { drawn: o.drawn } : {});
-    if (!held) return f.profile.queued?.test(screen) ? 'queued' : 'submitted';
+    if (!held) return f.profile.queued?.test((shot.all ?? shot.rows).join('\n')) ? 'queued' : 'submitted';
     if (o.inputLine && f.profile.busy && !o.busyBefore && f.profile.busy.test(screen)) return 'submitted';
     const now = Date.now();
     const quiet = now - Math.max(tracker.lastOutputAt(f.paneId), keyAt);
