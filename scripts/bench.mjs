@@ -38,6 +38,20 @@ if (!only || only === 'tasks') {
   const { benchTaskHandover } = await import('./bench/tasks.mjs');
   rows.push(...(await benchTaskHandover(Math.max(runs, 20))));
 }
+if (!only || only === 'triggers') {
+  const { benchTriggers } = await import('./bench/triggers.mjs');
+  rows.push(...(await benchTriggers(Number(process.env.BENCH_EVENTS ?? 1000))));
+}
+
+if (!only || only === 'verbs') {
+  const { benchVerbs, benchFlood } = await import('./bench/verbs.mjs');
+  rows.push(...benchVerbs(Math.max(runs, 20)));
+  rows.push(...(await benchFlood(Math.max(runs, 10))));
+}
+if (!only || only === 'recovery') {
+  const { benchRecovery } = await import('./bench/recovery.mjs');
+  rows.push(...(await benchRecovery(Math.max(runs, 10))));
+}
 
 process.stdout.write(`\n${table(rows)}\n`);
 mkdirSync(new URL('../bench/', import.meta.url), { recursive: true });

@@ -36,6 +36,12 @@ export class AgentStates {
     return this.agents.get(name)?.state;
   }
 
+  /** For recovery's hung check: the last heartbeat, and the silence its profile allows. */
+  liveness(name: string): { heartbeatAt: number | null; unresponsiveAfterMs: number } | undefined {
+    const t = this.agents.get(name);
+    return t && { heartbeatAt: t.heartbeatAt ?? null, unresponsiveAfterMs: t.profile.timings.unresponsiveAfterMs };
+  }
+
   heartbeat(name: string): void {
     const t = this.agents.get(name);
     if (t) {

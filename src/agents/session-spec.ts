@@ -3,7 +3,7 @@ import { shJoin } from '../core/sh-quote.js';
 import type { PaneSpec, SessionSpec } from '../tmux/port.js';
 
 /** Variables a pane must not inherit from wherever `miyabi up` was typed. */
-const DROPPED_ENV = new Set(['TMUX', 'TMUX_PANE', 'MIYABI_AGENT', 'MIYABI_ROLE']);
+const DROPPED_ENV = new Set(['TMUX', 'TMUX_PANE', 'MIYABI_AGENT', 'MIYABI_ROLE', 'MIYABI_SUPERVISED']);
 
 export interface SpecContext {
   root: string;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { errorFromJSON, MiyabiError } from '../core/errors.js';
-import { controllerMain } from '../core/package-paths.js';
+import { controllerMain, supervisorMain } from '../core/package-paths.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../ipc/start-message.js';
 import { readLock } from '../core/instance-lock.js';
@@ -41,13 +41,16 @@ export function startController(
   deadlineMs = 20_000,
 ): Promise<StatusResult> {
   const deadline = Date.now() + deadlineMs;
-  const argv = [controllerMain(), '--root', paths.root, '--tmux-socket', args.tmuxSocket];
+  // Under its supervisor (controller/supervisor.ts), which starts it again if it dies; MIYABI_SUPERVISE=0 starts it bare.
+  const main = process.env.MIYABI_SUPERVISE === '0' ? controllerMain() : supervisorMain();
+  const argv = [main, '--root', paths.root, '--tmux-socket', args.tmuxSocket];
   if (args.layout) argv.push('--layout', args.layout);
   const child = spawn(process.execPath, argv, {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     cwd: paths.root,
-    env: process.env,
+    // Only the supervisor says a controller is supervised (a bare one started from inside a pane is not).
+    env: { ...process.env, MIYABI_SUPERVISED: undefined },
   });
   return new Promise<StatusResult>((resolve, reject) => {
     let settled = false;

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { NAME_PATTERN_TEXT, nameProblem } from '../core/names.js';
 import { safeText } from './config-issue.js';
 import { WINDOW_ARRANGEMENTS } from './layout-types.js';
+import { recoverySchema } from './recovery-schema.js';
 import { strictObject } from './zod-issues.js';
 
 export const PANE_ROLES = ['conductor', 'dashboard', 'agent', 'shell'] as const;
@@ -139,6 +140,7 @@ export const layoutFileSchema = strictObject(
     root: nonBlank.optional(),
     env: envSchema.optional(),
     worktrees: worktreesSchema.optional(),
+    recovery: recoverySchema.optional(),
     windows: z.array(windowSchema).min(1),
   },
   { session_name: 'session', name: 'session', start_directory: 'root', environment: 'env' },

@@ -1,3 +1,5 @@
+import type { RecoveryConfig } from './recovery-schema.js';
+
 /** The normalized layout the rest of miyabi uses; the YAML schema lives in layout-schema.ts. */
 export type PaneRole = 'conductor' | 'dashboard' | 'agent' | 'shell';
 
@@ -79,6 +81,8 @@ export interface SessionLayout {
   windows: WindowLayout[];
   /** How agents' worktrees are made (root folder, files to copy, setup/teardown, ports, pool). */
   worktrees?: WorktreesConfig;
+  /** The recovery ladder's settings (`recovery:`); defaults in src/recovery/policy.ts. */
+  recovery?: RecoveryConfig;
 }
 
 export interface WorktreesConfig {

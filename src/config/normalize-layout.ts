@@ -15,6 +15,7 @@ import { sanitizeName } from '../core/names.js';
 import type { LayoutFile, PaneEntry, PaneObject } from './layout-schema.js';
 import type { SessionLayout, PaneCommand, PaneLayout, PaneMessages, PaneRole } from './layout-types.js';
 import { homeFrom, resolveConfigPath } from './paths.js';
+import { normalizeRecovery } from './recovery-schema.js';
 
 export interface NormalizeContext {
   /** Shown as SessionLayout.source: the file, or "<built-in default>". */
@@ -114,6 +115,7 @@ export function normalizeLayout(file: LayoutFile, ctx: NormalizeContext): Sessio
   };
   return {
     ...(worktrees ? { worktrees } : {}),
+    ...(file.recovery ? { recovery: normalizeRecovery(file.recovery) } : {}),
     source: ctx.source,
     session: file.session ?? sanitizeName(path.basename(projectRoot)),
     root,

@@ -1,6 +1,6 @@
 import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
-import { Journal } from '../core/journal.js';
+import { Journal, type JournalHealth } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
@@ -10,6 +10,7 @@ import { IpcServer } from '../ipc/server.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { ControlWatch } from './control-watch.js';
 import { coreHandlers } from './handlers/index.js';
+import { ipcConnectionBudget } from './fd-budget.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
 import { openSession } from './open-session.js';
@@ -104,17 +105,28 @@ export class Controller {
       await this.parts.start({
         paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot,
         commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
+        sweepNow: () => void this.sweeper?.tick(), supervised: this.o.env.MIYABI_SUPERVISED === '1',
+        // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
+        restart: (reason) => void this.stop({ killSession: false, reason, exitCode: 75 }),
       });
       this.mark('parts');
       // Listening only once the session is built and the parts started: a client that gets an answer finds them.
-      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), { onError: (e) => this.log(`handler error: ${String(e)}`) });
+      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), {
+        maxConnections: ipcConnectionBudget(),
+        onError: (e) => this.log(`handler error: ${String(e)}`),
+      });
       server.stream(this.journal);
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
     } catch (e) {
       // A start that fails after building the session (the socket would not bind, say) ends it:
       // with no controller.json written, `down` would have to search for it. Never an adopted one.
-      if (this.builtSession) await this.o.tmux.killSession(this.layout.session).catch(() => undefined);
+      if (this.builtSession) {
+        await this.o.tmux.killSession(this.layout.session).then(
+          () => this.journal.append('session.killed', { session: this.layout.session }),
+          () => undefined,
+        );
+      }
       this.journal.appendDurable('controller.start-failed', { error: String(e) });
       this.journal.close();
       this.lock?.release();
@@ -132,16 +144,21 @@ export class Controller {
    * start-up path, since `up` need not wait. Parts see panes only once their output is watched.
    */
   async watch(panes: PaneInfo[]): Promise<void> {
-    await new ControlWatch({
+    const watch: ControlWatch = new ControlWatch({
       tmux: this.o.tmux, session: this.sessionName, journal: this.journal, log: (l) => this.log(l), stopping: () => this.stopping !== undefined,
       onOutput: (id, data) => this.parts.onOutput(id, data),
       onGone: async () => {
         if (this.stopping) return;
-        // Recovery of a lost session (L2/L3) is the recovery ladder's job; until then, say so and stop.
         this.journal.appendDurable('session.ended', { session: this.sessionName, by: 'outside miyabi' });
+        // The recovery ladder builds it again (L2); the control client then attaches to the new one.
+        if (await this.parts.sessionGone('the session ended (kill-session, or the tmux server went away)')) {
+          setImmediate(() => void watch.attach());
+          return;
+        }
         await this.stop({ killSession: false, reason: 'session ended' });
       },
-    }).attach();
+    });
+    await watch.attach();
     if (this.stopping) return;
     this.parts.onPanes(panes);
     this.sweeper = new PaneSweeper(this.o.tmux, this.sessionName, panes, this.journal, this.o.sweepMs ?? 500, (all) => this.parts.onPanes(all));
@@ -150,16 +167,22 @@ export class Controller {
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const { root, socket: ipcPath } = this.o.paths;
-    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands };
+    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
     return statusOf(f, known ?? (await this.o.tmux.listPanes(this.sessionName)));
   }
 
+  journalHealth(): JournalHealth {
+    return this.journal.health();
+  }
+
   private saveSnapshot(): void {
+    // The snapshot names the last seq on disk; while records wait in memory it would name one that is not.
+    if (this.journal.health().state !== 'ok') return;
     const snap: Snapshot = { lastSeq: this.journal.lastSeq, session: this.sessionName, layout: this.layout.source, commands: this.commands, ...this.parts.snapshot() };
     writeSnapshot(this.o.paths.dir, snap);
   }
 
-  stop(opts: { killSession: boolean; reason: string }): Promise<void> {
+  stop(opts: { killSession: boolean; reason: string; exitCode?: number }): Promise<void> {
     return (this.stopping ??= this.doStop(opts));
   }
 
@@ -168,22 +191,21 @@ export class Controller {
    * answer) is logged and the rest still run, so the lock is always released and the process
    * always told it may exit.
    */
-  private async doStop(opts: { killSession: boolean; reason: string }): Promise<void> {
+  private async doStop(opts: { killSession: boolean; reason: string; exitCode?: number }): Promise<void> {
     const journal = this.journal as Journal | undefined; // start() may have failed before opening it
     const step = stopSteps((l) => this.log(l));
     await step('journal', () => journal?.appendDurable('controller.stopping', { reason: opts.reason, killSession: opts.killSession }));
     await step('sweep', () => this.sweeper?.stop());
     // In reverse order: runs stop (journaled interrupted, the next controller resumes them) before the bus.
     await this.parts.stop(opts.reason, step);
+    // The control client first: tmux then has no client of ours to tell about every pane it closes.
+    await step('control client', () => this.o.tmux.close());
     if (opts.killSession) {
+      // One tmux command, not has-session first: each is a process start, the bulk of `down`.
       await step('kill-session', async () => {
-        if (await this.o.tmux.hasSession(this.sessionName)) {
-          await this.o.tmux.killSession(this.sessionName);
-          journal?.append('session.killed', { session: this.sessionName });
-        }
+        if ((await this.o.tmux.killSession(this.sessionName)) !== false) journal?.append('session.killed', { session: this.sessionName });
       });
     }
-    await step('control client', () => this.o.tmux.close());
     await step('ipc', () => this.ipc?.server.close());
     await step('socket', () => this.ipc?.unlinkIfOurs());
     if (journal) {
@@ -193,7 +215,7 @@ export class Controller {
     }
     await step('lock', () => this.lock?.release());
     this.log(`controller ${process.pid} stopped: ${opts.reason}`);
-    this.o.onStopped?.(0);
+    this.o.onStopped?.(opts.exitCode ?? 0);
   }
 }
 

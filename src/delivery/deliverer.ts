@@ -92,7 +92,16 @@ export class Deliverer {
     }
     this.running.add(name);
     void this.pass(name)
-      .catch((e) => this.d.journal.append('delivery.error', { to: name, error: String(e) }))
+      .catch((e) => {
+        // The messages wait with the reason (`inbox` shows it); the next sweep tries again. A
+        // journal that refuses this record too (full backlog) must not make a rejection of it.
+        this.wait(this.inboxes.get(name)?.seen ?? [], e instanceof Error ? e.message : String(e));
+        try {
+          this.d.journal.append('delivery.error', { to: name, error: String(e) });
+        } catch {
+          // said in `status` and `doctor` (the journal's health)
+        }
+      })
       .finally(() => {
         this.running.delete(name);
         if (this.again.delete(name)) this.kick(name);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { pidAlive, readLock } from '../../src/core/instance-lock.js';
+import { liveSupervisor } from '../../src/core/supervisor-file.js';
 import { privateTmux, type TestTmux } from './tmux-server.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'miyabi.js');
@@ -38,7 +39,8 @@ export function makeProject(prefix = 'miyabi-it'): TestProject {
     miyabi: async (args, opts = {}) => {
       const r = await execa(process.execPath, [BIN, ...args], {
         cwd: root,
-        env: { MIYABI_TMUX_SOCKET: tmux.socket, ...opts.env },
+        // Unsupervised unless a test asks (MIYABI_SUPERVISE=1): most tests kill a controller on purpose.
+        env: { MIYABI_TMUX_SOCKET: tmux.socket, MIYABI_SUPERVISE: '0', ...opts.env },
         reject: false,
         timeout: 60_000,
         ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
@@ -52,6 +54,9 @@ export function makeProject(prefix = 'miyabi-it'): TestProject {
       return p;
     },
     cleanup: async () => {
+      // A supervisor first, or it starts the controller again as we end it.
+      const sup = liveSupervisor(join(root, '.miyabi', 'run'));
+      if (sup) process.kill(sup, 'SIGKILL');
       const pid = project.controllerPid();
       // The controller leads its own process group, with its tmux control client in it: end both
       // before the server (a leftover control client can wedge kill-server on tmux 3.3a).

@@ -16,12 +16,12 @@ export function received(p: TestProject, name: string): string[] {
 }
 
 /** A layout of reader agents (and extra YAML per agent), started with `up --json`. */
-export async function upReaders(p: TestProject, names: string[], extra = ''): Promise<StatusResult> {
+export async function upReaders(p: TestProject, names: string[], extra = '', top = ''): Promise<StatusResult> {
   mkdirSync(join(p.root, 'rec'), { recursive: true });
   const panes = names
     .map((n) => `      - role: agent\n        name: ${n}\n        command: [node, ${JSON.stringify(READER)}, rec/${n}.jsonl]\n${extra}`)
     .join('');
-  p.write('readers.yaml', `session: rd\nwindows:\n  - name: main\n    panes:\n${panes}`);
+  p.write('readers.yaml', `session: rd\n${top}windows:\n  - name: main\n    panes:\n${panes}`);
   const r = await p.miyabi(['up', '-l', 'readers.yaml', '--json']);
   if (r.exitCode !== 0) throw new Error(`up failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as StatusResult;

@@ -121,7 +121,8 @@ function parseDelivery(name: string, data: unknown, origin: string): DeliverySet
 }
 
 const BUILTIN = [shell, claude, codex, aider, gemini].map((d) => {
-  const { delivery, ...states } = d as Record<string, unknown>;
+  // `recovery` (how the CLI takes, tells and resumes its conversation) is src/recovery's to read.
+  const { delivery, recovery: _r, ...states } = d as Record<string, unknown>;
   const origin = `built-in profile ${String(states.name)}`;
   const p = parseProfile(states, origin);
   return { states: p, delivery: parseDelivery(p.name, delivery, origin) };

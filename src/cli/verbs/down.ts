@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
-import { Tmux } from '../../tmux/index.js';
+import { liveSupervisor } from '../../core/supervisor-file.js';
+import type { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 
 async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
@@ -10,6 +11,17 @@ async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 20));
   }
   return !pidAlive(pid);
+}
+
+async function stopSupervisor(runDir: string): Promise<void> {
+  const pid = liveSupervisor(runDir);
+  if (pid === null) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  if (!(await waitGone(pid, 5000))) process.stderr.write(`the controller's supervisor (pid ${pid}) did not stop within 5 s\n`);
 }
 
 /** Sessions on this tmux server whose `@miyabi_root` is this project (none when no server runs). */
@@ -39,13 +51,19 @@ export async function down(o: GlobalOptions): Promise<number> {
       process.kill(r.pid, 'SIGTERM');
       return 1;
     }
+    // The supervisor ends when its controller stops cleanly; one that has not is told to.
+    await stopSupervisor(ctx.paths.run);
     process.stdout.write(`stopped: controller pid ${r.pid}, session ended\n`);
     return 0;
   }
-  // No controller: end a session it left behind, if this project owns it.
+  // No controller: its supervisor (waiting to start one again) is stopped first, then a session
+  // it left behind is ended, if this project owns it.
+  await stopSupervisor(ctx.paths.run);
   const info = readControllerInfo(ctx.paths);
   const lock = readLock(ctx.paths.lock);
   if (lock && !pidAlive(lock.pid)) rmSync(ctx.paths.lock, { force: true });
+  // Loaded only here: with a controller up (the usual case) `down` needs no tmux module at all.
+  const { Tmux } = await import('../../tmux/index.js');
   const tmux = new Tmux({ socket: ctx.tmuxSocketGiven || !info ? ctx.tmuxSocket : info.tmuxSocket });
   if (info) {
     if ((await tmux.hasSession(info.session)) && (await tmux.sessionOption(info.session, '@miyabi_root')) === ctx.paths.root) {

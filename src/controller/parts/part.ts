@@ -5,10 +5,12 @@ import type { TasksHost } from '../../agents/tasks-host.js';
 import type { TaskQueueSnapshot } from '../../agents/tasks/index.js';
 import type { SessionLayout } from '../../config/layout-types.js';
 import type { Journal } from '../../core/journal.js';
+import type { MetricsReader } from '../../core/metrics.js';
 import type { ProjectPaths } from '../../core/paths.js';
 import type { Impls } from '../../ipc/handlers.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
 import type { PaneInfo, TmuxPort } from '../../tmux/port.js';
+import type { RecoverySnapshot } from '../../recovery/specs.js';
 import type { Messaging } from '../messaging.js';
 
 /** The tmux the controller and its parts drive. */
@@ -21,6 +23,7 @@ export interface SnapshotShare {
   /** Agents spawned after `up`. */
   agents?: SpawnedAgent[];
   tasks?: TaskQueueSnapshot;
+  recovery?: RecoverySnapshot;
 }
 
 export interface Snapshot extends SnapshotShare {
@@ -47,6 +50,12 @@ export interface PartContext {
   log(line: string): void;
   /** Writes the snapshot now, with every started part's share. */
   saveSnapshot(): void;
+  /** A sweep of the panes now (tmux's pane-died hook wakes it), not at the next tick. */
+  sweepNow?(): void;
+  /** Runs under its supervisor (`up` starts one): `restart` is then answered by a new controller. */
+  supervised?: boolean;
+  /** Stops this controller so its supervisor starts a new one from snapshot + journal (recovery L3). */
+  restart?(reason: string): void;
 }
 
 /** What parts give the parts after them, by name: a part `needs` names that earlier parts `gives`. */
@@ -58,6 +67,8 @@ export interface Provided {
   /** The pipelines' door to agents (agents/door). */
   door: AgentDoor;
   runs: RunsHost;
+  /** The feedback layer's metrics, kept from the journal (condition triggers read them). */
+  metrics: MetricsReader;
 }
 export type PartName = keyof Provided;
 
@@ -68,6 +79,8 @@ export interface Running {
   handlers?: Partial<Impls>;
   /** The live panes: once when watching starts, then after every sweep. */
   onPanes?(panes: PaneInfo[]): void;
+  /** The session is gone (kill-session, the tmux server died): true when the part built it again. */
+  onSessionGone?(reason: string): Promise<boolean>;
   /** Output of a pane, as the control client reads it. */
   onOutput?(paneId: string, data: Buffer): void;
   snapshot?(): SnapshotShare;

@@ -85,6 +85,18 @@ export class Parts {
     }
   }
 
+  /** The first part that builds the session again wins; none: the controller stops as before. */
+  async sessionGone(reason: string): Promise<boolean> {
+    for (const { name, r } of this.running) {
+      try {
+        if (r.onSessionGone && (await r.onSessionGone(reason))) return true;
+      } catch (e) {
+        this.log(`${name}: session gone: ${String(e)}`);
+      }
+    }
+    return false;
+  }
+
   onOutput(paneId: string, data: Buffer): void {
     for (const { r } of this.running) r.onOutput?.(paneId, data);
   }

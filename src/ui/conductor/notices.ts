@@ -23,6 +23,10 @@ export function formatNotice(e: JournalEvent): string | null {
       return `[run] ${run}: interrupted (${String(p['reason'])})`;
     case 'run.finished':
       return `[run] ${run}: ${String(p['outcome'])} in ${formatMs(p['durationMs'] as number)}`;
+    case 'recovery.gave-up':
+      return `[recovery] gave up on ${String(p['agent'])} at L${String(p['level'])}: ${String(p['reason'])}`;
+    case 'recovery.escalated':
+      return `[recovery] ${String(p['agent'])}: L${String(p['from'])} → L${String(p['level'])} (${String(p['reason'])})`;
     case 'run.dequeued':
       return `[run] ${run}: never started (${String(p['reason'])})`;
   }

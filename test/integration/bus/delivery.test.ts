@@ -28,7 +28,8 @@ describe('delivery into panes', () => {
 
   it('never pastes into a dead pane; the message waits and arrives once after a respawn (F13)', async () => {
     p = makeProject();
-    const st = await upReaders(p, ['r1']);
+    // Recovery off: this is delivery's own promise about a pane left dead.
+    const st = await upReaders(p, ['r1'], '', 'recovery: {enabled: false}\n');
     const id = pane(st, 'r1');
     process.kill(st.panes[0]!.pid, 'SIGKILL');
     await until(() => p!.tmux.tmux('display', '-p', '-t', id, '#{pane_dead}').trim() === '1', 'the pane to die');

@@ -27,7 +27,7 @@ describe('agent states in a running session', () => {
     p = makeProject();
     p.write(
       'l.yaml',
-      `session: st\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: fa\n        command: [node, ${JSON.stringify(FAKE)}]\n        profile: claude\n        messages: {header: false}\n`,
+      `session: st\nrecovery: {enabled: false}\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: fa\n        command: [node, ${JSON.stringify(FAKE)}]\n        profile: claude\n        messages: {header: false}\n`,
     );
     expect((await p.miyabi(['up', '-l', 'l.yaml', '--detach'])).exitCode).toBe(0);
     const seen = async (state: string) => until(async () => ((await stateOf(p!, 'fa'))?.state === state ? state : null), `fa to be ${state}`, 20_000);

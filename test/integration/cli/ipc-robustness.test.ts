@@ -9,7 +9,7 @@ let ipcPath: string;
 
 beforeAll(async () => {
   project = makeProject();
-  project.write('l.yaml', 'session: ipc\nwindows:\n  - name: w\n    panes:\n      - role: agent\n        name: a1\n        command: [sleep, "3600"]\n');
+  project.write('l.yaml', 'session: ipc\nrecovery: {enabled: false}\nwindows:\n  - name: w\n    panes:\n      - role: agent\n        name: a1\n        command: [sleep, "3600"]\n');
   const r = await project.miyabi(['up', '--layout', 'l.yaml', '--json']);
   expect(r.exitCode).toBe(0);
   ipcPath = (JSON.parse(r.stdout) as StatusResult).controller.ipcPath;

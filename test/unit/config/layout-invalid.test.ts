@@ -52,7 +52,7 @@ const cases: BadCase[] = [
   {
     name: 'unknown top-level key, with a suggestion and the allowed keys',
     yaml: 'sesion: dev\nwindows:\n  - name: main\n    panes: [~]\n',
-    issues: [{ line: 1, col: 1, path: 'sesion', message: 'unknown key "sesion" (did you mean "session"?); allowed keys: session, root, env, worktrees, windows' }],
+    issues: [{ line: 1, col: 1, path: 'sesion', message: 'unknown key "sesion" (did you mean "session"?); allowed keys: session, root, env, worktrees, recovery, windows' }],
   },
   {
     name: 'unknown window key (and so panes missing)',
@@ -250,6 +250,11 @@ const cases: BadCase[] = [
     name: 'a file over 1 MiB',
     yaml: `windows:\n  - name: main\n    panes: [~]\n${'#'.repeat(1024 * 1024)}\n`,
     issues: [{ line: 0, col: 0, path: '', message: 'a config file may be at most 1.0 MiB' }],
+  },
+  {
+    name: 'a recovery limit that is not a count',
+    yaml: 'recovery:\n  pane: {limit: 0}\nwindows:\n  - name: main\n    panes: [~]\n',
+    issues: [{ line: 2, col: 17, path: 'recovery.pane.limit', message: 'too small: expected at least 1' }],
   },
 ];
 

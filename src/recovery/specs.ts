@@ -1,0 +1,126 @@
+import { homedir } from 'node:os';
+import type { PaneLayout, SessionLayout } from '../config/layout-types.js';
+import type { EventSink } from '../core/events/index.js';
+import { paneEnv, type SpecContext } from '../agents/session-spec.js';
+import type { PaneSpec } from '../tmux/port.js';
+import { conversationData, launchArgv, learnId, neverRestarts } from './conversation.js';
+
+/** What a pane was started with once the agents part placed it (worktree cwd, its env, hook args). */
+export interface Placed {
+  cwd: string;
+  argv: string[];
+  /** Only the variables placing added or changed (the rest comes from the layout again). */
+  env: Record<string, string>;
+}
+
+/** The recovery part's share of the snapshot. */
+export interface RecoverySnapshot {
+  placed: Record<string, Placed>;
+  /** Agent → its CLI's conversation id. */
+  conversations: Record<string, string>;
+}
+
+/** What placing changed of each pane, to start it the same way again later. */
+export function placedOf(original: SessionLayout, prepared: SessionLayout): Record<string, Placed> {
+  const out: Record<string, Placed> = {};
+  const before = new Map(original.windows.flatMap((w) => w.panes).map((p) => [p.name, p]));
+  for (const p of prepared.windows.flatMap((w) => w.panes)) {
+    const o = before.get(p.name);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p.env)) if (o?.env[k] !== v) env[k] = v;
+    out[p.name] = { cwd: p.cwd, argv: [...p.command.argv], env };
+  }
+  return out;
+}
+
+/**
+ * Each pane's spec for a restart: its command (with its conversation), cwd, env and worktree, as
+ * it was first started. Layout panes come from the layout and what placing did to them; spawned
+ * agents from what `spawn` recorded.
+ */
+export class PaneSpecs {
+  constructor(
+    private readonly layout: SessionLayout,
+    private readonly ctx: SpecContext,
+    private readonly state: RecoverySnapshot,
+    private readonly spawned: () => ReadonlyMap<string, { pane: PaneLayout }>,
+    private readonly journal: EventSink,
+    private readonly home = homedir(),
+  ) {}
+
+  private layoutPane(name: string): PaneLayout | undefined {
+    return this.layout.windows.flatMap((w) => w.panes).find((p) => p.name === name);
+  }
+
+  has(name: string): boolean {
+    return this.layoutPane(name) !== undefined || this.spawned().has(name);
+  }
+
+  windowOf(name: string): string {
+    return this.layout.windows.find((w) => w.panes.some((p) => p.name === name))?.name ?? this.layout.windows[0]?.name ?? 'main';
+  }
+
+  neverRestart(name: string): boolean {
+    const p = this.layoutPane(name) ?? this.spawned().get(name)?.pane;
+    return p !== undefined && neverRestarts(p.command.argv, p.profile);
+  }
+
+  spec(name: string, restart: boolean): PaneSpec | null {
+    const lp = this.layoutPane(name);
+    const sp = this.spawned().get(name)?.pane;
+    const pane = lp ?? sp;
+    if (!pane) return null;
+    const layout = lp ? this.layout : { source: 'spawn', session: this.layout.session, root: this.layout.root, env: {}, windows: [] };
+    const placed = this.state.placed[name];
+    const env = { ...paneEnv(layout, pane, this.ctx), ...(placed?.env ?? {}) };
+    const cwd = placed?.cwd ?? pane.cwd;
+    const base = placed?.argv ?? pane.command.argv;
+    if (pane.role !== 'agent') return { name, role: pane.role, argv: base, cwd, env };
+    const { cli, data } = conversationData(base, pane.profile);
+    const known = this.state.conversations[name] ?? null;
+    const l = launchArgv(base, { data, known, restart, home: env.HOME ?? this.home, cwd });
+    if (l.sessionId && l.sessionId !== known) this.state.conversations[name] = l.sessionId;
+    if ((restart && cli !== 'shell') || l.mode === 'new') {
+      this.journal.append('recovery.conversation', { agent: name, cli, mode: l.mode, sessionId: l.sessionId, ...(l.reason ? { reason: l.reason } : {}) });
+    }
+    return { name, role: pane.role, argv: l.argv, cwd, env };
+  }
+
+  /** A CLI that chooses its own id (Codex) told it: keep it, so a restart resumes it. */
+  learn(name: string, startedAt: number): void {
+    if (this.state.conversations[name]) return;
+    const pane = this.layoutPane(name) ?? this.spawned().get(name)?.pane;
+    if (!pane || pane.role !== 'agent') return;
+    const { cli, data } = conversationData(pane.command.argv, pane.profile);
+    if (!data?.learn) return;
+    const id = learnId(data, { home: pane.env.HOME ?? this.home, since: startedAt, claimed: new Set(Object.values(this.state.conversations)) });
+    if (!id) return;
+    this.state.conversations[name] = id;
+    this.journal.append('recovery.conversation', { agent: name, cli, mode: 'learned', sessionId: id });
+  }
+
+  /** Ids kept in the journal by earlier controllers (the snapshot may be older). */
+  fold(records: Iterable<{ type: string; payload?: unknown }>): void {
+    for (const r of records) {
+      if (r.type !== 'recovery.conversation') continue;
+      const p = r.payload as { agent: string; sessionId: string | null };
+      if (p.sessionId) this.state.conversations[p.agent] = p.sessionId;
+    }
+  }
+}
+
+/** Gives the layout's AI agents their conversation id at first launch (prepare, before the session is built). */
+export function withConversations(layout: SessionLayout, state: RecoverySnapshot, home = homedir()): SessionLayout {
+  const windows = layout.windows.map((w) => ({
+    ...w,
+    panes: w.panes.map((p) => {
+      if (p.role !== 'agent' || p.command.kind === 'shell') return p;
+      const { data } = conversationData(p.command.argv, p.profile);
+      const l = launchArgv(p.command.argv, { data, known: null, restart: false, home: p.env.HOME ?? home, cwd: p.cwd });
+      if (l.mode !== 'new' || !l.sessionId) return p;
+      state.conversations[p.name] = l.sessionId;
+      return { ...p, command: { ...p.command, argv: l.argv } };
+    }),
+  }));
+  return { ...layout, windows };
+}

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject, until, type TestProject } from '../../helpers/project.js';
+import { agentRow, journal } from './helpers.js';
+
+const FAKE = join(import.meta.dirname, '..', '..', 'fixtures', 'fake-agent.mjs');
+
+let p: TestProject | undefined;
+afterEach(async () => {
+  await p?.cleanup();
+  p = undefined;
+});
+
+const agentYaml = (session: string, extra = '') =>
+  `session: ${session}\n${extra}windows:\n  - name: main\n    panes:\n      - role: agent\n        name: fa\n        command: [node, ${JSON.stringify(FAKE)}]\n        profile: claude\n        worktree: true\n        messages: {header: false}\n      - role: shell\n        name: sh\n        command: sh\n`;
+
+describe('recovery L1: a dead pane comes back in place', () => {
+  it('an agent killed with SIGKILL is back in its pane, in its worktree, with its command, and a message it had not confirmed arrives after', async () => {
+    p = makeProject();
+    p.write('l.yaml', agentYaml('rl1'));
+    expect((await p.miyabi(['up', '-l', 'l.yaml', '--detach'])).exitCode).toBe(0);
+    const before = await until(async () => {
+      const r = await agentRow(p!, 'fa');
+      return r?.alive && r.worktree ? r : null;
+    }, 'fa up in its worktree', 20_000);
+    // Busy for a while: the next message waits in the inbox for the prompt (not confirmed).
+    expect((await p.miyabi(['send', 'fa', 'work 60000', '--wait'])).exitCode).toBe(0);
+    expect((await p.miyabi(['send', 'fa', 'after-the-kill'])).exitCode).toBe(0);
+    process.kill(before.pid, 'SIGKILL');
+    const after = await until(async () => {
+      const r = await agentRow(p!, 'fa');
+      return r && r.alive && r.pid !== before.pid ? r : null;
+    }, 'fa back with a new process', 20_000);
+    expect(after.paneId).toBe(before.paneId);
+    expect(after.cwd).toBe(before.worktree);
+    const cmd = p.tmux.tmux('display-message', '-p', '-t', after.paneId, '#{pane_current_command}').trim();
+    expect(cmd).toBe('node');
+    await until(() => journal(p!).some((r) => r.type === 'message.delivered' && r.payload.to === 'fa' && journal(p!).some((s) => s.type === 'recovery.succeeded' && s.seq < r.seq)), 'the waiting message delivered after the restart', 20_000);
+    const types = journal(p).filter((r) => r.type.startsWith('recovery.')).map((r) => `${r.type}:${String(r.payload.agent)}:${String(r.payload.level)}`);
+    expect(types).toEqual(expect.arrayContaining(['recovery.detected:fa:1', 'recovery.attempt:fa:1', 'recovery.succeeded:fa:1']));
+    // The screen shows the message typed into the new process.
+    await until(() => p!.tmux.tmux('capture-pane', '-p', '-t', after.paneId).includes('after-the-kill'), 'the message on the screen', 10_000);
+  }, 90_000);
+});
