@@ -154,7 +154,7 @@ export class Deliverer {
         if ('reason' in ready) return ready;
         const batch = r.batch ? takeBatch(messages, r.pasteMax, this.d.inflight) : [first];
         for (const m of batch) this.forgetWaiting(m.id);
-        await this.deliver(r, batch, ready.line, ready.blind);
+        await this.deliver(r, batch, ready.line, ready.blind, ready.alt);
         return null;
       });
       if (hold) {
@@ -177,7 +177,7 @@ export class Deliverer {
     this.waitingFor.delete(id);
   }
 
-  private async deliver(r: Recipient, batch: ParsedMessage[], line: number, blind: boolean): Promise<void> {
+  private async deliver(r: Recipient, batch: ParsedMessage[], line: number, blind: boolean, alt: boolean): Promise<void> {
     const ids = batch.map((m) => m.id);
     const rendered = batch.map((m) => render(m, { header: r.header, mode: r.mode, pasteMax: r.pasteMax, fileFor: (x) => this.noticeFile(r.name, x), shell: r.profile.name === 'shell' }));
     const text = rendered.map((x) => x.text).join('\n');
@@ -196,7 +196,7 @@ export class Deliverer {
           hookSaw: (probe, since) => this.prompts.saw(r.name, probe, since),
           note: (why) => (why === null ? ids.forEach((id) => this.forgetWaiting(id)) : this.wait(batch, why)),
         },
-        { paneId: r.paneId, profile: r.profile, text, probe, line, blind, delayMs: known ?? r.profile.submitDelayMs },
+        { paneId: r.paneId, profile: r.profile, text, probe, line, blind, alt, delayMs: known ?? r.profile.submitDelayMs },
       );
       // Learned per agent: the wait before the submit key that was taken (it only grows).
       if (res.delayMs !== undefined && res.attempts > 1) this.delays.set(r.name, Math.max(known ?? 0, res.delayMs));

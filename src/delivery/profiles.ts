@@ -43,6 +43,8 @@ export interface DeliveryProfile {
    * behind a header; without one it is failed with the reason rather than typed.
    */
   commandStart?: RegExp;
+  /** No profile lists the program: these are a shell's settings, guessed. */
+  guessed?: boolean;
   /** Whether messages carry the `[from … #id]` header by default (a shell would run it). */
   header: boolean;
   /** How long to wait for each sign of delivery before trying again. */

@@ -11,7 +11,7 @@ import type { PaneState, Typist } from './typist.js';
  * `readyGraceMs`; such a message counts as delivered only once a prompt shows after it (see
  * promptAfter), since a program still starting may drop what was typed, or be killed first.
  */
-export type Readiness = { reason: string; retryMs: number } | { line: number; blind: boolean };
+export type Readiness = { reason: string; retryMs: number } | { line: number; blind: boolean; alt: boolean };
 
 export async function readiness(typist: Typist, tracker: OutputTracker, profile: DeliveryProfile, paneId: string, msg: ParsedMessage): Promise<Readiness> {
   const st = await typist.state(paneId);
@@ -23,23 +23,27 @@ export async function readiness(typist: Typist, tracker: OutputTracker, profile:
     if (quiet < profile.settleMs) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: profile.settleMs - quiet + 5 };
   }
   if (profile.inputArea === 'screen' && profile.inputLine) return screenReadiness(typist, tracker, profile, paneId, st, line);
+  if (st.alt && !profile.guessed) {
+    // A shell (or line program) running a full-screen one (an editor, a pager): not its input.
+    return { reason: 'a full-screen program is running in it; waiting for its prompt', retryMs: 1000 };
+  }
   if (st.alt) {
     // A full-screen program miyabi has no screen profile for: its prompt cannot be read, so it
     // gets a settled screen, some time to start, and never counts as submitted on what is seen.
     if (tracker.age(paneId) < UNKNOWN_TUI_START_MS) return { reason: 'waiting for the full-screen program to start', retryMs: 100 };
     const quiet = Date.now() - tracker.lastOutputAt(paneId);
     if (quiet < UNKNOWN_TUI_SETTLE_MS) return { reason: `agent busy (output ${quiet} ms ago)`, retryMs: UNKNOWN_TUI_SETTLE_MS - quiet + 5 };
-    return { line, blind: false };
+    return { line, blind: false, alt: st.alt };
   }
-  if (!profile.inputLine) return { line, blind: false };
+  if (!profile.inputLine) return { line, blind: false, alt: st.alt };
   const prompt = profile.inputLine.exec(await typist.cursorLine(paneId, st));
   if (!prompt) {
     if (tracker.age(paneId) < profile.readyGraceMs) return { reason: 'waiting for the prompt (the program has not shown one yet)', retryMs: 100 };
-    return { line, blind: true };
+    return { line, blind: true, alt: st.alt };
   }
   const input = prompt.groups?.input;
   if (input !== undefined && input.trim() !== '') return { reason: 'input line holds unsent text', retryMs: 500 };
-  return { line, blind: false };
+  return { line, blind: false, alt: st.alt };
 }
 
 const UNKNOWN_TUI_START_MS = 1000;
@@ -52,10 +56,10 @@ async function screenReadiness(typist: Typist, tracker: OutputTracker, profile: 
   const area = inputArea(shot.rows, re);
   if (!area) {
     if (tracker.age(paneId) < profile.readyGraceMs) return { reason: 'waiting for the prompt (the program has not shown one yet)', retryMs: 100 };
-    return { line, blind: true };
+    return { line, blind: true, alt: st.alt };
   }
   if (typedInArea(shot.rows, re, area).trim() !== '') return { reason: 'input line holds unsent text', retryMs: 500 };
-  return { line, blind: false };
+  return { line, blind: false, alt: st.alt };
 }
 
 /**

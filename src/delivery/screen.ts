@@ -8,6 +8,8 @@
 /** One look at the visible screen: its rows as typed text (dim placeholders left out). */
 export interface Shot {
   rows: string[];
+  /** The same rows with dim text kept: programs say "queued" in dim text (Claude Code). */
+  all?: string[];
   cursorY: number;
   /** The program switched to the alternate screen (a full-screen program). */
   alt: boolean;

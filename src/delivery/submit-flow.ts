@@ -25,6 +25,8 @@ export interface FlowInput {
   line: number;
   /** Typed before the program showed a prompt (readiness.ts). */
   blind: boolean;
+  /** The pane is on the alternate screen (readiness has just looked). */
+  alt: boolean;
   /** The wait between the paste being drawn and the submit key that worked last time. */
   delayMs: number;
 }
@@ -58,12 +60,11 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
   const sleep = d.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const { typist, tracker } = d;
   const { paneId, profile, probe } = f;
-  const st = await typist.state(paneId);
   // A pane on the alternate screen is read as a screen; without a profile for it, by where the text was drawn.
   const known = profile.inputArea === 'screen';
-  const screenMode = known || st.alt;
+  const screenMode = known || f.alt;
   const inputLine = known ? profile.inputLine : undefined;
-  const before = screenMode ? await typist.shot(paneId, st) : null;
+  const before = screenMode ? await typist.shot(paneId) : null;
   const countBefore = before ? countText(before.rows, probe) : 0;
   const placeholdersBefore = before ? countText(before.rows, '[Pasted') : 0;
 
@@ -121,7 +122,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
     firstKeyAt ||= Date.now();
     const usedDelay = Date.now() - (screenMode ? drawnAt : pastedAt);
     if (screenMode) {
-      const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark });
+      const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark, last: attempt === profile.maxAttempts });
       if (v !== 'held') return { outcome: known || v === 'queued' ? v : 'typed', attempts: attempt, delayMs: usedDelay };
     } else {
       const v = await waitSubmitted(typist, tracker, paneId, profile, probe, keyMark);
@@ -148,7 +149,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
 async function screenVerdict(
   d: FlowDeps,
   f: FlowInput,
-  o: { inputLine: RegExp | undefined; drawn: Span | null; busyBefore: boolean; keyMark: number },
+  o: { inputLine: RegExp | undefined; drawn: Span | null; busyBefore: boolean; keyMark: number; last: boolean },
 ): Promise<'submitted' | 'queued' | 'held'> {
   const { typist, tracker } = d;
   const keyAt = Date.now();
@@ -158,11 +159,15 @@ async function screenVerdict(
     const shot = await typist.shot(f.paneId);
     const screen = shot.rows.join('\n');
     const held = holds(shot, f.probe, o.inputLine ? { inputLine: o.inputLine } : o.drawn ? { drawn: o.drawn } : {});
-    if (!held) return f.profile.queued?.test(screen) ? 'queued' : 'submitted';
+    if (!held) return f.profile.queued?.test((shot.all ?? shot.rows).join('\n')) ? 'queued' : 'submitted';
     if (o.inputLine && f.profile.busy && !o.busyBefore && f.profile.busy.test(screen)) return 'submitted';
     const now = Date.now();
     const quiet = now - Math.max(tracker.lastOutputAt(f.paneId), keyAt);
-    if (quiet >= HELD_QUIET_MS || now >= deadline) return 'held';
+    // Held once the program reacted to the key and went still with the text in place (an Enter
+    // taken as a newline); a program that has drawn nothing since the key (busy, slow under load)
+    // is given the whole confirmation time, and so is the last key.
+    const reacted = tracker.mark(f.paneId) > o.keyMark;
+    if ((reacted && !o.last && quiet >= HELD_QUIET_MS) || now >= deadline) return 'held';
     const m = tracker.mark(f.paneId);
     await tracker.waitFor(f.paneId, () => tracker.mark(f.paneId) > m, Math.min(HELD_QUIET_MS - quiet + 5, deadline - now));
   }

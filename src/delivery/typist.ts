@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MiyabiError } from '../core/errors.js';
 import type { TmuxPort } from '../tmux/port.js';
 import type { DeliveryProfile } from './profiles.js';
-import { typedText } from './screen-cells.js';
+import { cells, plain, typedText } from './screen-cells.js';
 import type { Shot } from './screen.js';
 
 /** The slice of the tmux port typing needs: every pane command goes through `pane(id)`. */
@@ -61,7 +61,7 @@ export class Typist {
   async shot(paneId: string, st?: PaneState): Promise<Shot> {
     const s = st ?? (await this.state(paneId));
     const rows = await this.tmux.pane(paneId).run('capture-pane', ['-p', '-e']);
-    return { rows: rows.map(typedText), cursorY: s.cursorY, alt: s.alt };
+    return { rows: rows.map(typedText), all: rows.map((l) => plain(cells(l))), cursorY: s.cursorY, alt: s.alt };
   }
 
   async screen(paneId: string, scrollback = 0): Promise<string> {

@@ -109,7 +109,7 @@ const DeliverySchema = z.strictObject({
 type Regexes = 'inputLine' | 'queued' | 'commandStart' | 'busy';
 
 /** How to type into a CLI: src/delivery's DeliveryProfile, which the controller hands it. */
-export type DeliverySettings = Omit<z.output<typeof DeliverySchema>, Regexes | '$comment'> & { name: string } & { [K in Regexes]?: RegExp };
+export type DeliverySettings = Omit<z.output<typeof DeliverySchema>, Regexes | '$comment'> & { name: string; guessed?: boolean } & { [K in Regexes]?: RegExp };
 
 function parseDelivery(name: string, data: unknown, origin: string): DeliverySettings {
   const r = DeliverySchema.safeParse(data);
@@ -142,7 +142,11 @@ export const BUILTIN_DELIVERY: Readonly<Record<string, DeliverySettings>> = Obje
 export function deliveryFor(argv: readonly string[], explicit?: string): DeliverySettings {
   if (explicit && BUILTIN_DELIVERY[explicit]) return BUILTIN_DELIVERY[explicit];
   const words = argv[0] === '/bin/sh' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/) : argv;
-  return BUILTIN_DELIVERY[profileForCommand(words[0] ?? '').name] as DeliverySettings;
+  const p = profileForCommand(words[0] ?? '');
+  const d = BUILTIN_DELIVERY[p.name] as DeliverySettings;
+  // No profile lists this program: a shell's settings, marked as a guess (delivery treats a
+  // guessed program on the alternate screen as an unknown full-screen one).
+  return p.commands.includes(basename(words[0] ?? '')) ? d : { ...d, guessed: true };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DELIVERY as PROFILES } from '../../../src/agents/states/profiles.js';
+import { BUILTIN_DELIVERY as PROFILES, deliveryFor } from '../../../src/agents/states/profiles.js';
+import { readiness } from '../../../src/delivery/readiness.js';
+import type { Typist } from '../../../src/delivery/typist.js';
 import { echoed, stillTyped } from '../../../src/delivery/confirm.js';
 import { OutputTracker } from '../../../src/delivery/output-tracker.js';
 import { countText, findText, holds, inputArea, typedInArea, type Shot } from '../../../src/delivery/screen.js';
@@ -77,5 +79,23 @@ describe("a full-screen agent's input area", () => {
     const rows = (y: number, text: string) => Object.assign(new Array<string>(14).fill(''), { [y]: text });
     expect(holds({ rows: rows(9, '› hello'), cursorY: 13, alt: true }, 'hello', { drawn })).toBe(true);
     expect(holds({ rows: rows(2, '> hello'), cursorY: 13, alt: true }, 'hello', { drawn })).toBe(false);
+  });
+});
+
+describe('a pane on the alternate screen', () => {
+  const msg = { id: 'x', from: 'a', to: 'b', priority: 'normal', created: 0, flags: [], body: Buffer.from('hi'), text: 'hi' } as const;
+  const typist = { state: async () => ({ gone: false, dead: false, inMode: false, cursorY: 23, historySize: 0, alt: true }), cursorLine: async () => '' };
+  const tracker = { lastOutputAt: () => 0, age: () => 60_000 };
+  const ready = (argv: string[]) =>
+    readiness(typist as unknown as Typist, tracker as unknown as OutputTracker, deliveryFor(argv), '%1', { ...msg, flags: [...msg.flags] });
+
+  it('in a shell is an editor or pager the shell runs: nothing is typed into it', async () => {
+    expect(deliveryFor(['bash']).guessed).toBeUndefined();
+    expect(await ready(['bash'])).toMatchObject({ reason: expect.stringContaining('full-screen program is running in it') });
+  });
+
+  it('of a program no profile lists is that program: it takes the message, judged by its screen', async () => {
+    expect(deliveryFor(['node', 'my-agent.mjs']).guessed).toBe(true);
+    expect(await ready(['node', 'my-agent.mjs'])).toEqual({ line: 23, blind: false, alt: true });
   });
 });
