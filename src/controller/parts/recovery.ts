@@ -70,6 +70,7 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
           c.saveSnapshot();
         },
         rebuildSession,
+        supervised: c.supervised === true,
         restartController: (reason) => {
           if (!c.supervised || !c.restart) return false;
           c.restart(reason);
