@@ -14,6 +14,14 @@ if (verb === 'send' || verb === 'broadcast') {
   const { runSend } = await import(new URL('../dist/cli/send.bundle.mjs', import.meta.url).href);
   process.exitCode = await runSend(process.argv.slice(3), verb === 'broadcast');
 } else {
-  const { main } = await import(entry.href);
-  process.exitCode = await main(process.argv);
+  // The quick verbs in their plain shapes skip the command parser too (dist/cli/quick-entry.js).
+  const quick = ['status', 'agents', 'ls', 'inbox', 'down'].includes(verb)
+    ? await (await import(new URL('../dist/cli/quick.bundle.mjs', import.meta.url).href)).runQuick(process.argv.slice(2))
+    : null;
+  if (quick !== null) {
+    process.exitCode = quick;
+  } else {
+    const { main } = await import(entry.href);
+    process.exitCode = await main(process.argv);
+  }
 }

@@ -18,6 +18,11 @@ if (!only || only === 'bus') {
   rows.push(...(await benchThroughput(5000, 1)));
   rows.push(...(await benchThroughput(5000, 8)));
 }
+if (!only || only === 'bus' || only === 'fullscreen') {
+  const { benchFullScreen } = await import('./bench/fullscreen.mjs');
+  const n = Number(process.env.BENCH_TUI_MESSAGES ?? 60);
+  rows.push(await benchFullScreen(n), await benchFullScreen(n, 500));
+}
 if (!only || only === 'pipelines') rows.push(...benchPipelineStage(Math.max(runs, 10)));
 if (!only || only === 'worktrees') {
   const { benchWorktrees } = await import('./bench/worktrees.mjs');
@@ -32,6 +37,16 @@ if (!only || only === 'sweep') {
 if (!only || only === 'tasks') {
   const { benchTaskHandover } = await import('./bench/tasks.mjs');
   rows.push(...(await benchTaskHandover(Math.max(runs, 20))));
+}
+if (!only || only === 'triggers') {
+  const { benchTriggers } = await import('./bench/triggers.mjs');
+  rows.push(...(await benchTriggers(Number(process.env.BENCH_EVENTS ?? 1000))));
+}
+
+if (!only || only === 'verbs') {
+  const { benchVerbs, benchFlood } = await import('./bench/verbs.mjs');
+  rows.push(...benchVerbs(Math.max(runs, 20)));
+  rows.push(...(await benchFlood(Math.max(runs, 10))));
 }
 if (!only || only === 'recovery') {
   const { benchRecovery } = await import('./bench/recovery.mjs');

@@ -19,3 +19,5 @@ const common = {
 await build({ ...common, entryPoints: ['dist/controller/main.js'], outfile: 'dist/controller/bundle.mjs' });
 // `miyabi send` is called in loops by scripts: one file, no module graph to resolve at start.
 await build({ ...common, entryPoints: ['dist/cli/send-entry.js'], outfile: 'dist/cli/send.bundle.mjs' });
+// `status`, `agents`, `inbox`, `down`: the same, without commander (cli/quick-entry.ts).
+await build({ ...common, entryPoints: ['dist/cli/quick-entry.js'], outfile: 'dist/cli/quick.bundle.mjs' });

@@ -154,8 +154,19 @@ const BODY_HINTS: Record<BodyProblemCode, string> = {
   utf8: 'convert the text to UTF-8 (iconv -t UTF-8), or pass --raw to send the bytes as they are',
 };
 
+const PASTE_END = Buffer.from('\x1b[201~');
+
 /** Throws USAGE (exit 2) when the body is not sendable. */
 export function checkBody(body: Uint8Array, raw: boolean, maxBytes = DEFAULT_MAX_BODY_BYTES): void {
+  // Even raw: on tmux 3.3a nothing in a paste is escaped, and this would end the bracketed paste
+  // early and type the rest as keys (RELIABILITY.md hazard 4); the deliverer would refuse it late.
+  const end = raw ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).indexOf(PASTE_END) : -1;
+  if (end >= 0) {
+    throw new MiyabiError('USAGE', `message text contains the bracketed-paste end sequence ESC [201~ ${where(body, end)}`, {
+      hint: 'no terminal program can be given it inside a paste; remove it (even --raw cannot send it)',
+      detail: { problem: 'paste-end', offset: end },
+    });
+  }
   const p = bodyProblem(body, raw, maxBytes);
   if (p === null) return;
   throw new MiyabiError('USAGE', `message text ${p.text}`, {

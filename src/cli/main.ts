@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isMiyabiError } from '../core/errors.js';
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Each verb's module is imported only when it runs, so quick verbs stay quick. */
 type Action = (opts: Record<string, unknown>) => Promise<number>;
@@ -8,6 +17,7 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
   const p = new Command('miyabi')
     .description('a tmux-native orchestrator for many AI coding agents side by side')
     .addOption(new Option('--socket <name>', 'tmux server name (tmux -L); default "miyabi"').env('MIYABI_TMUX_SOCKET'))
+    .version(packageVersion(), '-V, --version', 'the miyabi version')
     .showHelpAfterError('(run `miyabi --help` for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
@@ -20,6 +30,12 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .option('-d, --detach', 'do not attach; report the session instead')
     .option('--json', 'print the status as JSON (implies --detach)')
     .action((_o, c: Command) => run(async () => (await import('./verbs/up.js')).up as Action, all(c)));
+  verb('init', "write layouts/default.yaml for this project from the agent CLIs installed (claude, codex, aider, gemini)")
+    .option('--force', 'overwrite an existing layouts/default.yaml')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/init.js')).init as Action, all(c)));
+  verb('layouts', 'the layouts `up --layout NAME` finds: this project\'s and the built-in ones')
+    .option('--json', 'machine-readable output')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/layouts.js')).layouts as Action, all(c)));
   verb('down', 'end the session and stop the controller').action((_o, c: Command) =>
     run(async () => (await import('./verbs/down.js')).down as Action, all(c)),
   );
@@ -79,6 +95,22 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .action((runId: string, stage: string | undefined, _o, c: Command) =>
       run(async () => (await import('./verbs/logs.js')).logs as unknown as Action, { ...all(c), run: runId, stage }),
     );
+  verb('metrics', 'the metrics kept from the journal, in the Prometheus text format')
+    .option('--json', 'the series as JSON')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/metrics.js')).metricsVerb as Action, all(c)));
+  verb('metric', 'set an external figure: metric set <name> <value> (journaled)')
+    .argument('<action>')
+    .argument('[name]')
+    .argument('[value]')
+    .action((action: string, name: string | undefined, value: string | undefined, _o, c: Command) =>
+      run(async () => (await import('./verbs/metrics.js')).metricSetVerb as unknown as Action, { ...all(c), action, name, value }),
+    );
+  verb('report', 'a report from the journal: agents, pipelines, bus, triggers, recovery, failures')
+    .option('--since <when>', 'only records from then: 30m, 1h, 7d, or a date')
+    .option('--kind <kind>', 'summary (default), daily, monthly, errors, success')
+    .option('--json', 'machine-readable output')
+    .option('--md', 'markdown (the default)')
+    .action((_o, c: Command) => run(async () => (await import('./verbs/report.js')).reportVerb as Action, all(c)));
   verb('cancel', 'cancel a run (its commands\' process groups are killed)')
     .argument('<run>')
     .action((runId: string, _o, c: Command) =>
@@ -146,8 +178,25 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
     .argument('<event>')
     .allowExcessArguments() // Codex's notify adds a JSON argument
     .action((event: string, _o, c: Command) => run(async () => (await import('./verbs/tasks.js')).hookVerb as unknown as Action, { ...all(c), event }));
+  verb('emit', 'put an event on the bus for the triggers (it fires after up when no controller runs)')
+    .argument('<type>', 'a dotted event type, e.g. git.push')
+    .argument('[pairs...]', 'payload fields as key=value')
+    .option('--json <data>', 'payload fields as a JSON object')
+    .option('--id <id>', 'the event id rules dedupe on (default: a new one)')
+    .action((type: string, pairs: string[], _o, c: Command) => run(async () => (await import('./verbs/emit.js')).emit as unknown as Action, { ...all(c), type, pairs }));
+  verb('triggers', 'trigger rules with last and next firing and count; test <type> [k=v…] is a dry run')
+    .argument('[action]', 'test')
+    .argument('[args...]')
+    .option('--json', 'machine-readable output')
+    .action((action: string | undefined, args: string[], _o, c: Command) =>
+      run(async () => (await import('./verbs/triggers.js')).triggers as unknown as Action, { ...all(c), action, args }),
+    );
+  verb('hooks', 'git hooks that emit git.commit, git.push, git.merge: install | uninstall | status')
+    .argument('<action>')
+    .action((action: string, _o, c: Command) => run(async () => (await import('./verbs/hooks.js')).hooks as unknown as Action, { ...all(c), action }));
+  // The conductor gets this very program: its verbs are the CLI's, walked from here (one table).
   verb('conductor', 'the conductor REPL (runs in the conductor pane)').action((_o, c: Command) =>
-    run(async () => (await import('./verbs/ui.js')).conductor as Action, all(c)),
+    run(async () => (await import('./verbs/ui.js')).conductor as Action, { ...all(c), cli: { program: p, main } }),
   );
   verb('dashboard', 'the live dashboard (runs in the dashboard pane)').action((_o, c: Command) =>
     run(async () => (await import('./verbs/ui.js')).dashboard as Action, all(c)),

@@ -1,6 +1,8 @@
 /** The lines `miyabi run --wait` prints as its run goes, from the run's journal records. */
 import { formatMs } from '../core/duration.js';
 
+const REPORT_PATH = /[/\\]\.miyabi[/\\]reports[/\\][^\n]+\.md$/;
+
 interface Rec {
   type: string;
   payload: unknown;
@@ -15,6 +17,10 @@ export function printRunRecord(runId: string, rec: Rec, out: (s: string) => void
       const extra = p['error'] ?? p['reason'];
       const tries = Number(p['attempts']) > 1 ? `, ${String(p['attempts'])} tries` : '';
       out(`${String(p['stage'])}: ${String(p['outcome'])} (${formatMs(p['durationMs'] as number)}${tries})${extra ? ` — ${String(extra)}` : ''}\n`);
+      // A report action's output is the file it wrote: say where, so the run's end shows it.
+      for (const v of new Set([p['output'], ...Object.values((p['outputs'] ?? {}) as Record<string, unknown>)])) {
+        if (typeof v === 'string' && REPORT_PATH.test(v)) out(`  report: ${v}\n`);
+      }
       break;
     }
     case 'stage.retry':

@@ -87,6 +87,7 @@ export const messagesSchema = strictObject({
   submit_delay_ms: z.number().int().min(0).max(10_000).optional(),
   settle_ms: z.number().int().min(0).max(60_000).optional(),
   ready_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
+  read_limit_ms: z.number().int().min(1).max(3_600_000).optional(),
   relay: z.union([z.literal(false), z.string().refine(validRegex, 'is not a valid regular expression')]).optional(),
   inbox_cap: z.number().int().min(1).max(1_000_000).optional(),
 });

@@ -32,6 +32,8 @@ export interface PaneMessages {
   settleMs?: number;
   /** How long the pane may show no prompt before messages go in anyway (profiles.ts readyGraceMs). */
   readyGraceMs?: number;
+  /** How long the program may take to show a paste before it is reported unresponsive (profiles.ts readLimitMs). */
+  readLimitMs?: number;
   relay?: string | false;
   inboxCap?: number;
 }

@@ -101,7 +101,11 @@ export function loadLayoutFile(absPath: string, opts: LoadLayoutOptions): Config
 }
 
 export function loadLayout(opts: LoadLayoutOptions): ConfigResult<SessionLayout> {
-  if (opts.ref === undefined) return ok(defaultLayout(opts));
+  if (opts.ref === undefined) {
+    // `miyabi init` writes the project's own default; without one, the built-in default.
+    const own = EXTENSIONS.map((e) => path.join(path.resolve(opts.projectRoot), 'layouts', `default${e}`)).find((p) => fs.existsSync(p));
+    return own === undefined ? ok(defaultLayout(opts)) : loadLayoutFile(own, opts);
+  }
   const found = resolveLayoutRef(opts.ref, opts);
   if (!found.ok) return found;
   return loadLayoutFile(found.value, opts);

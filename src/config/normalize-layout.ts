@@ -152,6 +152,7 @@ function paneMessages(m: NonNullable<PaneObject['messages']>): PaneMessages {
   if (m.submit_delay_ms !== undefined) out.submitDelayMs = m.submit_delay_ms;
   if (m.settle_ms !== undefined) out.settleMs = m.settle_ms;
   if (m.ready_grace_ms !== undefined) out.readyGraceMs = m.ready_grace_ms;
+  if (m.read_limit_ms !== undefined) out.readLimitMs = m.read_limit_ms;
   if (m.relay !== undefined) out.relay = m.relay;
   if (m.inbox_cap !== undefined) out.inboxCap = m.inbox_cap;
   return out;

@@ -3,6 +3,7 @@
  *
  *   name: rust-development
  *   description: Check, build and test a Rust crate with cargo.
+ *   aliases: [rust]                            # optional: other names a trigger's skill chain may use
  *   env: { CARGO_TERM_COLOR: never }          # optional, for every action
  *   actions:
  *     cargo check: cargo check                 # a string: see skill-command.ts (argv, or sh -c with shell syntax)
@@ -26,6 +27,7 @@ export const BUILTIN_ACTIONS = [
   'create-worktree', 'get-available-pane', 'assign-agent', 'notify-agent', 'start-in-pane', 'report-progress',
   'relay-messages', 'assess-damage', 'restore-agent',
   'aggregate-status', 'generate-error-report', 'generate-success-report', 'notify-conductor', 'summarize-content-created',
+  'generate-daily-summary', 'generate-monthly-report',
 ] as const;
 export type BuiltinName = (typeof BUILTIN_ACTIONS)[number];
 
@@ -63,6 +65,8 @@ export const actionSchema = z.union([nonBlank, argv, actionObjectSchema]);
 export const skillFileSchema = strictObject({
   name: nameSchema,
   description: z.string().optional(),
+  /** Shorter names a trigger's skill chain may use (the design document writes `docker-compose`). */
+  aliases: z.array(nameSchema).optional(),
   env: envSchema.optional(),
   actions: z.record(z.string().min(1).max(200), actionSchema).refine((r) => Object.keys(r).length > 0, 'must define at least one action'),
 });
@@ -86,6 +90,7 @@ export type SkillAction = ActionCommon & (
 export interface Skill {
   name: string;
   description?: string;
+  aliases?: string[];
   source: string;
   actions: Map<string, SkillAction>;
 }
@@ -107,5 +112,5 @@ export function normalizeSkill(f: SkillFile, source: string): Skill {
       else if (a.agent !== undefined) actions.set(name, { ...common, kind: 'agent', task: a.agent });
     }
   }
-  return { name: f.name, ...(f.description !== undefined ? { description: f.description } : {}), source, actions };
+  return { name: f.name, ...(f.description !== undefined ? { description: f.description } : {}), aliases: f.aliases ?? [], source, actions };
 }

@@ -1,6 +1,6 @@
 import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
-import { Journal } from '../core/journal.js';
+import { Journal, type JournalHealth } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
@@ -10,6 +10,7 @@ import { IpcServer } from '../ipc/server.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { ControlWatch } from './control-watch.js';
 import { coreHandlers } from './handlers/index.js';
+import { ipcConnectionBudget } from './fd-budget.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
 import { openSession } from './open-session.js';
@@ -110,14 +111,22 @@ export class Controller {
       });
       this.mark('parts');
       // Listening only once the session is built and the parts started: a client that gets an answer finds them.
-      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), { onError: (e) => this.log(`handler error: ${String(e)}`) });
+      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), {
+        maxConnections: ipcConnectionBudget(),
+        onError: (e) => this.log(`handler error: ${String(e)}`),
+      });
       server.stream(this.journal);
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
     } catch (e) {
       // A start that fails after building the session (the socket would not bind, say) ends it:
       // with no controller.json written, `down` would have to search for it. Never an adopted one.
-      if (this.builtSession) await this.o.tmux.killSession(this.layout.session).catch(() => undefined);
+      if (this.builtSession) {
+        await this.o.tmux.killSession(this.layout.session).then(
+          () => this.journal.append('session.killed', { session: this.layout.session }),
+          () => undefined,
+        );
+      }
       this.journal.appendDurable('controller.start-failed', { error: String(e) });
       this.journal.close();
       this.lock?.release();
@@ -158,11 +167,17 @@ export class Controller {
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const { root, socket: ipcPath } = this.o.paths;
-    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands };
+    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
     return statusOf(f, known ?? (await this.o.tmux.listPanes(this.sessionName)));
   }
 
+  journalHealth(): JournalHealth {
+    return this.journal.health();
+  }
+
   private saveSnapshot(): void {
+    // The snapshot names the last seq on disk; while records wait in memory it would name one that is not.
+    if (this.journal.health().state !== 'ok') return;
     const snap: Snapshot = { lastSeq: this.journal.lastSeq, session: this.sessionName, layout: this.layout.source, commands: this.commands, ...this.parts.snapshot() };
     writeSnapshot(this.o.paths.dir, snap);
   }
@@ -183,15 +198,14 @@ export class Controller {
     await step('sweep', () => this.sweeper?.stop());
     // In reverse order: runs stop (journaled interrupted, the next controller resumes them) before the bus.
     await this.parts.stop(opts.reason, step);
+    // The control client first: tmux then has no client of ours to tell about every pane it closes.
+    await step('control client', () => this.o.tmux.close());
     if (opts.killSession) {
+      // One tmux command, not has-session first: each is a process start, the bulk of `down`.
       await step('kill-session', async () => {
-        if (await this.o.tmux.hasSession(this.sessionName)) {
-          await this.o.tmux.killSession(this.sessionName);
-          journal?.append('session.killed', { session: this.sessionName });
-        }
+        if ((await this.o.tmux.killSession(this.sessionName)) !== false) journal?.append('session.killed', { session: this.sessionName });
       });
     }
-    await step('control client', () => this.o.tmux.close());
     await step('ipc', () => this.ipc?.server.close());
     await step('socket', () => this.ipc?.unlinkIfOurs());
     if (journal) {

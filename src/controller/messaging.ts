@@ -5,6 +5,7 @@ import { deliveryFor } from '../agents/states/index.js';
 import { busDirOf, clearStopped, ensureInbox, markStopped } from '../bus/layout.js';
 import { cleanStaleTmp } from '../bus/reader.js';
 import { writeMessage } from '../bus/writer.js';
+import { writeRefuseRule } from '../bus/refuse.js';
 import type { SessionLayout, PaneLayout } from '../config/layout-types.js';
 import type { JournalRecord } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
@@ -95,6 +96,8 @@ export class Messaging {
     // Senders read the layout's cap from here (send and scripts/miyabi-send.sh).
     if (c.inboxCap !== undefined) writeFileNoFollow(join(box.root, 'cap'), `${c.inboxCap}\n`);
     else rmSync(join(box.root, 'cap'), { force: true });
+    const cs = c.header === false ? c.profile.commandStart : undefined;
+    writeRefuseRule(box.root, cs ? { profile: c.profile.name, commandStart: cs.source } : null);
     return c;
   }
 
@@ -180,6 +183,11 @@ export class Messaging {
     for (const name of this.configs.keys()) this.deliverer.kick(name);
   }
 
+  /** An agent's own hook says it took a prompt: the deliverer's strongest proof of a submit. */
+  promptSubmitted(name: string, prompt: string): void {
+    this.deliverer.prompts.add(name, prompt);
+  }
+
   waitingReasons(): Record<string, string> {
     return Object.fromEntries(this.deliverer.waiting);
   }
@@ -232,6 +240,7 @@ function recipientConfig(p: PaneLayout): RecipientConfig {
     ...(m.submitDelayMs !== undefined ? { submitDelayMs: m.submitDelayMs } : {}),
     ...(m.settleMs !== undefined ? { settleMs: m.settleMs } : {}),
     ...(m.readyGraceMs !== undefined ? { readyGraceMs: m.readyGraceMs } : {}),
+    ...(m.readLimitMs !== undefined ? { readLimitMs: m.readLimitMs } : {}),
   };
   return {
     name: p.name,

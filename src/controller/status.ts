@@ -1,3 +1,4 @@
+import type { JournalHealthReply } from '../ipc/messages/ping.js';
 import type { PaneStatus, StatusResult } from '../ipc/protocol.js';
 import type { PaneInfo } from '../tmux/port.js';
 
@@ -10,6 +11,7 @@ export interface StatusFacts {
   ipcPath: string;
   /** Each pane's command as the layout wrote it (tmux shows only the launch script). */
   commands: Record<string, string>;
+  journal: JournalHealthReply;
 }
 
 /** What `miyabi status` shows: the session, this controller, and every pane. */
@@ -24,6 +26,7 @@ export function statusOf(f: StatusFacts, panes: PaneInfo[]): StatusResult {
       startedAt: new Date(f.startedAt).toISOString(),
       uptimeMs: Date.now() - f.startedAt,
       ipcPath: f.ipcPath,
+      journal: f.journal,
     },
     panes: panes.map((pi): PaneStatus => ({
       name: pi.agent,

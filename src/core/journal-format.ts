@@ -166,17 +166,17 @@ export interface RawLine {
 const CHUNK = 1 << 20;
 
 /**
- * Reads `fd` from offset 0 up to `limit` bytes (default: to EOF) in 1 MiB chunks and yields each
+ * Reads `fd` from offset `from` (default 0, the start of a line) up to `limit` bytes (default: to EOF) in 1 MiB chunks and yields each
  * line. Lines longer than a chunk grow the buffer; nothing else is copied, so a 100k-record
  * journal is never one giant string.
  */
-export function* scanLines(fs: FsPort, fd: number, limit = Number.POSITIVE_INFINITY): Generator<RawLine> {
+export function* scanLines(fs: FsPort, fd: number, limit = Number.POSITIVE_INFINITY, from = 0): Generator<RawLine> {
   let buf = Buffer.allocUnsafe(CHUNK);
   let filled = 0; // bytes of buf holding data
-  let bufOffset = 0; // file offset of buf[0]
+  let bufOffset = from; // file offset of buf[0]
   let lineStart = 0; // index in buf of the current line
-  let lineNo = 0;
-  let pos = 0; // next file offset to read
+  let lineNo = 0; // counted from `from`, which must start a line
+  let pos = from; // next file offset to read
   const raw: RawLine = { buf, start: 0, end: 0, offset: 0, line: 0, terminated: true };
   for (;;) {
     if (filled === buf.length) {

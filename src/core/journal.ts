@@ -15,9 +15,11 @@ import { type FsPort, fsyncDir, ioError, realFs } from './fs-port.js';
 import { listSegments } from './journal-files.js';
 import { type JournalRecord, encodeRecord } from './journal-format.js';
 import { replayJournal } from './journal-replay.js';
+import { HealingFile, type JournalHealth, type WriteMode } from './journal-healing.js';
 import { ActiveFile } from './journal-writer.js';
 
 export type { JournalRecord } from './journal-format.js';
+export type { JournalHealth } from './journal-healing.js';
 export { replayJournal, type ReplayOptions } from './journal-replay.js';
 
 export interface JournalOptions {
@@ -30,6 +32,9 @@ export interface JournalOptions {
   fs?: FsPort;
   /** Errors that cannot be thrown to a caller: a timer fsync, a throwing listener. Default: a process warning. */
   onError?: (err: unknown) => void;
+  /** Records held in memory while writes fail (journal-healing.ts), and the retry's backoff. */
+  maxHeld?: number;
+  retryMs?: [number, number];
 }
 
 export type AppendListener = (record: JournalRecord) => void;
@@ -46,16 +51,27 @@ export class Journal implements EventSink<JournalRecord> {
   private readonly listeners = new Set<AppendListener>();
   private readonly pending: JournalRecord[] = [];
   private dispatching = false;
+  private readonly file: HealingFile;
 
   private constructor(
     readonly root: string,
-    private readonly file: ActiveFile,
+    active: ActiveFile,
     private seq: number,
     o: JournalOptions,
   ) {
     this.fs = o.fs ?? realFs;
-    this.dir = file.dir;
-    this.path = file.path;
+    this.file = new HealingFile(this.fs, root, o.maxSegmentBytes ?? 64 * 1024 * 1024, active, seq, {
+      maxHeld: o.maxHeld,
+      retryMs: o.retryMs,
+      onHealed: (h) => {
+        // Said once the file takes writes again, after every record that waited.
+        if (this.closed) return;
+        this.append('journal.write-recovered', { file: h.file, error: h.error, since: new Date(h.since).toISOString(), durationMs: h.durationMs, records: h.records });
+        if (h.repaired) this.append('journal.tail-repaired', h.repaired);
+      },
+    });
+    this.dir = active.dir;
+    this.path = active.path;
     this.mode = o.fsync ?? 'group';
     this.groupMs = o.groupMs ?? 200;
     this.onError = o.onError ?? ((e) => process.emitWarning(e instanceof Error ? e : String(e), 'MiyabiJournal'));
@@ -97,17 +113,25 @@ export class Journal implements EventSink<JournalRecord> {
    * throws MiyabiError('INTERNAL') and nothing is written.
    */
   append<T extends EventType>(type: T, payload: EventPayload<T>): JournalRecord {
-    return this.write(type, payload, this.mode === 'always');
+    return this.write(type, payload, this.mode === 'always' ? 'sync' : 'group');
   }
 
-  /** Appends and fsyncs before returning, whatever the mode (messages, recovery events). */
+  /**
+   * Appends and fsyncs before returning, whatever the mode (messages, recovery events). While the
+   * journal is degraded it throws MiyabiError('IO') and the caller does what it journals later.
+   */
   appendDurable<T extends EventType>(type: T, payload: EventPayload<T>): JournalRecord {
-    return this.write(type, payload, true);
+    return this.write(type, payload, 'durable');
   }
 
-  /** Records with seq > afterSeq, read from disk (see replayJournal), up to lastSeq as of this call. */
+  /** ok, or degraded (writes fail, records wait in memory, retried) or wedged (only a restart helps). */
+  health(): JournalHealth {
+    return this.file.health();
+  }
+
+  /** Records with seq > afterSeq, read from disk (see replayJournal), up to the last one in the file as of this call. */
   replay(afterSeq = 0): Generator<JournalRecord> {
-    return replayJournal(this.root, { afterSeq, untilSeq: this.seq, fs: this.fs });
+    return replayJournal(this.root, { afterSeq, untilSeq: this.file.writtenSeq, fs: this.fs });
   }
 
   /**
@@ -133,11 +157,11 @@ export class Journal implements EventSink<JournalRecord> {
     });
   }
 
-  /** fsyncs now whatever was appended since the last fsync. */
+  /** fsyncs now whatever was appended since the last fsync (a failure shows in health()). */
   flush(): void {
     this.usable();
     this.clearTimer();
-    if (this.file.hasUnsynced) this.file.sync();
+    this.file.sync();
   }
 
   /**
@@ -191,22 +215,25 @@ export class Journal implements EventSink<JournalRecord> {
     this.file.usable();
   }
 
-  private write(type: string, payload: unknown, sync: boolean): JournalRecord {
+  private write(type: string, payload: unknown, mode: WriteMode): JournalRecord {
     this.usable();
     // Validate first, write second: a refused record leaves no trace on disk or on the bus.
     checkEvent(type, payload);
     const { line, record } = encodeRecord(this.seq + 1, Date.now(), type, payload);
-    this.file.write(line, record.seq, sync);
+    const r = this.file.write(line, record.seq, mode);
+    if (r.kind === 'refused') throw r.error; // no seq used
     this.seq = record.seq;
-    if (sync) this.clearTimer();
+    if (mode !== 'group') this.clearTimer();
     else this.timer ??= setTimeout(() => this.groupSync(), this.groupMs).unref();
+    // A held record will be written (journal-healing.ts): the bus sees it now, in seq order.
     this.emit(record);
+    if (r.kind === 'held' && r.error) throw r.error;
     return record;
   }
 
   private groupSync(): void {
     this.timer = null;
-    if (this.closed || !this.file.hasUnsynced || this.file.isPoisoned) return;
+    if (this.closed || !this.file.hasUnsynced) return;
     try {
       this.file.sync();
     } catch (e) {

@@ -1,21 +1,22 @@
 import type { OutputTracker } from './output-tracker.js';
 import type { DeliveryProfile } from './profiles.js';
 import { squeeze } from './render.js';
+import { flat, PASTE_PLACEHOLDER as PLACEHOLDER } from './screen.js';
 import type { Typist } from './typist.js';
 
 export type Submitted = 'submitted' | 'queued' | 'not-submitted';
 
-const PLACEHOLDER = /\[Pasted text #\d+/;
 
 /** The typed text still sits in the input line (or the program's placeholder for it does). */
 export function stillTyped(line: string, probe: string): boolean {
-  return PLACEHOLDER.test(line) || (probe !== '' && line.includes(probe));
+  return PLACEHOLDER.test(line) || (probe !== '' && (line.includes(probe) || flat(line).includes(flat(probe))));
 }
 
 /** True once the pane has echoed the probe (or shown the profile's paste placeholder) since `mark`. */
 export function echoed(tracker: OutputTracker, paneId: string, mark: number, probe: string): boolean {
-  const seen = squeeze(tracker.since(paneId, mark));
-  return probe === '' ? seen.length > 0 : seen.includes(probe) || PLACEHOLDER.test(seen);
+  const seen = tracker.since(paneId, mark);
+  // Flat: a program that draws spaces as cursor moves (`from\x1b[9Gconductor`) prints no spaces.
+  return probe === '' ? squeeze(seen).length > 0 : flat(seen).includes(flat(probe)) || PLACEHOLDER.test(seen);
 }
 
 /**

@@ -3,14 +3,18 @@ import { writeFileNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
 import type { ParsedMessage } from '../bus/format.js';
 import { markDeliveredMany } from '../bus/reader.js';
+import { commandStartReason } from '../bus/refuse.js';
 import { isMiyabiError } from '../core/errors.js';
 import type { EventSink } from '../core/events/index.js';
-import { echoed, stillTyped, waitSubmitted } from './confirm.js';
+import { stillTyped, waitSubmitted } from './confirm.js';
+import { pasteAndSubmit } from './submit-flow.js';
+import { holds } from './screen.js';
+import { HookPrompts } from './prompts.js';
 import type { OutputTracker } from './output-tracker.js';
 import type { PaneLocks } from './pane-locks.js';
 import { PendingInbox, takeBatch } from './pending.js';
 import type { DeliveryProfile } from './profiles.js';
-import { promptAfter, readiness } from './readiness.js';
+import { readiness } from './readiness.js';
 import { probeOf, render, shortId, squeeze } from './render.js';
 import type { Typist } from './typist.js';
 
@@ -62,6 +66,10 @@ export class Deliverer {
   private readonly waitingFor = new Map<string, string>();
   /** Per recipient, ids whose outcome is decided, even if moving the file to cur/ failed. */
   private readonly decided = new Map<string, Set<string>>();
+  /** Per agent, the wait before the submit key learned from a paste window that ate one. */
+  private readonly delays = new Map<string, number>();
+  /** What agents' own hooks said they took. */
+  readonly prompts = new HookPrompts();
   private closed = false;
 
   constructor(private readonly d: DelivererDeps) {}
@@ -84,7 +92,16 @@ export class Deliverer {
     }
     this.running.add(name);
     void this.pass(name)
-      .catch((e) => this.d.journal.append('delivery.error', { to: name, error: String(e) }))
+      .catch((e) => {
+        // The messages wait with the reason (`inbox` shows it); the next sweep tries again. A
+        // journal that refuses this record too (full backlog) must not make a rejection of it.
+        this.wait(this.inboxes.get(name)?.seen ?? [], e instanceof Error ? e.message : String(e));
+        try {
+          this.d.journal.append('delivery.error', { to: name, error: String(e) });
+        } catch {
+          // said in `status` and `doctor` (the journal's health)
+        }
+      })
       .finally(() => {
         this.running.delete(name);
         if (this.again.delete(name)) this.kick(name);
@@ -169,52 +186,35 @@ export class Deliverer {
     const probe = probeOf(text);
     // `line` lets a later controller look for exactly this typing, and nothing printed before it.
     this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids, line });
-    let typed = false;
-    let reason = 'not seen in the pane';
-    for (let attempt = 1; attempt <= r.profile.maxAttempts && !this.closed; attempt++) {
-      try {
-        if (!typed && attempt > 1) {
-          // Before typing again: the first paste may be in the input line after all.
-          const now = squeeze(await this.d.typist.cursorLine(r.paneId));
-          if (stillTyped(now, probe)) typed = true;
-          else if (r.profile.inputLine?.exec(now)?.groups?.input?.trim()) {
-            reason = 'the input line filled with other text; not typing over it';
-            break;
-          }
-        }
-        if (!typed) {
-          const mark = this.d.tracker.mark(r.paneId);
-          await this.d.typist.paste(r.paneId, text);
-          typed = await this.d.tracker.waitFor(r.paneId, () => echoed(this.d.tracker, r.paneId, mark, probe), r.profile.confirmTimeoutMs);
-          typed ||= squeeze(await this.d.typist.screenSince(r.paneId, line)).includes(probe);
-          if (!typed) {
-            reason = 'the pasted text never showed in the pane';
-            continue;
-          }
-        }
-        const mark = this.d.tracker.mark(r.paneId);
-        await this.d.typist.submit(r.paneId, r.profile, attempt > 1);
-        const outcome = await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark);
-        if (outcome !== 'not-submitted' && blind && !(await promptAfter(this.d.typist, this.d.tracker, r.profile, r.paneId, probe))) {
-          // Typed before the program showed a prompt, and none came after: not known to be read.
-          reason = 'typed before the program showed its prompt, and no prompt came after it';
-          break;
-        }
-        if (outcome !== 'not-submitted') return this.finish(r, batch, 'D', { outcome, attempts: attempt });
-        reason = 'the submit key did not take';
-      } catch (e) {
-        if (isMiyabiError(e) && DEFER.has(e.code)) {
-          // Not a failure of the message: it stays in new/, and is looked for before it is typed
-          // again, since tmux may have taken the paste before it went away.
-          for (const id of ids) this.d.inflight.set(id, line);
-          this.d.journal.append('message.deferred', { to: r.name, ids, reason: e.message });
-          this.kick(r.name, RECHECK_MS);
-          throw e;
-        }
-        reason = String(e);
+    const known = this.delays.get(r.name);
+    try {
+      const res = await pasteAndSubmit(
+        {
+          typist: this.d.typist,
+          tracker: this.d.tracker,
+          closed: () => this.closed,
+          hookSaw: (probe, since) => this.prompts.saw(r.name, probe, since),
+          note: (why) => (why === null ? ids.forEach((id) => this.forgetWaiting(id)) : this.wait(batch, why)),
+        },
+        { paneId: r.paneId, profile: r.profile, text, probe, line, blind, delayMs: known ?? r.profile.submitDelayMs },
+      );
+      // Learned per agent: the wait before the submit key that was taken (it only grows).
+      if (res.delayMs !== undefined && res.attempts > 1) this.delays.set(r.name, Math.max(known ?? 0, res.delayMs));
+      const delay = res.attempts > 1 && res.delayMs !== undefined ? { submitDelayMs: res.delayMs } : {};
+      if (res.outcome === 'unconfirmed') return this.finish(r, batch, 'F', { outcome: 'unconfirmed', attempts: res.attempts, reason: res.reason ?? 'not seen in the pane' });
+      return this.finish(r, batch, 'D', { outcome: res.outcome, attempts: res.attempts, ...delay });
+    } catch (e) {
+      if (isMiyabiError(e) && DEFER.has(e.code)) {
+        // Not a failure of the message: it stays in new/, and is looked for before it is typed
+        // again, since tmux may have taken the paste before it went away.
+        for (const id of ids) this.d.inflight.set(id, line);
+        this.d.journal.append('message.deferred', { to: r.name, ids, reason: e.message });
+        this.kick(r.name, RECHECK_MS);
+        throw e;
       }
+      // Whatever went wrong, the paste may have gone in: reported, never typed again.
+      this.finish(r, batch, 'F', { outcome: 'unconfirmed', reason: String(e) });
     }
-    this.finish(r, batch, 'F', { outcome: 'unconfirmed', reason });
   }
 
   /**
@@ -234,7 +234,7 @@ export class Deliverer {
       this.d.inflight.delete(msg.id);
       return 'absent';
     }
-    if (stillTyped(squeeze(await this.d.typist.cursorLine(r.paneId)), probe)) {
+    if (await this.stillHeld(r, probe)) {
       const mark = this.d.tracker.mark(r.paneId);
       await this.d.typist.submit(r.paneId, r.profile);
       if ((await waitSubmitted(this.d.typist, this.d.tracker, r.paneId, r.profile, probe, mark)) === 'not-submitted') {
@@ -248,7 +248,14 @@ export class Deliverer {
     return 'delivered';
   }
 
-  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: { outcome: string; reason?: string; attempts?: number; recovered?: boolean }): void {
+  /** The input area (a full-screen agent's box, else the cursor line) still holds the text. */
+  private async stillHeld(r: Recipient, probe: string): Promise<boolean> {
+    const re = r.profile.inputLine;
+    if (r.profile.inputArea === 'screen' && re) return holds(await this.d.typist.shot(r.paneId), probe, { inputLine: re });
+    return stillTyped(squeeze(await this.d.typist.cursorLine(r.paneId)), probe);
+  }
+
+  private finish(r: Recipient, batch: ParsedMessage[], flag: 'D' | 'F', info: { outcome: string; reason?: string; attempts?: number; recovered?: boolean; submitDelayMs?: number }): void {
     let decided = this.decided.get(r.name);
     if (!decided) this.decided.set(r.name, (decided = new Set()));
     for (const m of batch) decided.add(m.id);
@@ -275,7 +282,7 @@ function refusal(r: Recipient, text: string): string | null {
   // On tmux 3.3a nothing in a paste is escaped: this sequence would end a bracketed paste early.
   if (text.includes('\x1b[201~')) return 'holds the bracketed-paste end sequence ESC [201~';
   if (r.header === false && r.profile.commandStart?.test(text)) {
-    return `starts with a character ${r.profile.name} runs as a command; turn the header on for this agent or reword it`;
+    return commandStartReason(r.profile.name);
   }
   return null;
 }

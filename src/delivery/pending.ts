@@ -41,6 +41,11 @@ export class PendingInbox {
   get size(): number {
     return this.known.size;
   }
+
+  /** The messages seen at the last refresh. */
+  get seen(): ParsedMessage[] {
+    return [...this.known.values()];
+  }
 }
 
 const MAX_BATCH = 500;

@@ -21,6 +21,20 @@ export interface DeliveryProfile {
   readyGraceMs: number;
   /** Applied to the cursor line; the `input` group is what a person has typed and not sent. */
   inputLine?: RegExp;
+  /**
+   * Where its input is read: `cursor`, the line the cursor is on (a shell, a line program);
+   * `screen`, the last row of the whole screen `inputLine` matches, down to the next blank or
+   * rule row (a full-screen agent draws its input box above a footer, the cursor elsewhere).
+   * A pane on the alternate screen is read as a screen whatever its profile says.
+   */
+  inputArea: 'cursor' | 'screen';
+  /** Screen text that says a turn is running: seen newly after the submit key, it was taken. */
+  busy?: RegExp;
+  /**
+   * How long a program may take to show a paste before it counts as unresponsive and the message
+   * is reported not delivered. Meanwhile nothing is typed again: the paste may still arrive.
+   */
+  readLimitMs: number;
   /** Screen text that says the program queued the input behind a running turn. */
   queued?: RegExp;
   /**

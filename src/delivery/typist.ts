@@ -5,6 +5,7 @@ import { MiyabiError } from '../core/errors.js';
 import type { TmuxPort } from '../tmux/port.js';
 import type { DeliveryProfile } from './profiles.js';
 import { typedText } from './screen-cells.js';
+import type { Shot } from './screen.js';
 
 /** The slice of the tmux port typing needs: every pane command goes through `pane(id)`. */
 export type PaneRunner = Pick<TmuxPort, 'run' | 'pane'>;
@@ -16,6 +17,8 @@ export interface PaneState {
   cursorY: number;
   /** Lines in the pane's history: history + cursor line is an absolute line number. */
   historySize: number;
+  /** The program is on the alternate screen (a full-screen program). */
+  alt: boolean;
 }
 
 let bufferSeq = 0;
@@ -40,10 +43,10 @@ export class Typist {
     // display -t on a pane that is gone still answers rc 0, with every format empty.
     const [line = ''] = await this.tmux
       .pane(paneId)
-      .run('display-message', ['-p', '#{pane_id}|#{pane_dead}|#{pane_in_mode}|#{cursor_y}|#{history_size}']);
-    const [id, dead, mode, cy, hs] = line.split('|');
-    if (id !== paneId) return { gone: true, dead: true, inMode: false, cursorY: 0, historySize: 0 };
-    return { gone: false, dead: dead === '1', inMode: mode === '1', cursorY: Number(cy) || 0, historySize: Number(hs) || 0 };
+      .run('display-message', ['-p', '#{pane_id}|#{pane_dead}|#{pane_in_mode}|#{cursor_y}|#{history_size}|#{alternate_on}']);
+    const [id, dead, mode, cy, hs, alt] = line.split('|');
+    if (id !== paneId) return { gone: true, dead: true, inMode: false, cursorY: 0, historySize: 0, alt: false };
+    return { gone: false, dead: dead === '1', inMode: mode === '1', cursorY: Number(cy) || 0, historySize: Number(hs) || 0, alt: alt === '1' };
   }
 
   /** The line the cursor is on, as a person reads it: dim placeholder text left out. */
@@ -52,6 +55,13 @@ export class Typist {
     const y = String(s.cursorY);
     const [line = ''] = await this.tmux.pane(paneId).run('capture-pane', ['-p', '-e', '-S', y, '-E', y]);
     return typedText(line);
+  }
+
+  /** The visible screen, row by row as a person reads it (dim placeholder text left out). */
+  async shot(paneId: string, st?: PaneState): Promise<Shot> {
+    const s = st ?? (await this.state(paneId));
+    const rows = await this.tmux.pane(paneId).run('capture-pane', ['-p', '-e']);
+    return { rows: rows.map(typedText), cursorY: s.cursorY, alt: s.alt };
   }
 
   async screen(paneId: string, scrollback = 0): Promise<string> {

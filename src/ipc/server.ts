@@ -29,40 +29,55 @@ export interface IpcConnection {
 }
 
 export interface IpcServerOptions {
-  /** A connection holding a partial frame for longer than this is dropped (slow-loris). */
+  /** Time to send a whole frame once its first byte came; a slower one is dropped (slow-loris, a byte every few seconds). */
   partialFrameTimeoutMs?: number;
+  /** Connections held at once; when full, the oldest one that neither waits for an answer nor subscribed makes room. */
   maxConnections?: number;
-  /** A connection that sends nothing for this long (and did not subscribe) is closed. */
+  /** A connection with no request in flight that sends nothing for this long (and did not subscribe) is closed. */
   idleTimeoutMs?: number;
   onError?: (err: unknown) => void;
 }
 
+interface Conn {
+  inFlight: number;
+  subscribed: boolean;
+}
+
 /**
  * JSON-lines server over a unix socket. Every failure is answered on its own connection; nothing
- * a client sends can stop the controller (RELIABILITY.md, B10).
+ * a client sends can stop the controller (RELIABILITY.md, B10), and no number of connections that
+ * ask nothing can lock the CLI out (issue #11, item 3: B20): idle ones go within seconds, a frame
+ * must arrive whole within a deadline, and a full table makes room for a newcomer by dropping its
+ * oldest idle connection (the newcomer is the CLI, more often than not).
  */
 export class IpcServer {
   private readonly server: Server;
   private readonly subscribers = new Map<Socket, Subscription>();
   private source: EventSource | null = null;
-  private readonly sockets = new Set<Socket>();
+  /** Every open connection, oldest first (a Map keeps insertion order). */
+  private readonly conns = new Map<Socket, Conn>();
 
   constructor(
     private readonly handlers: HandlerTable,
     private readonly options: IpcServerOptions = {},
   ) {
     this.server = createServer((s) => this.accept(s));
-    this.server.maxConnections = options.maxConnections ?? 512;
   }
 
   listen(path: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(path, () => {
+      // A deep backlog: a burst of connections must not make a CLI's connect fail with EAGAIN.
+      this.server.listen({ path, backlog: 4096 }, () => {
         this.server.off('error', reject);
         resolve();
       });
     });
+  }
+
+  /** Open connections (for tests and the bench). */
+  get connections(): number {
+    return this.conns.size;
   }
 
   /** Streams `source`'s records to subscribers, and lets them catch up from it (`fromSeq`). */
@@ -79,26 +94,52 @@ export class IpcServer {
   }
 
   close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.conns.keys()) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Room for one more: drops the oldest connection that waits for no answer and did not subscribe. */
+  private makeRoom(): boolean {
+    if (this.conns.size < (this.options.maxConnections ?? 1024)) return true;
+    for (const [s, c] of this.conns) {
+      if (c.inFlight === 0 && !c.subscribed) {
+        this.conns.delete(s);
+        s.destroy();
+        return true;
+      }
+    }
+    return false;
+  }
+
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
+    socket.on('error', () => undefined);
+    if (!this.makeRoom()) {
+      // Every slot waits for an answer or streams events: say why rather than hang up silently.
+      socket.end(encodeFrame({ id: null, ok: false, error: { code: 'IPC', message: 'the controller has too many connections open; try again' } }));
+      return;
+    }
+    const state: Conn = { inFlight: 0, subscribed: false };
+    this.conns.set(socket, state);
+    const idleMs = this.options.idleTimeoutMs ?? 10_000;
     // A client that sends requests faster than they are answered is paused, not queued without
     // bound: one flooding client must not starve the control client everyone shares.
-    let inFlight = 0;
     const MAX_IN_FLIGHT = 32;
-    let partialTimer: NodeJS.Timeout | undefined;
+    let frameTimer: NodeJS.Timeout | undefined;
+    let idleTimer: NodeJS.Timeout | undefined;
+    let frames = 0;
     const send = (obj: unknown) => {
       if (!socket.destroyed) socket.write(encodeFrame(obj));
     };
     const fail = (id: number | null, error: IpcErrorBody) => send({ id, ok: false, error });
     const splitter = new LineSplitter(
       (line) => {
-        if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
+        frames += 1;
+        if (++state.inFlight >= MAX_IN_FLIGHT) socket.pause();
+        // An answer may take long (message.wait): the idle clock stops while one is awaited.
+        clearTimeout(idleTimer);
         void this.dispatch(line, send, fail, conn).finally(() => {
-          if (--inFlight < MAX_IN_FLIGHT && socket.isPaused()) socket.resume();
+          if (--state.inFlight < MAX_IN_FLIGHT && socket.isPaused()) socket.resume();
+          armIdle();
         });
       },
       () => fail(null, { code: 'IPC', message: 'frame too large; the limit is 1 MiB per line' }),
@@ -109,25 +150,35 @@ export class IpcServer {
         if (fromSeq !== undefined && this.source === null) throw new MiyabiError('USAGE', 'this server keeps no journal to replay from');
         const sub = fromSeq === undefined || this.source === null ? new Subscription(socket, this.source?.lastSeq ?? 0) : Subscription.catchUp(socket, this.source, fromSeq);
         this.subscribers.set(socket, sub);
-        socket.setTimeout(0); // a subscriber is quiet by nature
+        state.subscribed = true;
+        clearTimeout(idleTimer); // a subscriber is quiet by nature
         return this.source === null ? undefined : sub.afterSeq;
       },
     };
     // A connection that neither asks nor listens is dropped, so idle clients cannot use up the
-    // connection limit.
-    socket.setTimeout(this.options.idleTimeoutMs ?? 5 * 60_000, () => socket.destroy());
+    // table. Only a request restarts the clock: stray bytes or empty lines do not.
+    const armIdle = () => {
+      clearTimeout(idleTimer);
+      if (state.inFlight === 0 && !state.subscribed) idleTimer = setTimeout(() => socket.destroy(), idleMs);
+    };
+    armIdle();
     socket.on('data', (d: Buffer) => {
+      const before = frames;
       splitter.push(d);
-      clearTimeout(partialTimer);
+      if (splitter.pending === 0 || frames !== before) {
+        clearTimeout(frameTimer);
+        frameTimer = undefined;
+      }
       if (splitter.pending > 0) {
-        partialTimer = setTimeout(() => socket.destroy(), this.options.partialFrameTimeoutMs ?? 10_000);
+        // From the frame's first byte, not its last: a byte every few seconds does not keep it.
+        frameTimer ??= setTimeout(() => socket.destroy(), this.options.partialFrameTimeoutMs ?? 5_000);
       }
     });
-    socket.on('error', () => undefined);
     socket.on('close', () => {
-      clearTimeout(partialTimer);
+      clearTimeout(frameTimer);
+      clearTimeout(idleTimer);
       this.subscribers.delete(socket);
-      this.sockets.delete(socket);
+      this.conns.delete(socket);
     });
   }
 

@@ -7,6 +7,8 @@ import type { SkillAction } from '../config/skill-schema.js';
 import type { ShellPort } from '../shell/port.js';
 import { ActionError } from './action-error.js';
 import { isAgentBuiltin, type AgentPort, type AgentRequest } from './agent-port.js';
+import { dirname } from 'node:path';
+import { metricsReport } from '../feedback/report-file.js';
 import { renderReport, writeReport } from './reports.js';
 import type { JournalLike, RunState } from './run-state.js';
 
@@ -75,6 +77,13 @@ async function builtin(name: string, ctx: ActionContext): Promise<string> {
       return writeReport(ctx.reportsDir, ctx.runId, 'error', renderReport('error', ctx.state(), ctx.logDir));
     case 'generate-success-report':
       return writeReport(ctx.reportsDir, ctx.runId, 'success', renderReport('success', ctx.state(), ctx.logDir));
+    case 'generate-daily-summary':
+    case 'generate-monthly-report': {
+      // The project's metrics over the last day or month, from the journal (feedback/); reports
+      // live in `.miyabi/reports/`, whose parent is the folder of the journal.
+      const kind = name === 'generate-daily-summary' ? 'daily' : 'monthly';
+      return writeReport(ctx.reportsDir, ctx.runId, kind, metricsReport(dirname(ctx.reportsDir), kind));
+    }
     case 'summarize-content-created':
       return writeReport(ctx.reportsDir, ctx.runId, 'content', renderReport('content', ctx.state(), ctx.logDir));
     case 'notify-conductor': {

@@ -45,7 +45,7 @@ export function renderReport(kind: 'error' | 'success' | 'content', st: RunState
 }
 
 /** Writes the report atomically and returns its path. */
-export function writeReport(reportsDir: string, runId: string, kind: 'error' | 'success' | 'content', text: string): string {
+export function writeReport(reportsDir: string, runId: string, kind: 'error' | 'success' | 'content' | 'daily' | 'monthly', text: string): string {
   mkdirSync(reportsDir, { recursive: true });
   const file = join(reportsDir, `${runId}-${kind}.md`);
   writeFileAtomic(file, text, { mode: 0o644, what: 'report' });

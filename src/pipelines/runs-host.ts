@@ -16,6 +16,7 @@ import { currentBranch } from './branch.js';
 import { killLeftoverGroups, listRuns, newRunId, pgidTracker, readRunCache, reportsDir, runDir, writeRunCache, type RunCache } from './run-dir.js';
 import { RunJournal } from './run-journal.js';
 import { foldRun, type JournalRecordLike, type RunState } from './run-state.js';
+import { cachedRunConfig } from './run-config-cache.js';
 import { PipelineRunner } from './runner.js';
 import { checkRunId, type RunsHostDeps, type StartRequest, type StartResult } from './runs-host-api.js';
 
@@ -59,7 +60,7 @@ export class RunsHost {
 
   async start(req: StartRequest): Promise<StartResult> {
     if (this.stopping) throw new MiyabiError('CONTROLLER_DOWN', 'the host is stopping; no new runs');
-    const { pipeline, skills } = loadRunConfig(this.d.root, req.pipeline);
+    const { pipeline, skills } = cachedRunConfig(this.d.root, req.pipeline, () => loadRunConfig(this.d.root, req.pipeline));
     const runId = checkRunId(req.runId ?? newRunId(pipeline.name));
     if (readRunCache(runDir(this.d.root, runId)) !== null) throw new MiyabiError('USAGE', `run ${runId} exists already`);
     const vars = req.vars ?? {};

@@ -161,12 +161,13 @@ export class Tmux implements TmuxPort {
   }
 
   /** Kills the session by exact name; a missing session or server is not an error. */
-  async killSession(name: string): Promise<void> {
+  async killSession(name: string): Promise<boolean> {
     assertName('session name', name);
     try {
       await this.exec(['kill-session', '-t', sessionTarget(name)]);
+      return true;
     } catch (e) {
-      if (isMiyabiError(e) && (e.code === 'TMUX_PANE_GONE' || e.code === 'TMUX_UNREACHABLE')) return;
+      if (isMiyabiError(e) && (e.code === 'TMUX_PANE_GONE' || e.code === 'TMUX_UNREACHABLE')) return false;
       throw e;
     }
   }

@@ -90,7 +90,8 @@ export interface TmuxPort {
   createSession(spec: SessionSpec): Promise<PaneInfo[]>;
   listPanes(session: string): Promise<PaneInfo[]>;
   sessionOption(session: string, key: string): Promise<string | null>;
-  killSession(name: string): Promise<void>;
+  /** Resolves false when there was no such session (not an error). */
+  killSession(name: string): Promise<boolean | void>;
   /** A server-wide command (buffers, layouts): through the control client while it is up. */
   run(verb: string, args?: readonly string[], opts?: TmuxRunOptions): Promise<string[]>;
   /** Throws USAGE for anything but a `%<n>` id. */

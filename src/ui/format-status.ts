@@ -9,6 +9,13 @@ export function formatDuration(ms: number): string {
   return `${h}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** One line on a journal that refuses writes (core/journal-healing.ts), or null when it is fine. */
+export function journalTrouble(j: StatusResult['controller']['journal']): string | null {
+  if (!j || j.state === 'ok') return null;
+  const what = j.state === 'wedged' ? 'WEDGED (`miyabi up` restarts the controller)' : `DEGRADED, ${j.held} record(s) waiting in memory, retrying`;
+  return `${what}: ${j.error ?? 'writes fail'} (file ${j.file ?? '?'}, since ${j.since ?? '?'})`;
+}
+
 /** The human form of `miyabi status`, shared by the CLI and the conductor. */
 export function formatStatus(st: StatusResult): string {
   const lines = [
@@ -16,8 +23,10 @@ export function formatStatus(st: StatusResult): string {
     `root        ${st.root}`,
     `layout      ${st.layout}`,
     `controller  pid ${st.controller.pid}, up ${formatDuration(st.controller.uptimeMs)}`,
-    '',
   ];
+  const trouble = journalTrouble(st.controller.journal);
+  if (trouble) lines.push(`journal     ${trouble}`);
+  lines.push('');
   const header = ['ROLE', 'NAME', 'PANE', 'PID', 'STATE', 'COMMAND'];
   const rows = st.panes.map((p) => [
     p.role,

@@ -18,71 +18,90 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function start(extra: string[] = []): Promise<{ fc: FakeController; term: TerminalSession }> {
+async function start(
+  extra: string[] = [], size: { cols?: number; rows?: number } = {}, agents?: unknown[],
+): Promise<{ fc: FakeController; term: TerminalSession }> {
   const fc = await startFakeController();
   cleanups.push(() => fc.dispose());
-  const term = await startInTerminal([process.execPath, entry, '--socket', fc.socketPath, ...extra]);
+  if (agents) {
+    fc.agents = agents;
+    fc.setPanes(samplePanes().filter((p) => p.role !== 'agent'));
+  }
+  const term = await startInTerminal([process.execPath, entry, '--socket', fc.socketPath, ...extra], size);
   cleanups.push(() => term.close());
   return { fc, term };
 }
 
-/** The pane-table row naming `name` (the list draws one row per pane). */
+/** The agent-table row naming `name`. */
 function rowOf(lines: string[], name: string): string | undefined {
-  return lines.find((l) => new RegExp(`\\s${name}\\s+%\\d`).test(l));
+  return lines.find((l) => new RegExp(`^.[> ] ${name}\\s`).test(l));
 }
 function markedRow(lines: string[]): string | undefined {
   return lines.find((l) => /^.> /.test(l));
 }
-/** The detail box's "name" line. */
+/** The preview's "name" line. */
 function detailName(lines: string[]): string | undefined {
   return lines.map((l) => /^.name\s+(\S+)/.exec(l)?.[1]).find((x) => x !== undefined);
 }
 
+function manyAgents(n: number): unknown[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: `agent-${String(i + 1).padStart(2, '0')}`, paneId: `%${i + 10}`, pid: 100 + i, alive: true, command: 'claude', cwd: '/p',
+    worktree: null, branch: null, spawned: i > 2, state: i === 37 ? 'waiting-for-input' : i % 3 ? 'idle' : 'busy', signal: 'screen', reason: 'r',
+  }));
+}
+
 describe('dashboard in a terminal', () => {
-  it('shows the session and panes, moves the selection with j/k, and leaves with q (exit 0)', async () => {
-    const { term } = await start();
-    let screen = await term.waitForScreen((l) => rowOf(l, 'agent-2') !== undefined);
-    expect(screen[0]).toContain('session demo-session');
-    expect(screen[0]).toContain('controller pid 31337');
-    expect(screen[0]).toContain('connected');
-    for (const p of samplePanes()) expect(rowOf(screen, p.name)).toContain(p.paneId);
-    expect(rowOf(screen, 'agent-2')).toContain('claude --name agent-2');
-    expect(screen.some((l) => l.includes('j/down next') && l.includes('q quit'))).toBe(true);
-    // The first pane is selected: marker, detail box.
-    expect(markedRow(screen)).toContain('conductor');
-    expect(detailName(screen)).toBe('conductor');
+  for (const [cols, rows] of [[80, 24], [200, 50]] as const) {
+    it(`at ${cols}x${rows}: 50 agents, waiting-for-you first, every row reachable by scrolling; j/k, Tab, ?, q`, async () => {
+      const { term } = await start([], { cols, rows }, manyAgents(50));
+      let screen = await term.waitForScreen((l) => rowOf(l, 'agent-38') !== undefined);
+      expect(screen[0]).toContain('demo-session');
+      expect(screen[0]).toContain('50 agents, 1 waiting for you');
+      // The one waiting for a person is the first row, selected.
+      expect(markedRow(screen)).toMatch(/agent-38\s+\? waiting for you/);
+      expect(detailName(screen)).toBe('agent-38');
+      // Every line fits the terminal (nothing cut by the edge: the box's right border is drawn).
+      expect(screen.filter((l) => l.length > cols)).toEqual([]);
+      term.type('j');
+      screen = await term.waitForScreen((l) => detailName(l) === 'agent-01');
+      expect(markedRow(screen)).toMatch(/agent-01\s+\* busy/);
+      term.type(KEY.up);
+      await term.waitForScreen((l) => detailName(l) === 'agent-38');
+      // The last row scrolls into view.
+      term.type('G');
+      screen = await term.waitForScreen((l) => markedRow(l)?.includes('agent-50') === true);
+      expect(rowOf(screen, 'agent-38')).toBeUndefined();
+      // Tab moves the focus to the panels: at 80 columns they are tabs under the table.
+      term.type('\t');
+      term.type('\t');
+      screen = await term.waitForScreen((l) => l.some((x) => x.includes('[tasks]')));
+      expect(screen.some((x) => x.includes('no tasks'))).toBe(true);
+      term.type('?');
+      screen = await term.waitForScreen((l) => l.some((x) => x.includes('keys (Esc or ? closes)')));
+      expect(screen.some((x) => /Enter\s+agents: show the agent's pane/.test(x))).toBe(true);
+      term.type('?');
+      await term.waitForScreen((l) => !l.some((x) => x.includes('keys (Esc or ? closes)')));
+      term.type('q');
+      expect(await term.waitForExit()).toBe(0);
+      expect(term.alternateScreen()).toBe(false);
+    });
+  }
 
-    term.type('j');
-    screen = await term.waitForScreen((l) => markedRow(l)?.includes('dashboard') === true);
-    expect(detailName(screen)).toBe('dashboard');
-    // The highlight (reverse video) is on that row too.
-    const attrs = term.screenWithAttributes();
-    const highlighted = attrs.filter((l) => l.includes('\x1b[7m'));
-    expect(highlighted.some((l) => l.includes('dashboard') && l.includes('%1'))).toBe(true);
-    expect(highlighted.some((l) => l.includes('%0'))).toBe(false);
-
-    term.type('j');
-    screen = await term.waitForScreen((l) => markedRow(l)?.includes('agent-1') === true);
-    expect(detailName(screen)).toBe('agent-1');
-
-    term.type('k');
-    screen = await term.waitForScreen((l) => markedRow(l)?.includes('dashboard') === true);
-    expect(detailName(screen)).toBe('dashboard');
-
-    term.type('G');
-    await term.waitForScreen((l) => markedRow(l)?.includes('agent-2') === true && detailName(l) === 'agent-2');
-    term.type('j'); // already last: stays
-    term.type('g');
-    await term.waitForScreen((l) => markedRow(l)?.includes('conductor') === true && detailName(l) === 'conductor');
-
-    term.type(KEY.down);
-    await term.waitForScreen((l) => detailName(l) === 'dashboard');
-    term.type(KEY.up);
-    await term.waitForScreen((l) => detailName(l) === 'conductor');
-
+  it('/ filters the rows; Esc clears the filter', async () => {
+    const { term } = await start([], { cols: 80, rows: 24 }, manyAgents(50));
+    await term.waitForScreen((l) => rowOf(l, 'agent-38') !== undefined);
+    term.type('/');
+    await term.waitForScreen((l) => l.some((x) => x.startsWith('filter: ')));
+    term.type('agent-4');
+    await term.waitForScreen((l) => l.some((x) => x.startsWith('filter: agent-4')));
+    term.type(KEY.enter);
+    const screen = await term.waitForScreen((l) => l[0]?.includes('filter "agent-4"') === true && rowOf(l, 'agent-38') === undefined);
+    expect(rowOf(screen, 'agent-41')).toBeDefined();
+    term.type('\x1b');
+    await term.waitForScreen((l) => l[0]?.includes('50 agents') === true && !l[0].includes('filter'));
     term.type('q');
     expect(await term.waitForExit()).toBe(0);
-    expect(term.alternateScreen()).toBe(false);
   });
 
   it('C-c leaves with exit code 0 too', async () => {
@@ -106,50 +125,42 @@ describe('dashboard in a terminal', () => {
     expect(term.alternateScreen()).toBe(false);
   });
 
-  it('shows the newest pipeline runs and follows them from the journal events', async () => {
+  it('shows the newest pipeline runs in the runs tab and follows them from the journal events', async () => {
     const fc = await startFakeController();
     cleanups.push(() => fc.dispose());
-    fc.runs = [{ runId: 'dev-20261125-110000-aaaa', pipeline: 'dev', status: 'failed', startedAt: Date.now() - 60_000, durationMs: 4200, stages: [{ name: 'build', outcome: 'passed' }, { name: 'deploy', outcome: 'failed' }] }];
+    fc.runs = [{ runId: 'dev-20261125-110000-aaaa', pipeline: 'dev', status: 'failed', startedAt: Date.now() - 60_000, durationMs: 4200, stages: [{ name: 'build', outcome: 'passed', attempts: 1 }, { name: 'deploy', outcome: 'failed', attempts: 1 }] }];
     const term = await startInTerminal([process.execPath, entry, '--socket', fc.socketPath]);
     cleanups.push(() => term.close());
+    await term.waitForText('agent-2');
+    for (let i = 0; i < 3; i++) term.type('\t');
     await term.waitForScreen((l) => l.some((x) => /dev-20261125-110000-aaaa\s+failed\s+4\.2 s\s+last deploy/.test(x)));
     fc.emit('run.started', { runId: 'dev-20261125-120000-bbbb', pipeline: 'dev' });
     fc.emit('stage.started', { runId: 'dev-20261125-120000-bbbb', stage: 'lint', attempt: 1 });
-    let screen = await term.waitForScreen((l) => l.some((x) => /dev-20261125-120000-bbbb\s+running\s+.*at lint/.test(x)));
-    // Newest first.
-    const order = ['bbbb', 'aaaa'].map((id) => screen.findIndex((x) => x.includes(`120000-${id}`) || x.includes(`110000-${id}`)));
-    expect(order[0]).toBeLessThan(order[1] as number);
+    await term.waitForScreen((l) => l.some((x) => /dev-20261125-120000-bbbb\s+running\s+.*at lint/.test(x)));
     fc.emit('run.finished', { runId: 'dev-20261125-120000-bbbb', outcome: 'succeeded', durationMs: 1500 });
-    screen = await term.waitForScreen((l) => l.some((x) => /dev-20261125-120000-bbbb\s+succeeded\s+1\.5 s\s+last lint/.test(x)));
-    expect(rowOf(screen, 'agent-2')).toBeDefined();
+    await term.waitForScreen((l) => l.some((x) => /dev-20261125-120000-bbbb\s+succeeded\s+1\.5 s\s+last lint/.test(x)));
+    // Enter drills into the selected run: its stages.
+    term.type(KEY.down);
+    term.type(KEY.enter);
+    await term.waitForScreen((l) => l.some((x) => x.includes('run dev-20261125-110000-aaaa')) && l.some((x) => /deploy\s+failed/.test(x)));
     term.type('q');
     expect(await term.waitForExit()).toBe(0);
   });
 
-  it('refreshes on journal events and keeps the selection on the same pane', async () => {
+  it('refreshes on journal events: a new agent appears, a dead one says so, the selection stays', async () => {
     // A long poll period: only the event can explain the refresh.
     const { fc, term } = await start(['--poll', '600000']);
     await term.waitForText('agent-2');
     term.type('j');
-    term.type('j');
-    await term.waitForScreen((l) => detailName(l) === 'agent-1');
-
-    // A new pane appears first in the list and agent-1 dies: the selection follows agent-1.
-    fc.setPanes([
-      pane('reviewer', 'agent', 9),
-      ...samplePanes().map((p) => (p.name === 'agent-1' ? { ...p, alive: false, deadStatus: 137 } : p)),
-    ]);
+    await term.waitForScreen((l) => detailName(l) === 'agent-2');
+    fc.setPanes([...samplePanes(), pane('reviewer', 'agent', 9)].map((p) => (p.name === 'agent-1' ? { ...p, alive: false, deadStatus: 137 } : p)));
     fc.emit('pane.died', { paneId: '%2' });
     const screen = await term.waitForScreen((l) => rowOf(l, 'reviewer') !== undefined);
-    expect(markedRow(screen)).toContain('agent-1');
-    expect(rowOf(screen, 'agent-1')).toContain('dead(137)');
-    expect(detailName(screen)).toBe('agent-1');
-    expect(screen.some((l) => /state\s+dead\(137\)/.test(l))).toBe(true);
-
-    // r fetches without an event.
-    fc.setPanes(samplePanes());
-    term.type('r');
-    await term.waitForScreen((l) => rowOf(l, 'reviewer') === undefined && detailName(l) === 'agent-1');
+    expect(rowOf(screen, 'agent-1')).toMatch(/x dead/);
+    expect(detailName(screen)).toBe('agent-2');
+    // A state record moves a row at once, with its reason.
+    fc.emit('agent.state', { name: 'reviewer', state: 'waiting-for-input', signal: 'hook', reason: 'permission prompt' });
+    await term.waitForScreen((l) => /^.[ >] reviewer\s+\? waiting for you/.test(l[3] ?? ''));
     term.type('q');
     expect(await term.waitForExit()).toBe(0);
   });
@@ -169,7 +180,7 @@ describe('dashboard in a terminal', () => {
 
     await fc.start();
     const screen = await term.waitForScreen((l) => l[0]?.includes('connected') === true && !l[0].includes('not reachable'));
-    expect(screen[0]).toContain('session demo-session');
+    expect(screen[0]).toContain('demo-session');
     expect(detailName(screen)).toBe('agent-1');
     term.type('q');
     expect(await term.waitForExit()).toBe(0);

@@ -19,6 +19,8 @@ export interface FakeController {
   setPanes(panes: PaneStatus[]): void;
   /** What `runs.list` answers (default: no runs). */
   runs: unknown[];
+  /** What `agents` answers (default: the status's agent panes, idle). */
+  agents: unknown[] | null;
   /** Sends a journal event to every subscriber. */
   emit(type: string, payload?: unknown): void;
   subscriberCount(): number;
@@ -112,6 +114,18 @@ export async function startFakeController(
           return fc.runs;
         },
       },
+      agents: {
+        schema: z.object({}),
+        describe: 'agents',
+        handle: () => {
+          requests.push('agents');
+          return fc.agents ?? status.panes.filter((p) => p.role === 'agent').map((p) => ({
+            name: p.name, paneId: p.paneId, pid: p.pid, alive: p.alive, command: p.command, cwd: p.cwd, worktree: null,
+            branch: `miyabi/${p.name}`, spawned: false, state: p.alive ? 'idle' : 'dead', signal: 'screen', reason: 'prompt shown',
+          }));
+        },
+      },
+      'task.list': { schema: z.object({}), describe: 'task.list', handle: () => [] },
       down: {
         schema: z.object({}),
         describe: 'down',
@@ -133,6 +147,7 @@ export async function startFakeController(
       status.panes = panes;
     },
     runs: [],
+    agents: null,
     journal,
     emit: (type, payload = {}) => server?.broadcast({ seq: ++seq, ts: Date.now(), type, payload }),
     subscriberCount: () => subscribers,

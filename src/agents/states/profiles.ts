@@ -97,13 +97,16 @@ const DeliverySchema = z.strictObject({
   readyGraceMs: z.number().int().min(0).nullable().transform((v) => v ?? Number.POSITIVE_INFINITY),
   inputLine: z.string().min(1).optional(),
   queued: z.string().min(1).optional(),
+  inputArea: z.enum(['cursor', 'screen']).default('cursor'),
+  busy: z.string().min(1).optional(),
+  readLimitMs: z.number().int().min(1).default(30_000),
   commandStart: z.string().min(1).optional(),
   header: z.boolean(),
   confirmTimeoutMs: z.number().int().min(1),
   maxAttempts: z.number().int().min(1),
 });
 
-type Regexes = 'inputLine' | 'queued' | 'commandStart';
+type Regexes = 'inputLine' | 'queued' | 'commandStart' | 'busy';
 
 /** How to type into a CLI: src/delivery's DeliveryProfile, which the controller hands it. */
 export type DeliverySettings = Omit<z.output<typeof DeliverySchema>, Regexes | '$comment'> & { name: string } & { [K in Regexes]?: RegExp };
@@ -111,10 +114,10 @@ export type DeliverySettings = Omit<z.output<typeof DeliverySchema>, Regexes | '
 function parseDelivery(name: string, data: unknown, origin: string): DeliverySettings {
   const r = DeliverySchema.safeParse(data);
   if (!r.success) throw new Error(`${origin}: delivery: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  const { $comment: _, inputLine, queued, commandStart, ...rest } = r.data;
+  const { $comment: _, inputLine, queued, commandStart, busy, ...rest } = r.data;
   // No flags: these match one line of a plain capture.
   const re = (k: Regexes, src: string | undefined) => (src === undefined ? {} : { [k]: new RegExp(src) });
-  return { name, ...rest, ...re('inputLine', inputLine), ...re('queued', queued), ...re('commandStart', commandStart) };
+  return { name, ...rest, ...re('inputLine', inputLine), ...re('queued', queued), ...re('commandStart', commandStart), ...re('busy', busy) };
 }
 
 const BUILTIN = [shell, claude, codex, aider, gemini].map((d) => {

@@ -1,3 +1,4 @@
+import { table } from '../table.js';
 import { busDirOf, liveRecipients, recipients, stoppedReason } from '../../bus/layout.js';
 import { MiyabiError } from '../../core/errors.js';
 import type { AgentRow } from '../../ipc/messages/agents.js';
@@ -10,8 +11,9 @@ async function controller(o: GlobalOptions) {
   return c;
 }
 
-const line = (a: AgentRow) =>
-  `${a.name.padEnd(16)} ${a.paneId.padEnd(5)} ${String(a.pid).padEnd(7)} ${(a.alive ? 'alive' : 'dead').padEnd(6)} ${a.branch ?? '-'}  ${a.command}`;
+const cells = (a: AgentRow & { state?: string }) => [
+  a.name, a.paneId, String(a.pid), a.alive ? (a.state && a.state !== 'unknown' ? a.state : 'alive') : 'dead', a.branch ?? '-', a.command,
+];
 
 export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string; reuse?: boolean }): Promise<number> {
   const c = await controller(o);
@@ -52,8 +54,10 @@ export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise
   }
   try {
     const rows = await c.request('agents');
-    const lines = [...rows.map(line), ...stopped];
-    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : lines.length ? `${lines.join('\n')}\n` : 'no agents\n');
+    // A header row and aligned columns; STATE is what the controller knows (idle, busy, waiting…).
+    const body = rows.length ? table(['NAME', 'PANE', 'PID', 'STATE', 'BRANCH', 'COMMAND'], rows.map(cells)) : 'no agents';
+    const text = [body, ...stopped].join('\n');
+    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${text}\n`);
     return 0;
   } finally {
     c.close();

@@ -9,6 +9,8 @@ import { foreignPeer } from '../ask-controller.js';
 import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
 import { Tmux } from '../../tmux/index.js';
+import type { ReplyOf } from '../../ipc/messages/index.js';
+import { journalTrouble } from '../../ui/format-status.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 
 type Level = 'ok' | 'warn' | 'fail';
@@ -81,15 +83,23 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
   if (lock && !pidAlive(lock.pid)) {
     checks.push({ level: 'warn', what: `stale controller lock from dead pid ${lock.pid}`, fix: `the next \`miyabi up\` takes it over, or rm ${p.lock}` });
   }
-  const client = trusted ? await tryConnect(p) : null;
+  const client = trusted ? await tryConnect(p, 3000) : null;
   if (client) {
-    const r = (await client.request('ping', undefined, 3000).catch(() => null)) as { pid?: unknown; session?: unknown } | null;
+    const r = (await client.request('ping', undefined, 3000).catch(() => null)) as ReplyOf<'ping'> | null;
     client.close();
+    const silent = r === null && lock !== null && lock.role !== 'run' && pidAlive(lock.pid);
     checks.push(
       typeof r?.pid === 'number' && typeof r.session === 'string'
         ? { level: 'ok', what: `controller pid ${r.pid} answers for session ${r.session}` }
-        : { level: 'fail', what: foreignPeer(p.socket, 'it does not answer like a miyabi controller').message, fix: foreignPeer(p.socket, '').hint },
+        : silent
+          ? { level: 'fail', what: `controller pid ${lock.pid} took the connection but did not answer a request within 3 s`, fix: '`miyabi up` restarts it' }
+          : { level: 'fail', what: foreignPeer(p.socket, 'it does not answer like a miyabi controller').message, fix: foreignPeer(p.socket, '').hint },
     );
+    const trouble = journalTrouble(r?.journal);
+    if (trouble) checks.push({ level: 'fail', what: `journal ${trouble}`, fix: r?.journal?.state === 'wedged' ? '`miyabi up` restarts the controller' : 'make the file writable again (disk space, permissions, attributes); the controller goes on by itself' });
+  } else if (lock && lock.role !== 'run' && pidAlive(lock.pid) && existsSync(p.socket)) {
+    // The truth, not "no controller": one that holds the lock and does not answer is wedged or swamped.
+    checks.push({ level: 'fail', what: `controller pid ${lock.pid} is alive but does not answer on ${p.socket} within 3 s`, fix: '`miyabi up` restarts it' });
   } else if (trusted && existsSync(p.socket)) {
     checks.push({ level: 'warn', what: `socket ${p.socket} is left from a controller that is gone`, fix: 'the next `miyabi up` removes it' });
   } else {

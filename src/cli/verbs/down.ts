@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { liveSupervisor } from '../../core/supervisor-file.js';
-import { Tmux } from '../../tmux/index.js';
+import type { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 
 async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
@@ -62,6 +62,8 @@ export async function down(o: GlobalOptions): Promise<number> {
   const info = readControllerInfo(ctx.paths);
   const lock = readLock(ctx.paths.lock);
   if (lock && !pidAlive(lock.pid)) rmSync(ctx.paths.lock, { force: true });
+  // Loaded only here: with a controller up (the usual case) `down` needs no tmux module at all.
+  const { Tmux } = await import('../../tmux/index.js');
   const tmux = new Tmux({ socket: ctx.tmuxSocketGiven || !info ? ctx.tmuxSocket : info.tmuxSocket });
   if (info) {
     if ((await tmux.hasSession(info.session)) && (await tmux.sessionOption(info.session, '@miyabi_root')) === ctx.paths.root) {

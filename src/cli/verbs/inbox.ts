@@ -5,6 +5,7 @@ import { inspectFile, listCur } from '../../bus/reader.js';
 import { looksLikeShortId, resolveId, shortIds } from '../../core/short-ids.js';
 import { MiyabiError } from '../../core/errors.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
+import { journalTrouble } from '../../ui/format-status.js';
 
 /** One message as `inbox` shows it; `--json` prints these as they are. */
 interface Row {
@@ -73,10 +74,15 @@ function rowsOf(busDir: string, agent: string, all: boolean, ctl: FromController
   return rows.filter((r) => r.text !== null || r.state !== 'queued');
 }
 
+/** The deliverer's word for an outcome, as a person reads it. */
+export function outcomeWords(outcome: string): string {
+  return outcome === 'typed' ? 'typed, not confirmed' : outcome === 'queued' ? 'queued by the agent' : outcome;
+}
+
 function line(r: Row): string {
   const text = r.text === null ? '' : ` ${JSON.stringify(r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text)}`;
   const from = r.from ? ` from ${r.from}` : '';
-  const why = r.reason ? `  (${r.state === 'queued' ? 'waiting: ' : ''}${r.reason})` : r.outcome && r.outcome !== 'submitted' ? `  (${r.outcome})` : '';
+  const why = r.reason ? `  (${r.state === 'queued' ? 'waiting: ' : ''}${r.reason})` : r.outcome && r.outcome !== 'submitted' ? `  (${outcomeWords(r.outcome)})` : '';
   return `${r.agent.padEnd(12)} ${r.short} ${r.state.padEnd(9)}${from}${text}${why}\n`;
 }
 
@@ -98,6 +104,8 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
         () => ({ waiting: {}, outcomes: {} }),
       )
     : null;
+  // Why nothing moves when the journal refuses writes: said above the messages it holds back.
+  const trouble = client ? journalTrouble(await client.request('ping').then((r) => r.journal, () => undefined)) : null;
   client?.close();
   let rows = (o.agent !== undefined && !byId ? [o.agent] : agents).flatMap((a) => rowsOf(busDir, a, o.all === true || byId, ctl));
   if (byId) {
@@ -107,15 +115,16 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
   const forms = shortIds(rows.map((r) => r.id));
   for (const r of rows) r.short = forms.get(r.id) ?? r.short;
   if (o.json) {
-    process.stdout.write(JSON.stringify(byId ? rows[0] : { controller: client !== null, messages: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(byId ? rows[0] : { controller: client !== null, ...(trouble ? { journal: trouble } : {}), messages: rows }, null, 2) + '\n');
     return 0;
   }
   if (byId) {
     const r = rows[0]!;
-    process.stdout.write(`${r.short} ${r.id}\nto ${r.agent}, from ${r.from ?? '?'}, priority ${r.priority ?? '?'}: ${r.state}${r.outcome ? ` (${r.outcome})` : ''}${r.reason ? `: ${r.reason}` : ''}\n\n${r.text ?? ''}\n`);
+    process.stdout.write(`${r.short} ${r.id}\nto ${r.agent}, from ${r.from ?? '?'}, priority ${r.priority ?? '?'}: ${r.state}${r.outcome ? ` (${outcomeWords(r.outcome)})` : ''}${r.reason ? `: ${r.reason}` : ''}\n\n${r.text ?? ''}\n`);
     return 0;
   }
   if (!client) process.stdout.write('(controller not running: queued messages go in on the next `miyabi up`)\n');
+  if (trouble) process.stdout.write(`(delivery held back: journal ${trouble})\n`);
   for (const r of rows) process.stdout.write(line(r));
   if (rows.length === 0) process.stdout.write('no messages\n');
   return 0;

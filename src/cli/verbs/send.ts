@@ -9,6 +9,7 @@ import { messageState } from '../../bus/state.js';
 import { checkRealDirs, trustState } from '../../core/state-trust.js';
 import { checkArgsUtf8, maxBodyBytes, readCapped } from '../send-input.js';
 import { writeMessage } from '../../bus/writer.js';
+import { checkRefuseRule } from '../../bus/refuse.js';
 import { shortId } from '../../core/short-ids.js';
 import { PRIORITIES, type Priority } from '../../bus/validate.js';
 
@@ -98,6 +99,7 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
     const msg = { from, to: t, text, priority, raw: o.raw === true, flags: o.now ? ['now'] : [] };
     try {
       checkRealDirs(busDir, t);
+      checkRefuseRule(join(busDir, t), t, text.toString());
       sent.push({ to: t, ...writeMessage(busDir, msg, cap === undefined ? {} : { inboxCap: cap }) });
     } catch (e) {
       if (!broadcast) throw e;
@@ -119,7 +121,9 @@ export async function sendMain(argv: string[], broadcast = false): Promise<numbe
   for (const s of sent) {
     const r = await waitOutcome(root, s.to, s.id, timeout);
     const how = r.state === 'timeout' ? `no answer within ${timeout} s` : r.outcome;
-    say(r.state, s, how ? (how === 'queued' ? 'queued by the agent' : how) : undefined);
+    // `typed`: it went in, and no screen profile could tell that it was submitted.
+    const words = how === 'queued' ? 'queued by the agent' : how === 'typed' && !o.json ? 'typed, not confirmed' : how;
+    say(r.state, s, words ?? undefined);
     if (r.state !== 'delivered') code = 1;
   }
   return code;

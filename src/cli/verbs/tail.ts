@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { MiyabiError } from '../../core/errors.js';
+import { renderText } from '../../core/render-text.js';
 import { cliContext, type GlobalOptions } from '../context.js';
 
 function lastLines(file: string, n: number): { text: string; size: number } {
@@ -25,12 +26,14 @@ export async function tail(o: GlobalOptions & { agent: string; follow?: boolean;
   const file = join(paths.logs, `${o.agent}.txt`);
   if (!existsSync(file)) throw new MiyabiError('NOT_FOUND', `no output recorded for "${o.agent}" (${file})`, { hint: 'miyabi status lists the panes' });
   const first = lastLines(file, n);
-  process.stdout.write(first.text);
+  // Carriage returns and backspaces as the terminal showed them (a progress bar is its last state).
+  process.stdout.write(renderText(first.text));
   if (!o.follow) {
     if (!first.text.endsWith('\n')) process.stdout.write('\n');
     return 0;
   }
   let pos = first.size;
+  let partial = '';
   const pump = () => {
     const size = statSync(file).size;
     if (size < pos) pos = 0;
@@ -43,7 +46,12 @@ export async function tail(o: GlobalOptions & { agent: string; follow?: boolean;
       closeSync(fd);
     }
     pos = size;
-    process.stdout.write(buf);
+    // Whole lines only, so a line's carriage returns are rendered together.
+    partial += buf.toString('utf8');
+    const cut = partial.lastIndexOf('\n');
+    if (cut === -1) return;
+    process.stdout.write(renderText(partial.slice(0, cut + 1)));
+    partial = partial.slice(cut + 1);
   };
   const w = watch(file, pump);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));

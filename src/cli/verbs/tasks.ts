@@ -73,6 +73,35 @@ export async function hookVerb(o: GlobalOptions & { event: string }): Promise<nu
   // A hook must never break the agent: outside miyabi, or with no controller, it does nothing.
   if (!agent) return 0;
   // The controller checks the event name (commander passes any word).
-  await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'] }).catch(() => undefined);
+  // Claude Code gives UserPromptSubmit its prompt as JSON on stdin: the proof a message went in.
+  const prompt = o.event === 'prompt-submit' ? await hookPrompt() : undefined;
+  await call(o, 'hook', { agent, event: o.event as RequestOf<'hook'>['event'], ...(prompt === undefined ? {} : { prompt }) }).catch(() => undefined);
   return 0;
+}
+
+/** The `prompt` of the hook's JSON input, if there is one within a second (never blocks a hook for long). */
+async function hookPrompt(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, 1000);
+    process.stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 1 << 20) chunks.push(c);
+    });
+    process.stdin.on('end', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    process.stdin.on('error', () => resolve());
+  });
+  await done;
+  process.stdin.destroy();
+  try {
+    const j = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { prompt?: unknown };
+    return typeof j.prompt === 'string' ? j.prompt : undefined;
+  } catch {
+    return undefined;
+  }
 }

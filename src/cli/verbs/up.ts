@@ -5,6 +5,8 @@ import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '
 import { formatStatus } from '../../ui/format-status.js';
 import { startController } from '../start-controller.js';
 import { askStatus } from '../ask-controller.js';
+import { checkLayoutCommands } from '../check-commands.js';
+import { lockedController, stopController } from '../restart-wedged.js';
 
 export interface UpOptions extends GlobalOptions {
   layout?: string;
@@ -15,7 +17,11 @@ export interface UpOptions extends GlobalOptions {
 async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
   const ctx = cliContext(o);
   const client = await tryConnect(ctx.paths);
-  if (!client) return null;
+  const pid = lockedController(ctx.paths);
+  if (!client) {
+    if (pid !== null) await stopController(pid, 'holds the lock but does not answer');
+    return null;
+  }
   try {
     const info = readControllerInfo(ctx.paths);
     if (ctx.tmuxSocketGiven && info && info.tmuxSocket !== ctx.tmuxSocket) {
@@ -23,7 +29,13 @@ async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
         hint: 'run `miyabi down` first to move it',
       });
     }
-    return await askStatus(client, ctx.paths.socket);
+    const st = await askStatus(client, ctx.paths.socket, 5000).catch((e: unknown) => {
+      if (pid === null) throw e;
+      return null;
+    });
+    if (st?.controller.journal?.state !== 'wedged' && st !== null) return st;
+    await stopController(pid ?? st!.controller.pid, st ? `reports its journal wedged (${st.controller.journal?.error ?? '?'})` : 'does not answer a status request');
+    return null;
   } finally {
     client.close();
   }
@@ -33,6 +45,7 @@ export async function up(o: UpOptions): Promise<number> {
   const ctx = cliContext(o);
   let st = await runningStatus(o);
   const started = st === null;
+  if (started) checkLayoutCommands(ctx.paths.root, o.layout);
   st ??= await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout });
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;

@@ -1,22 +1,24 @@
 /**
  * `miyabi validate [FILES…]`: checks config files with no controller. With no FILES: the project's
- * pipelines/*.yaml, skills/*.yaml and layouts/*.yaml. Every problem is printed as
+ * pipelines/*.yaml, skills/*.yaml, layouts/*.yaml and triggers.yaml. Every problem is printed as
  * `file:line:col field: message`; any error exits 2.
  */
 import path from 'node:path';
 import { formatIssue, type ConfigIssue } from '../../config/config-issue.js';
 import { loadLayoutFile } from '../../config/load-layout.js';
-import { loadPipelineFile } from '../../config/load-pipeline.js';
+import { listPipelines, loadPipelineFile } from '../../config/load-pipeline.js';
+import { DEFAULT_TRIGGERS_FILE, loadTriggersFile, projectTriggersFile } from '../../config/load-triggers.js';
 import { loadSkillFiles, skillDirs, yamlFilesIn } from '../../config/load-skill.js';
 import { parseYamlSource, readConfigFile } from '../../config/yaml-source.js';
 import { findProjectRoot } from '../../core/paths.js';
 import type { GlobalOptions } from '../context.js';
 
-type Kind = 'pipeline' | 'skill' | 'layout';
+type Kind = 'pipeline' | 'skill' | 'layout' | 'triggers';
 
 /** By folder name, else by content (stages → pipeline, windows → layout, actions → skill). */
 function kindOf(abs: string): Kind {
   const dir = path.basename(path.dirname(abs));
+  if (/^triggers\.ya?ml$/.test(path.basename(abs)) || dir === 'triggers') return 'triggers';
   if (dir === 'pipelines') return 'pipeline';
   if (dir === 'skills') return 'skill';
   if (dir === 'layouts') return 'layout';
@@ -26,6 +28,7 @@ function kindOf(abs: string): Kind {
   if (data && typeof data === 'object') {
     if ('windows' in data) return 'layout';
     if ('actions' in data && !('stages' in data)) return 'skill';
+    if (('rules' in data || 'enable' in data) && !('stages' in data)) return 'triggers';
   }
   return 'pipeline';
 }
@@ -51,12 +54,17 @@ export function validateFiles(files: readonly string[], projectRoot: string, cwd
   const all = loadSkillFiles([...new Set([...skillFiles, ...skillDirs({ projectRoot }).flatMap(yamlFilesIn)])], cwd);
   const registry = all.ok ? all.value : (all.partial ?? new Map());
   for (const f of byKind('pipeline')) take(loadPipelineFile(f, { skills: registry, cwd }));
+  const pipelines = listPipelines(projectRoot).map((p) => p.name);
+  const defaults = loadTriggersFile(DEFAULT_TRIGGERS_FILE, { skills: registry, pipelines, cwd });
+  const defaultNames = defaults.ok ? (defaults.value.rules ?? []).map((r) => r.name) : [];
+  for (const f of byKind('triggers')) take(loadTriggersFile(f, { skills: registry, pipelines, ...(f === DEFAULT_TRIGGERS_FILE ? {} : { defaults: defaultNames }), cwd }));
   for (const f of byKind('layout')) take(loadLayoutFile(f, { projectRoot, miyabiBin: process.argv[1] ?? 'miyabi', cwd }));
   return { files: abs.length, errors, warnings };
 }
 
 export function defaultFiles(projectRoot: string): string[] {
-  return ['pipelines', 'skills', 'layouts'].flatMap((d) => yamlFilesIn(path.join(projectRoot, d)));
+  const own = projectTriggersFile(projectRoot);
+  return [...['pipelines', 'skills', 'layouts'].flatMap((d) => yamlFilesIn(path.join(projectRoot, d))), ...(own ? [own] : [])];
 }
 
 export async function validate(o: GlobalOptions & { files?: string[] }): Promise<number> {

@@ -7,7 +7,7 @@ export type AgentMessages = 'spawn' | 'kill' | 'agents' | 'hook' | 'heartbeat';
 export type TaskMessages = 'task.add' | 'task.list' | 'task.cancel' | 'assign' | 'done';
 
 /** Agents' answers (the agents part): spawn, kill and list them, and what they report of themselves. */
-export function agentHandlers(c: { agents: AgentsHost; states: AgentStates }): Pick<Impls, AgentMessages> {
+export function agentHandlers(c: { agents: AgentsHost; states: AgentStates; promptSubmitted?: (agent: string, prompt: string) => void }): Pick<Impls, AgentMessages> {
   return {
     spawn: (req) => c.agents.spawn(req),
     kill: (req) => c.agents.kill(req.name, req),
@@ -18,6 +18,7 @@ export function agentHandlers(c: { agents: AgentsHost; states: AgentStates }): P
       }),
     hook: (req) => {
       c.states.hook(req.agent, req.event);
+      if (req.event === 'prompt-submit' && req.prompt !== undefined) c.promptSubmitted?.(req.agent, req.prompt);
       return { ok: true };
     },
     heartbeat: (req) => {

@@ -1,9 +1,11 @@
 import type { Impls } from '../../ipc/handlers.js';
+import type { JournalHealthReply } from '../../ipc/messages/ping.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 
 /** What the core's answers need of the controller. */
 export interface CoreHost {
   readonly sessionName: string;
+  journalHealth(): JournalHealthReply;
   status(): Promise<StatusResult>;
   stop(opts: { killSession: boolean; reason: string }): Promise<void>;
 }
@@ -17,7 +19,7 @@ export type CoreMessages = 'ping' | 'status' | 'subscribe' | 'down';
  */
 export function coreHandlers(c: CoreHost): Pick<Impls, CoreMessages> {
   return {
-    ping: () => ({ pid: process.pid, session: c.sessionName }),
+    ping: () => ({ pid: process.pid, session: c.sessionName, journal: c.journalHealth() }),
     status: () => c.status(),
     // afterSeq: every record with a greater seq comes on this connection (the client's resume point).
     subscribe: (p, conn) => ({ subscribed: true, afterSeq: conn.subscribe(p.fromSeq) ?? null }),

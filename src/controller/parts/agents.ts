@@ -80,7 +80,7 @@ export const agentsPart: Part<'messaging'> = {
     });
     return {
       gives: { agents, tasks, states, door },
-      handlers: { ...agentHandlers({ agents, states }), ...taskHandlers({ tasks, states }) },
+      handlers: { ...agentHandlers({ agents, states, promptSubmitted: (a, text) => messaging.promptSubmitted(a, text) }), ...taskHandlers({ tasks, states }) },
       onPanes: (panes) => {
         if (!watching) {
           // Watching starts: agents spawned under the last controller get their inboxes again.

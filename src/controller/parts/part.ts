@@ -5,6 +5,7 @@ import type { TasksHost } from '../../agents/tasks-host.js';
 import type { TaskQueueSnapshot } from '../../agents/tasks/index.js';
 import type { SessionLayout } from '../../config/layout-types.js';
 import type { Journal } from '../../core/journal.js';
+import type { MetricsReader } from '../../core/metrics.js';
 import type { ProjectPaths } from '../../core/paths.js';
 import type { Impls } from '../../ipc/handlers.js';
 import type { RunsHost } from '../../pipelines/runs-host.js';
@@ -66,6 +67,8 @@ export interface Provided {
   /** The pipelines' door to agents (agents/door). */
   door: AgentDoor;
   runs: RunsHost;
+  /** The feedback layer's metrics, kept from the journal (condition triggers read them). */
+  metrics: MetricsReader;
 }
 export type PartName = keyof Provided;
 

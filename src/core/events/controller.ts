@@ -20,6 +20,14 @@ export const CONTROLLER_EVENTS = {
     bytes: z.number().int(),
     movedTo: z.string(),
   }),
+  /** Writes to the journal failed and then took again; the records held meanwhile are written before this one (journal-healing.ts). */
+  'journal.write-recovered': z.object({
+    file: z.string(),
+    error: z.string(),
+    since: z.string(),
+    durationMs: z.number().nonnegative(),
+    records: z.number().int().nonnegative(),
+  }),
   /** `miyabi doctor --repair` cut the journal at a damaged record (journal-repair.ts). */
   'journal.repaired': z.object({
     file: z.string(),

@@ -12,6 +12,7 @@ import { MiyabiError } from '../errors.js';
 import type { JournalRecord } from '../journal-format.js';
 import { AGENT_EVENTS } from './agent.js';
 import { CONTROLLER_EVENTS } from './controller.js';
+import { FEEDBACK_EVENTS } from './feedback.js';
 import { MESSAGE_EVENTS } from './message.js';
 import { PANE_EVENTS } from './pane.js';
 import { PIPELINE_EVENTS } from './pipeline.js';
@@ -20,9 +21,11 @@ import { RUN_EVENTS } from './run.js';
 import { SESSION_EVENTS } from './session.js';
 import { RUN_TAGGED, STAGE_EVENTS } from './stage.js';
 import { TASK_EVENTS } from './task.js';
+import { TRIGGER_EVENTS } from './trigger.js';
 import { WORKTREE_EVENTS } from './worktree.js';
 
 export { AGENT_SIGNALS, AGENT_STATE_NAMES } from './agent.js';
+export { METRIC_NAME } from './feedback.js';
 export { RUN_OUTCOMES } from './run.js';
 export { RUN_TAGGED, STAGE_OUTCOMES } from './stage.js';
 export { TASK_PAYLOADS, TASK_PRIORITIES } from './task.js';
@@ -38,6 +41,8 @@ export const EVENTS = {
   ...SESSION_EVENTS,
   ...CONTROLLER_EVENTS,
   ...WORKTREE_EVENTS,
+  ...FEEDBACK_EVENTS,
+  ...TRIGGER_EVENTS,
   ...RECOVERY_EVENTS,
 } as const;
 

@@ -2,17 +2,22 @@ import type { z } from 'zod';
 import { agents } from './agents.js';
 import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
+import { detach } from './detach.js';
 import { done } from './done.js';
 import { down } from './down.js';
 import { health } from './health.js';
+import { focus } from './focus.js';
 import { heartbeat } from './heartbeat.js';
 import { hook } from './hook.js';
 import { inbox } from './inbox.js';
 import { kill } from './kill.js';
 import { messageWait } from './message-wait.js';
+import { metricSet } from './metric-set.js';
+import { metrics } from './metrics.js';
 import { ping } from './ping.js';
 import { recover } from './recover.js';
 import { restart } from './restart.js';
+import { report } from './report.js';
 import { runCancel } from './run-cancel.js';
 import { runResume } from './run-resume.js';
 import { runStart } from './run-start.js';
@@ -24,6 +29,8 @@ import { subscribe } from './subscribe.js';
 import { taskAdd } from './task-add.js';
 import { taskCancel } from './task-cancel.js';
 import { taskList } from './task-list.js';
+import { triggersList } from './triggers-list.js';
+import { triggersTest } from './triggers-test.js';
 
 function byName<const L extends readonly MessageDef[]>(list: L): { [M in L[number] as M['name']]: M } {
   return Object.fromEntries(list.map((m) => [m.name, m])) as { [M in L[number] as M['name']]: M };
@@ -39,8 +46,9 @@ export const messages = byName([
   spawn, kill, agents, hook, heartbeat,
   taskAdd, taskList, taskCancel, assign, done,
   runStart, runCancel, runsList, runResume,
+  triggersList, triggersTest,
   down,
-  restart, recover, health,
+  metrics, metricSet, report, restart, recover, health, focus, detach,
 ] as const);
 
 export type Messages = typeof messages;

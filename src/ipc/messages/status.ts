@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { message } from './define.js';
+import { journalHealth } from './ping.js';
 
 const paneStatus = z.object({
   name: z.string(),
@@ -21,7 +22,7 @@ const statusResult = z.object({
   tmuxSocket: z.string(),
   root: z.string(),
   layout: z.string(),
-  controller: z.object({ pid: z.number(), startedAt: z.string(), uptimeMs: z.number(), ipcPath: z.string() }),
+  controller: z.object({ pid: z.number(), startedAt: z.string(), uptimeMs: z.number(), ipcPath: z.string(), journal: journalHealth.optional() }),
   panes: z.array(paneStatus),
 });
 

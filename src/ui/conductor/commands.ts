@@ -5,6 +5,7 @@ import type { Requester } from '../../ipc/client.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { splitArgs } from './split-args.js';
 import { runCommands } from './run-commands.js';
+import { didYouMean } from './verbs.js';
 
 /** What the commands need of the controller connection (a fake in unit tests). */
 export type ConductorClient = Requester;
@@ -132,11 +133,19 @@ export function formatError(err: unknown): string {
  */
 export async function dispatch(line: string, ctx: CommandContext): Promise<void> {
   try {
+    // `@agent text`: the short way to send; the text is taken as typed (no quoting needed).
+    const at = /^\s*@(\S+)\s+([\s\S]*\S)\s*$/.exec(line);
+    if (at) {
+      const r = await ctx.client.request('send', { to: at[1] as string, text: at[2] as string });
+      ctx.print(`queued ${shortId(r.id)} for ${at[1]}`);
+      return;
+    }
     const [name, ...args] = splitArgs(line);
     if (name === undefined) return;
     const cmd = Object.hasOwn(ctx.commands, name) ? ctx.commands[name] : undefined;
     if (!cmd) {
-      ctx.print(`unknown command ${name}; type help`);
+      const guess = didYouMean(name, Object.keys(ctx.commands));
+      ctx.print(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}; type help`);
       return;
     }
     await cmd.run(args, ctx);

@@ -3,6 +3,9 @@ import { builtinCommands, dispatch, type CommandContext, type CommandTable, type
 import { LazyControllerClient } from './connection.js';
 import { HistoryFile, HISTORY_MAX } from './history.js';
 import { NoticeFeed } from './notices.js';
+import { complete } from './complete.js';
+import { CompletionSource } from './completion-source.js';
+import { verbCommands, type RunVerb, type VerbSpec } from './verbs.js';
 
 export const PROMPT = 'miyabi> ';
 
@@ -20,6 +23,20 @@ export interface ConductorOptions {
   historySize?: number;
   /** Print pipeline notices as they happen (default: on, unless a test client is given). */
   notices?: boolean;
+  /** The CLI's verbs (from its own command definitions) and how to run one: every verb, no second list. */
+  verbs?: { specs: VerbSpec[]; run: RunVerb };
+  /** The project root, for completing pipeline names. */
+  root?: string;
+}
+
+/** What only the conductor has (the CLI's verbs come from the CLI). */
+const OWN = ['help', 'clear', 'exit', 'quit', 'ping'] as const;
+
+function commandTable(opts: ConductorOptions): CommandTable {
+  if (opts.commands) return opts.commands;
+  if (!opts.verbs) return builtinCommands;
+  const own = Object.fromEntries(OWN.map((n) => [n, builtinCommands[n]]).filter((e) => e[1] !== undefined));
+  return { ...verbCommands(opts.verbs.specs, opts.verbs.run), ...own };
 }
 
 /**
@@ -34,10 +51,15 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
   const lazy = opts.client ? null : new LazyControllerClient(opts.socketPath);
   const client: ConductorClient = opts.client ?? (lazy as LazyControllerClient);
 
+  const commands = commandTable(opts);
+  const source = new CompletionSource(client, opts.root ?? null, () => Object.keys(commands), opts.verbs?.specs ?? []);
   const rl = createInterface({
     input,
     output,
     prompt: PROMPT,
+    completer: (line: string, cb: (err: null, result: [string[], string]) => void) => {
+      source.names().then((n) => cb(null, complete(line, n)), () => cb(null, [[], line]));
+    },
     history: [...past].reverse(),
     historySize: opts.historySize ?? HISTORY_MAX,
     removeHistoryDuplicates: false,
@@ -47,7 +69,7 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
   let exiting = false;
   const ctx: CommandContext = {
     client,
-    commands: opts.commands ?? builtinCommands,
+    commands,
     print: (text) => {
       output.write(text.endsWith('\n') ? text : text + '\n');
     },
@@ -60,8 +82,14 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
     },
   };
 
-  // C-c clears the line being typed, as in a shell; it does not leave.
+  // C-c clears the line being typed, as in a shell; it does not leave. While a verb runs (tail -f,
+  // logs -f), it stops that verb, as C-c stops it in a shell.
+  let running = false;
   rl.on('SIGINT', () => {
+    if (running) {
+      process.emit('SIGINT');
+      return;
+    }
     output.write('^C');
     // Interface#clearLine (moves past the line, newline, empties it) is real but not in @types/node.
     (rl as unknown as { clearLine(): void }).clearLine();
@@ -87,7 +115,10 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
   try {
     for await (const line of rl) {
       history.append(line);
-      await dispatch(line, ctx);
+      running = true;
+      await dispatch(line, ctx).finally(() => {
+        running = false;
+      });
       if (exiting) break;
       rl.prompt();
     }

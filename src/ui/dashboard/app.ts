@@ -1,18 +1,20 @@
-import blessed from 'blessed';
-import { ControllerLink, type LinkClient } from './link.js';
-import {
-  applyStatus,
-  initialModel,
-  moveSelection,
-  selectFirst,
-  selectLast,
-  withConnection,
-  withNotice,
-  type DashboardModel,
-} from './model.js';
-import { PaneList } from './pane-list.js';
-import { detailLines, headerText, KEY_HELP } from './view.js';
-import { applyRunEvent, runLines, RUNS_SHOWN, runsFromList, type RunRowIn } from './runs.js';
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { projectPaths } from '../../core/paths.js';
+import type { StatusResult } from '../../ipc/protocol.js';
+import { agentDetail, tableHeader, tableLines } from './agent-table.js';
+import { buildRows, emptyMemory, filterRows, noteEvent, tasksByAgent, type AgentReply, type AgentRow } from './agents.js';
+import { busLines, emptyFeed, journalLines, noteFeed, recoveryLines, triggerLines } from './feed.js';
+import { inboxCounts, lastLine, tailLines } from './files.js';
+import { actionFor, helpLines, keyLine, type Action } from './keys.js';
+import { geometry, nextTab, shownTab, tabBar, type Geometry, type Tab } from './layout.js';
+import { ControllerLink, type JournalEvent, type LinkClient } from './link.js';
+import type { ConnectionState } from './model.js';
+import { LineInput } from './line-input.js';
+import { applyRunEvent, runsFromList, type RunLine, type RunRowIn } from './runs.js';
+import { runPanelLines, taskLines, type TaskIn } from './panels.js';
+import { connectionText } from './view.js';
+import { cut, makeWidgets, place, window, type Widgets } from './widgets.js';
 
 export interface DashboardOptions {
   /** The controller's IPC socket (projectPaths(root).socket). */
@@ -23,124 +25,307 @@ export interface DashboardOptions {
   pollMs?: number;
   /** For tests: how to open a connection. */
   connect?: (socketPath: string) => Promise<LinkClient>;
+  /** Inside the session's own pane, `q` detaches the person instead of ending the pane. */
+  inSession?: boolean;
 }
 
 /**
- * The blessed dashboard: header (session, controller pid, uptime, connection), the pane table, a
- * detail box for the selected pane and a key-help footer. Resolves when the user leaves (q, C-c),
- * after the terminal is restored. Losing the controller is shown, never fatal.
+ * The blessed dashboard: agents first (one row each, waiting-for-you on top), panels below (tabs
+ * when the pane is small, preview beside them when it is large), every key in keys.ts. Resolves
+ * when the person leaves, after the terminal is restored. Losing the controller is shown, never fatal.
  */
 export function runDashboard(opts: DashboardOptions): Promise<void> {
   return new Promise<void>((resolve) => {
-    const screen = blessed.screen({
-      smartCSR: true,
-      fullUnicode: false,
-      autoPadding: true,
-      warnings: false,
-      title: 'miyabi dashboard',
-      input: opts.input as NodeJS.ReadableStream | undefined,
-      output: opts.output as NodeJS.WritableStream | undefined,
-    } as blessed.Widgets.IScreenOptions);
-
-    const header = blessed.box({
-      parent: screen,
-      top: 0,
-      left: 0,
-      width: '100%',
-      height: 1,
-      tags: false,
-      style: { fg: 'white', bg: 'blue', bold: true },
-    });
-    const panes = new PaneList(screen, { top: 1, height: '50%-3' });
-    const runs = blessed.box({
-      parent: screen,
-      top: '50%-2',
-      left: 0,
-      width: '100%',
-      height: RUNS_SHOWN + 2,
-      border: { type: 'line' },
-      label: ' pipeline runs ',
-      tags: false,
-    });
-    const detail = blessed.box({
-      parent: screen,
-      top: `50%+${RUNS_SHOWN}`,
-      left: 0,
-      width: '100%',
-      bottom: 1,
-      border: { type: 'line' },
-      label: ' detail ',
-      tags: false,
-    });
-    blessed.box({
-      parent: screen,
-      bottom: 0,
-      left: 0,
-      width: '100%',
-      height: 1,
-      tags: false,
-      content: KEY_HELP,
-      style: { fg: 'black', bg: 'white' },
-    });
-
-    let model: DashboardModel = initialModel();
+    const w: Widgets = makeWidgets(opts);
+    const mem = emptyMemory();
+    const feed = emptyFeed();
+    let status: StatusResult | null = null;
+    let agents: AgentReply[] = [];
+    let rows: AgentRow[] = [];
+    let selectedName: string | undefined;
+    let filter = '';
+    let focus: Tab = 'agents';
+    let lastPanel: Tab = 'preview';
+    let scroll = 0;
+    let runs: RunLine[] = [];
+    let runRows: RunRowIn[] = [];
+    let runSel = 0;
+    let drill: string | null = null;
+    let tasks: TaskIn[] = [];
+    let connection: ConnectionState = { kind: 'connecting' };
+    let notice = '';
     let left = false;
+    let geo: Geometry = geometry(80, 24, 0);
+    const input = new LineInput();
+    let confirm: { question: string; yes: () => void } | null = null;
+
+    const paths = () => (status ? projectPaths(status.root) : null);
+    const selectedIndex = () => Math.max(0, rows.findIndex((r) => r.name === selectedName));
+    const selected = () => rows[selectedIndex()];
+
+    const rebuild = () => {
+      const all = buildRows(agents, status?.panes ?? [], mem);
+      rows = filterRows(all, filter);
+      if (!rows.some((r) => r.name === selectedName)) selectedName = rows[0]?.name;
+    };
+
+    const panelText = (tab: Tab, height: number): string[] => {
+      const p = paths();
+      switch (tab) {
+        case 'preview': {
+          const r = selected();
+          const head = agentDetail(r);
+          const log = r && p ? tailLines(join(p.logs, `${r.name}.txt`), Math.max(1, height - head.length - 3)) : [];
+          return [...head, '\u2500'.repeat(20), ...(log.length ? log : ['(no output recorded yet)'])];
+        }
+        case 'tasks': return taskLines(tasks);
+        case 'runs': return runPanelLines(runs, runRows, runSel, drill, p ? p.runs : null);
+        case 'triggers': return triggerLines(feed);
+        case 'recovery': return recoveryLines(feed);
+        case 'events': return journalLines(feed);
+        case 'bus': return busLines(feed);
+        default: return [];
+      }
+    };
+
+    const headerLine = (): string => {
+      const parts = ['miyabi'];
+      if (status) parts.push(status.session);
+      const waiting = rows.filter((r) => r.state === 'waiting-for-input').length;
+      parts.push(`${rows.length} agents${waiting ? `, ${waiting} waiting for you` : ''}`);
+      if (filter) parts.push(`filter "${filter}"`);
+      parts.push(connectionText({ connection }));
+      if (notice) parts.push(notice);
+      return ' ' + parts.join(' | ');
+    };
+
+    // The preview is live: the selected agent's log is watched (no polling), and only that one.
+    let watched: { name: string; w: FSWatcher | null } | null = null;
+    const watchSelected = () => {
+      const r = selected();
+      const p = paths();
+      if (!r || !p || watched?.name === r.name) return;
+      watched?.w?.close();
+      let fw: FSWatcher | null = null;
+      try {
+        fw = watch(join(p.logs, `${r.name}.txt`), () => renderSoon());
+        fw.on('error', () => undefined);
+      } catch {
+        // No log yet: the next refresh tries again.
+      }
+      watched = { name: r.name, w: fw };
+      if (!fw) watched = null;
+    };
 
     const render = () => {
       if (left) return;
+      watchSelected();
       try {
-        header.setContent(' ' + headerText(model));
-        panes.update(model);
-        runs.setContent(runLines(model.runs, (runs.width as number) - 2).join('\n'));
-        detail.setContent(detailLines(model).join('\n'));
-        screen.render();
+        const cols = (w.screen.width as number) || 80;
+        const height = (w.screen.height as number) || 24;
+        geo = geometry(cols, height, rows.length);
+        w.header.setContent(cut([headerLine()], cols + 2));
+        place(w.table, geo.table);
+        const inner = geo.table.width - 2;
+        w.table.setLabel(focus === 'agents' ? ' [agents] ' : ' agents ');
+        w.tableHead.setContent(tableHeader(inner, rows));
+        w.list.setItems(rows.length ? tableLines(rows, selectedIndex(), inner) : [status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
+        w.list.select(selectedIndex());
+        place(w.preview, geo.preview);
+        if (geo.preview) {
+          w.preview.setLabel(focus === 'preview' ? ' [preview] ' : ' preview ');
+          w.preview.setContent(cut(window(panelText('preview', geo.preview.height), geo.preview.height, focus === 'preview' ? scroll : 0), geo.preview.width));
+        }
+        place(w.tabs, geo.tabs);
+        const tab = shownTab(geo.mode, focus, lastPanel);
+        w.tabs.setLabel(tabBar(tab, geo.mode));
+        w.tabs.setContent(cut(window(panelText(tab, geo.tabs.height), geo.tabs.height, focus === tab ? scroll : 0), geo.tabs.width));
+        w.footer.setContent(input.active ? input.line(cols) : confirm ? `${confirm.question} (y/n)` : keyLine(cols));
+        w.screen.render();
       } catch {
         // A render hiccup (a resize mid-draw) must not take the dashboard down; the next one heals.
       }
     };
-    const update = (next: DashboardModel) => {
-      model = next;
-      render();
+    // Records can come by the hundred a second: draw at most every 50 ms for them; keys draw at once.
+    let pending: NodeJS.Timeout | undefined;
+    const renderSoon = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        render();
+      }, 50);
     };
 
     const link = new ControllerLink({
       socketPath: opts.socketPath,
       pollMs: opts.pollMs,
       connect: opts.connect,
-      onStatus: (st) => update(applyStatus(model, st)),
+      onStatus: (st) => {
+        status = st;
+        void refreshAgents();
+      },
       onConnection: (c) => {
-        update(withConnection(model, c));
+        connection = c;
+        render();
         if (c.kind !== 'connected') return;
-        // The runs so far; from here on the journal events keep them current.
-        link
-          .request('runs.list', { limit: RUNS_SHOWN })
-          .then((rows) => update({ ...model, runs: runsFromList(rows) }))
-          .catch(() => undefined);
+        void refreshRuns();
+        void refreshTasks();
       },
-      onEvent: (e) => {
-        const next = applyRunEvent(model.runs, e);
-        if (next !== model.runs) update({ ...model, runs: next });
+      onEvent: (e) => onEvent(e),
+      onError: (msg) => {
+        notice = `error: ${msg}`;
+        render();
       },
-      onError: (msg) => update(withNotice(model, msg)),
     });
+
+    let filesAt = 0;
+    const refreshAgents = async () => {
+      agents = await link.request('agents', {}).catch(() => agents);
+      const p = paths();
+      // Log tails and Maildir counts: at most once a second, however fast the records come.
+      if (p && Date.now() - filesAt > 1000) {
+        filesAt = Date.now();
+        for (const a of [...agents.map((x) => x.name), ...(status?.panes ?? []).map((x) => x.name)]) {
+          mem.lastLine.set(a, lastLine(join(p.logs, `${a}.txt`)));
+          mem.inbox.set(a, inboxCounts(p.bus, a));
+        }
+      }
+      rebuild();
+      renderSoon();
+    };
+    const refreshRuns = async () => {
+      runRows = (await link.request('runs.list', { limit: 20 }).catch(() => runRows)) as RunRowIn[];
+      // The list may be older than the records already heard: those runs stay.
+      const listed = runsFromList(runRows);
+      runs = [...listed, ...runs.filter((r) => !listed.some((l) => l.runId === r.runId))].sort((a, b) => b.startedAt - a.startedAt).slice(0, 10);
+      renderSoon();
+    };
+    const refreshTasks = async () => {
+      tasks = (await link.request('task.list', {}).catch(() => tasks)) as TaskIn[];
+      mem.tasks = tasksByAgent(tasks);
+      rebuild();
+      renderSoon();
+    };
+    let tasksTimer: NodeJS.Timeout | undefined;
+    const onEvent = (e: JournalEvent) => {
+      noteFeed(feed, e);
+      if (noteEvent(mem, e)) rebuild();
+      const next = applyRunEvent(runs, e);
+      if (next !== runs) runs = next;
+      if (e.type === 'run.finished') void refreshRuns();
+      if (e.type.startsWith('task.')) tasksTimer ??= setTimeout(() => ((tasksTimer = undefined), void refreshTasks()), 200);
+      renderSoon();
+    };
 
     const leave = () => {
       if (left) return;
       left = true;
       link.stop();
+      watched?.w?.close();
+      clearTimeout(pending);
+      clearTimeout(tasksTimer);
       process.off('SIGTERM', leave);
       process.off('SIGHUP', leave);
-      screen.destroy();
+      w.screen.destroy();
       resolve();
     };
 
-    screen.key(['j', 'down'], () => update(moveSelection(model, 1)));
-    screen.key(['k', 'up'], () => update(moveSelection(model, -1)));
-    screen.key(['g', 'home'], () => update(selectFirst(model)));
-    screen.key(['S-g', 'end'], () => update(selectLast(model)));
-    screen.key(['r'], () => link.refresh());
-    screen.key(['q', 'C-c'], leave);
-    screen.on('resize', render);
+    const say = (text: string) => {
+      notice = text;
+      render();
+    };
+    const ask = (label: string, done: (text: string) => Promise<string>) => {
+      input.open(label, (text) => {
+        if (!text.trim()) return render();
+        done(text.trim()).then(say, (err: unknown) => say(`error: ${err instanceof Error ? err.message : String(err)}`));
+      });
+      render();
+    };
+
+    const act = (a: Action) => {
+      const r = selected();
+      const inTable = focus === 'agents';
+      switch (a) {
+        case 'down':
+        case 'up': {
+          const d = a === 'down' ? 1 : -1;
+          if (inTable) selectedName = rows[Math.min(rows.length - 1, Math.max(0, selectedIndex() + d))]?.name;
+          else if (shownTab(geo.mode, focus, lastPanel) === 'runs' && !drill) runSel = Math.min(Math.max(0, runs.length - 1), Math.max(0, runSel + d));
+          else scroll = Math.max(0, scroll + d);
+          break;
+        }
+        case 'first': if (inTable) selectedName = rows[0]?.name; else scroll = 0; break;
+        case 'last': if (inTable) selectedName = rows.at(-1)?.name; else scroll = 1e6; break;
+        case 'next-panel':
+        case 'prev-panel':
+          focus = nextTab(focus, a === 'next-panel' ? 1 : -1);
+          if (focus !== 'agents') lastPanel = focus;
+          scroll = 0;
+          break;
+        case 'tab-left':
+        case 'tab-right': {
+          if (inTable) break;
+          let t = nextTab(focus, a === 'tab-right' ? 1 : -1);
+          if (t === 'agents') t = nextTab(t, a === 'tab-right' ? 1 : -1);
+          focus = lastPanel = t;
+          scroll = 0;
+          break;
+        }
+        case 'enter':
+          if (inTable && r) {
+            link.request('focus', { paneId: r.paneId, zoom: true })
+              .then((f) => say(`showing ${r.name} (${f.paneId}, window ${f.window}${f.zoomed ? ', zoomed' : ''})`), (e: unknown) => say(`error: ${String((e as Error).message ?? e)}`));
+          } else if (shownTab(geo.mode, focus, lastPanel) === 'runs') drill = runs[runSel]?.runId ?? null;
+          break;
+        case 'back': drill = null; w.help.hide(); if (filter) { filter = ''; rebuild(); } break;
+        case 'filter':
+          input.open('filter: ', (text) => { filter = text.trim(); rebuild(); render(); }, filter);
+          break;
+        case 'message':
+          if (r) ask(`message to ${r.name}: `, async (text) => `queued ${(await link.request('send', { to: r.name, text, from: 'dashboard' })).id} for ${r.name}`);
+          break;
+        case 'task':
+          if (r) ask(`task for ${r.name}: `, async (text) => `task ${(await link.request('task.add', { text, agent: r.name })).id} queued for ${r.name}`);
+          break;
+        case 'spawn':
+          ask('spawn (name [command]): ', async (text) => {
+            const [name = '', ...cmd] = text.split(/\s+/);
+            const s = await link.request('spawn', { name, ...(cmd.length ? { command: cmd.join(' ') } : {}) });
+            selectedName = s.name;
+            return `spawned ${s.name} in ${s.paneId}`;
+          });
+          break;
+        case 'kill':
+          if (r) confirm = { question: `kill ${r.name}?`, yes: () => void link.request('kill', { name: r.name }).then(() => say(`killed ${r.name}`), (e: unknown) => say(`error: ${(e as Error).message}`)) };
+          break;
+        case 'restart': break;
+        case 'refresh': link.refresh(); void refreshTasks(); void refreshRuns(); break;
+        case 'help':
+          if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.show(); w.help.setFront(); } else w.help.hide();
+          break;
+        case 'quit':
+          if (!opts.inSession) return leave();
+          link.request('detach', {}).then(() => say('detached; the dashboard keeps running'), (e: unknown) => say(`error: ${(e as Error).message}`));
+          break;
+      }
+      render();
+    };
+
+    w.screen.on('keypress', (ch: string | undefined, key: { full?: string; name?: string; ctrl?: boolean } | undefined) => {
+      if (left) return;
+      if (input.active) {
+        input.key(ch, key);
+        return render();
+      }
+      if (confirm) {
+        const c = confirm;
+        confirm = null;
+        if (ch === 'y' || ch === 'Y') c.yes();
+        return render();
+      }
+      const a = actionFor(key, ch);
+      if (a) act(a);
+    });
+    w.screen.on('resize', render);
     process.once('SIGTERM', leave);
     process.once('SIGHUP', leave);
 

@@ -9,11 +9,13 @@ import { runDashboard } from './app.js';
 const program = new Command('miyabi-dashboard')
   .description('the miyabi dashboard')
   .option('--socket <path>', "the controller's IPC socket (default: this project's)")
+  .option('--in-session', 'q detaches the tmux client instead of leaving')
   .option('--poll <ms>', 'status poll period in ms', (v) => Number.parseInt(v, 10))
   .parse();
 
-const o = program.opts<{ socket?: string; poll?: number }>();
+const o = program.opts<{ socket?: string; poll?: number; inSession?: boolean }>();
 await runDashboard({
   socketPath: o.socket ?? projectPaths(findProjectRoot()).socket,
   pollMs: o.poll,
+  inSession: o.inSession === true,
 });

@@ -10,7 +10,7 @@ export const KEY_HELP = 'j/down next  k/up previous  g/G first/last  r refresh  
 
 export const NOT_REACHABLE = 'controller not reachable \u2014 retrying';
 
-export function connectionText(m: DashboardModel): string {
+export function connectionText(m: Pick<DashboardModel, 'connection'>): string {
   const c = m.connection;
   switch (c.kind) {
     case 'connecting':

@@ -98,10 +98,11 @@ describe('delivery into panes', () => {
   it('never types the bracketed-paste end sequence, even with --raw (B3)', async () => {
     p = makeProject();
     await upReaders(p, ['r1']);
+    // Refused at `send`, with exit 2 and the reason, before anything is written.
     const r = await p.miyabi(['send', 'r1', '--raw', '--stdin', '--wait'], { input: 'before\x1b[201~after' });
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/failed .* \(refused\)/);
-    expect(journal(p)).toContain('bracketed-paste end sequence');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('contains the bracketed-paste end sequence ESC [201~ at byte 6');
+    expect(readdirSync(join(p.root, '.miyabi', 'bus', 'r1', 'new'))).toEqual([]);
     const ok = await p.miyabi(['send', 'r1', 'next one', '--wait']);
     expect(ok.exitCode).toBe(0);
     expect(received(p, 'r1')).toEqual(['next one']);

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeMessage } from '../../../src/bus/format.js';
 import { shortId } from '../../../src/core/short-ids.js';
 import { makeProject, type TestProject } from '../../helpers/project.js';
 import { upReaders } from '../../helpers/readers.js';
@@ -62,9 +65,15 @@ describe('message ids and inbox --json', () => {
   it('a failed message says why in inbox --json', async () => {
     p = makeProject();
     await upReaders(p, ['r1']);
-    const r = await p.miyabi(['send', 'r1', '--raw', '--stdin', '--wait'], { input: 'before\x1b[201~after' });
-    expect(r.exitCode).toBe(1);
+    // `send` refuses this text itself (exit 2); a file a script wrote past it is refused by the deliverer.
+    const id = `${Date.now()}000000.user.000000.${process.pid}`;
+    const body = Buffer.from('before\x1b[201~after');
+    const file = encodeMessage({ id, from: 'user', to: 'r1', priority: 'normal', created: Date.now(), flags: ['raw'], body });
+    writeFileSync(join(p.root, '.miyabi', 'bus', 'r1', 'tmp', id), file);
+    renameSync(join(p.root, '.miyabi', 'bus', 'r1', 'tmp', id), join(p.root, '.miyabi', 'bus', 'r1', 'new', id));
+    const r = await p.miyabi(['send', 'r1', 'after it', '--wait']);
+    expect(r.exitCode).toBe(0);
     const json = JSON.parse((await p.miyabi(['inbox', 'r1', '--json'])).stdout) as { messages: InboxRow[] };
-    expect(json.messages).toMatchObject([{ state: 'failed', from: 'user', text: 'before\x1b[201~after', outcome: 'refused', reason: expect.stringContaining('bracketed-paste end sequence') }]);
+    expect(json.messages[0]).toMatchObject({ state: 'failed', from: 'user', text: 'before\x1b[201~after', outcome: 'refused', reason: expect.stringContaining('bracketed-paste end sequence') });
   }, 90_000);
 });

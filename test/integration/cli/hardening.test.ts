@@ -4,7 +4,7 @@
  * program on the socket (B16), a bad tmux server name (B17), an endless standard input (B18) and
  * an argument that is not UTF-8 (B19).
  */
-import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -61,6 +61,12 @@ describe('F17: an up that fails after the session is built', () => {
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('ctl.sock exists and is not a socket');
     expect(sessions(project)).toEqual([]);
+    // Not vacuous: the session was built (with its pane) before the start failed, and the
+    // failed start is what ended it.
+    const types = readFileSync(join(project.root, '.miyabi', 'journal', 'events.jsonl'), 'utf8')
+      .trim().split('\n').map((l) => (JSON.parse(l) as { type: string; payload: { session?: string } }))
+      .filter((r) => r.type.startsWith('session.') || r.type.startsWith('controller.')).map((r) => `${r.type} ${r.payload.session ?? ''}`.trim());
+    expect(types).toEqual(['session.created hard', 'session.killed hard', 'controller.start-failed']);
     const down = await project.miyabi(['down']);
     expect(down.exitCode).toBe(0);
     expect(sessions(project)).toEqual([]);

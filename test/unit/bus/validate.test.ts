@@ -33,6 +33,14 @@ describe('send-side checks', () => {
     expect(e.detail).toMatchObject({ problem: 'control', offset: 13 });
   });
 
+  it('refuses the bracketed-paste end sequence even with --raw (exit 2), and other raw escapes not', () => {
+    const e = thrown(() => checkBody(Buffer.from('before\n\x1b[201~after'), true));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe('message text contains the bracketed-paste end sequence ESC [201~ at byte 7 (line 2)');
+    expect(e.detail).toMatchObject({ problem: 'paste-end', offset: 7 });
+    checkBody(Buffer.from('colour \x1b[31mred\x1b[0m and \x1b[200~'), true);
+  });
+
   it.each([
     ['', 'empty', /is empty/],
     ['x'.repeat(65 * 1024), 'too-big', /66560 bytes, over the limit of 65536/],

@@ -82,7 +82,7 @@ describe('controller parts', () => {
   it('the real list is in dependency order', () => {
     const list = controllerParts();
     expect(orderProblem(list)).toBeNull();
-    expect(list.map((p) => p.name)).toEqual(['messaging', 'agents', 'runs', 'recovery']);
+    expect(list.map((p) => p.name)).toEqual(['feedback', 'messaging', 'agents', 'runs', 'recovery', 'triggers', 'panes']);
   });
 
   it('stop in reverse order; a part whose stop fails is logged and the others still stop', async () => {

@@ -90,10 +90,18 @@ function checkRun(persistent: boolean, mode: 'always' | 'group') {
     expect(all.slice(0, 3), ctx).toEqual(seeded);
     expect(all.map((r) => r.seq), ctx).toEqual(all.map((_, i) => i + 1));
     const users = all.slice(3).filter((r) => r.type === NOTE);
+    // A record held in memory while writes failed (journal-healing.ts) is lost only when close
+    // says so, naming the first seq it could not write.
+    const lostFrom = errors.map((e) => (e as MiyabiError).detail?.lostFromSeq).find((x) => typeof x === 'number') as number | undefined;
+    const kept = reported.filter((r) => lostFrom === undefined || r.seq < lostFrom);
     if (persistent) {
-      for (const r of reported) expect(users, ctx).toContainEqual(r);
+      for (const r of kept) expect(users, ctx).toContainEqual(r);
     } else {
-      expect(users, ctx).toEqual(reported);
+      expect(lostFrom, ctx).toBeUndefined();
+      // A durable append whose outcome was unknown threw, and its record was written by the retry.
+      const extra = users.filter((u) => !reported.some((r) => r.seq === u.seq));
+      expect(users.filter((u) => reported.some((r) => r.seq === u.seq)), ctx).toEqual(reported);
+      expect(extra.length, ctx).toBeLessThanOrEqual(errors.filter((e) => /degraded/.test(String((e as Error).message))).length);
     }
     for (const f of readdirSync(join(tmp.path, 'journal'))) {
       expect(f, ctx).toMatch(KNOWN_FILE);
@@ -117,42 +125,35 @@ describe('F6: fail at op N until the operation completes', () => {
     });
   }
 
-  it('a failed group-commit fsync is reported and poisons the journal until a restart', async () => {
-    const errors: unknown[] = [];
+  it('F6b: a failed group-commit fsync makes the journal degraded; the reopen finds what the file has and writes the rest', async () => {
     const fs = new FaultyFs(undefined, { only: ['fsyncSync'], failAt: 2 }); // 1 = directory fsync at creation
-    const j = Journal.open(tmp.path, { fs, fsync: 'group', groupMs: 5, onError: (e) => errors.push(e) });
+    const j = Journal.open(tmp.path, { fs, fsync: 'group', groupMs: 5, retryMs: [5, 20] });
     const a = j.append(NOTE, note({ a: 1 }));
-    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 2000, interval: 5 });
-    expect((errors[0] as MiyabiError).message).toMatch(/fsync of .*events\.jsonl failed.*refuses further writes/);
-    expect(() => j.append(NOTE, note({ b: 2 }))).toThrow(/refuses further writes/);
-    expect(() => j.flush()).toThrow(MiyabiError);
-    try {
-      j.append(NOTE, note({}));
-    } catch (e) {
-      expect((e as MiyabiError).hint).toMatch(/restart the controller/);
-    }
+    await vi.waitFor(() => expect(j.health().state).toBe('degraded'), { timeout: 2000, interval: 5 });
+    expect(j.health().error).toMatch(/fsync of .*events\.jsonl failed/);
+    const b = j.append(NOTE, note({ b: 2 }));
+    await vi.waitFor(() => expect(j.health()).toEqual({ state: 'ok', held: 0 }), { timeout: 2000, interval: 5 });
     j.close();
     expect(fs.openFds.size).toBe(0);
     const k = Journal.open(tmp.path);
-    expect([...k.replay()]).toEqual([a]);
+    const all = [...k.replay()];
     k.close();
+    expect(all.slice(0, 2)).toEqual([a, b]);
+    expect(all[2]).toMatchObject({ seq: 3, type: 'journal.write-recovered', payload: { records: 1 } });
   });
 
-  it('ENOSPC on append: the record is cut off, the error says so, and the next append works', () => {
+  it('F6c: ENOSPC on append: the record is cut off, held in memory in order, and written by the retry', () => {
     const fs = new FaultyFs(undefined, { only: ['writeSync'], failAt: 2, code: 'ENOSPC', partialWrites: true });
-    const j = Journal.open(tmp.path, { fs });
+    const j = Journal.open(tmp.path, { fs, retryMs: [60_000, 60_000] });
     j.append(NOTE, note({ n: 1 }));
-    let err: MiyabiError | undefined;
-    try {
-      j.append(NOTE, note({ n: 2, big: 'x'.repeat(100) }));
-    } catch (e) {
-      err = e as MiyabiError;
-    }
-    expect(err?.code).toBe('IO');
-    expect(err?.message).toMatch(/append to .*events\.jsonl failed: ENOSPC/);
-    expect(err?.hint).toMatch(/free some disk space/);
-    expect(j.append(NOTE, note({ n: 3 })).seq).toBe(2);
+    expect(j.append(NOTE, note({ n: 2, big: 'x'.repeat(100) })).seq).toBe(2);
+    const h = j.health();
+    expect(h).toMatchObject({ state: 'degraded', errno: 'ENOSPC', held: 1, file: join(tmp.path, 'journal', 'events.jsonl') });
+    expect(h.error).toMatch(/events\.jsonl failed: ENOSPC/);
+    // A durable record is not held: its caller does what it journals later.
+    expect(() => j.appendDurable(NOTE, note({ n: 'durable' }))).not.toThrow(); // the disk has room again: the retry runs first
+    expect(j.append(NOTE, note({ n: 3 })).seq).toBe(4);
     j.close();
-    expect([...Journal.open(tmp.path).replay()].map(noted)).toEqual([{ n: 1 }, { n: 3 }]);
+    expect([...Journal.open(tmp.path).replay()].filter((r) => r.type === NOTE).map(noted)).toEqual([{ n: 1 }, { n: 2, big: 'x'.repeat(100) }, { n: 'durable' }, { n: 3 }]);
   });
 });

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BUILTIN_LAYOUTS_DIR, listLayouts } from '../../config/load-layout.js';
+import { findProjectRoot } from '../../core/paths.js';
+import { table } from '../table.js';
+
+/** The first comment line of a layout file: what it is for. */
+function about(file: string): string {
+  try {
+    const first = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('#'));
+    return first ? first.replace(/^#\s*/, '') : '';
+  } catch {
+    return '';
+  }
+}
+
+/** `miyabi layouts`: every layout `up --layout NAME` finds, the project's first. */
+export async function layouts(o: { json?: boolean }): Promise<number> {
+  const root = findProjectRoot();
+  const all = listLayouts({ projectRoot: root }).map((l) => ({
+    name: l.name,
+    where: dirname(l.path) === BUILTIN_LAYOUTS_DIR.replace(/\/$/, '') ? 'built-in' : 'project',
+    path: l.path,
+    about: about(l.path),
+  }));
+  if (o.json) {
+    process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    return 0;
+  }
+  process.stdout.write(table(['NAME', 'WHERE', 'ABOUT'], all.map((l) => [l.name, l.where, l.about])) + '\n');
+  process.stdout.write('\nstart one with: miyabi up --layout NAME   (miyabi init writes layouts/default.yaml for this project)\n');
+  return 0;
+}

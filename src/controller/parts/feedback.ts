@@ -1,0 +1,91 @@
+import { unwrapConfig } from '../../config/config-issue.js';
+import type { FeedbackFile } from '../../config/feedback-schema.js';
+import { loadFeedback } from '../../config/load-feedback.js';
+import { type MetricsServer, serveMetrics } from '../../feedback/http.js';
+import { LiveMetrics } from '../../feedback/metrics.js';
+import { type Channel, commandChannel, desktopChannel, onPath, tmuxChannel, webhookChannel } from '../../feedback/notify/channels.js';
+import { Notifier } from '../../feedback/notify/notifier.js';
+import type { Budgets } from '../../feedback/series.js';
+import { processShell } from '../../shell/run.js';
+import { feedbackHandlers } from '../handlers/feedback.js';
+import type { Part, PartContext } from './part.js';
+
+function budgetsOf(cfg: FeedbackFile): Budgets {
+  const b: Required<Budgets> = { costUsd: {}, tokens: {} };
+  for (const [agent, x] of Object.entries(cfg.budgets ?? {})) {
+    if (x.cost_usd) b.costUsd[agent] = x.cost_usd;
+    if (x.tokens) b.tokens[agent] = x.tokens;
+  }
+  return b;
+}
+
+function channelsOf(ctx: PartContext, cfg: FeedbackFile): Map<string, Channel> {
+  const n = cfg.notify ?? {};
+  const m = new Map<string, Channel>();
+  m.set('tmux', tmuxChannel(ctx.tmux, ctx.layout.session));
+  m.set('desktop', desktopChannel(processShell, ctx.env, ctx.paths.root));
+  if (n.webhook) {
+    m.set('webhook', webhookChannel({
+      url: n.webhook.url,
+      ...(n.webhook.retries !== undefined ? { retries: n.webhook.retries } : {}),
+      ...(n.webhook.backoff !== undefined ? { backoffMs: n.webhook.backoff } : {}),
+      ...(n.webhook.timeout !== undefined ? { timeoutMs: n.webhook.timeout } : {}),
+    }));
+  }
+  if (n.command !== undefined) m.set('command', commandChannel(processShell, n.command, ctx.env, ctx.paths.root));
+  const routed = new Set(Object.values(n.routes ?? {}).flat());
+  if (routed.has('desktop') && !onPath('notify-send', ctx.env)) ctx.log('desktop notifications: not configured (notify-send is not installed); each one is journaled notify.failed');
+  for (const c of routed) if (!m.has(c)) ctx.log(`notifications to ${c}: not configured (feedback.yaml has no notify.${c}); each one is journaled notify.failed`);
+  return m;
+}
+
+/**
+ * The feedback layer (src/feedback/): metrics folded from the journal — once at start from the
+ * last checkpoint, then record by record as they are appended — given to later parts as a
+ * MetricsReader (condition triggers read it); notifications routed by feedback.yaml.
+ */
+export const feedbackPart: Part<never> = {
+  name: 'feedback',
+  needs: [],
+  gives: ['metrics'],
+  async start(ctx) {
+    // A bad feedback.yaml stops the start with file:line:col, like a bad layout.
+    const cfg = unwrapConfig(loadFeedback(ctx.paths.root, ctx.paths.root), 'fix feedback.yaml, then run `miyabi up` again');
+    const t0 = performance.now();
+    const live = new LiveMetrics({ root: ctx.journal.root, stateDir: ctx.paths.state, budgets: budgetsOf(cfg) });
+    ctx.log(`metrics folded to seq ${live.fold.state.lastSeq} in ${Math.round(performance.now() - t0)} ms`);
+    const notifier = new Notifier({
+      routes: cfg.notify?.routes ?? {},
+      channels: channelsOf(ctx, cfg),
+      ...(cfg.notify?.quiet_hours ? { quietHours: cfg.notify.quiet_hours } : {}),
+      ...(cfg.notify?.dedupe !== undefined ? { dedupeMs: cfg.notify.dedupe } : {}),
+      journal: ctx.journal,
+      log: (l) => ctx.log(l),
+    });
+    const offs = [ctx.journal.onAppend(live.onRecord), ctx.journal.onAppend(notifier.onRecord)];
+    let http: MetricsServer | null = null;
+    if (cfg.metrics_port !== undefined) {
+      try {
+        http = await serveMetrics({ port: cfg.metrics_port, series: () => live.series(), health: () => ({ lastSeq: live.fold.state.lastSeq }) });
+        ctx.log(`metrics served on http://127.0.0.1:${http.port}/metrics`);
+      } catch (e) {
+        // A port in use must not stop the session: the metrics stay readable with `miyabi metrics`.
+        ctx.log(`metrics endpoint not started on 127.0.0.1:${cfg.metrics_port}: ${String(e)}`);
+      }
+    }
+    return {
+      gives: { metrics: live.reader },
+      handlers: feedbackHandlers(live, ctx.journal),
+      stop: () => {
+        for (const off of offs) off();
+        notifier.stop();
+        void http?.close();
+        try {
+          live.save();
+        } catch (e) {
+          ctx.log(`metrics checkpoint not saved: ${String(e)}`);
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * What the dashboard reads from the project's state folder itself, because it is already on disk
+ * and asking the controller would only copy it: each agent's output log (the preview and the last
+ * line) and its Maildir (messages queued and failed). Reads are small and bounded.
+ */
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderText } from '../../core/render-text.js';
+
+/** The last `n` lines of a file (reading at most `maxBytes` from its end); [] when absent. */
+export function tailLines(file: string, n: number, maxBytes = 32 * 1024): string[] {
+  let fd: number | undefined;
+  try {
+    const size = statSync(file).size;
+    const len = Math.min(size, maxBytes);
+    const buf = Buffer.alloc(len);
+    fd = openSync(file, 'r');
+    readSync(fd, buf, 0, len, size - len);
+    const lines = renderText(buf.toString('utf8')).split('\n');
+    while (lines.length && lines[lines.length - 1]?.trim() === '') lines.pop();
+    return lines.slice(-n);
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The last line with something on it. */
+export function lastLine(file: string): string {
+  const lines = tailLines(file, 8, 4096);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]?.trim();
+    if (l) return l;
+  }
+  return '';
+}
+
+function count(dir: string, pred: (name: string) => boolean): number {
+  try {
+    return readdirSync(dir).filter(pred).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Messages waiting in the agent's Maildir (new/) and those marked failed (cur/, flag F). */
+export function inboxCounts(busDir: string, agent: string): { queued: number; failed: number } {
+  const box = join(busDir, agent);
+  return {
+    queued: count(join(box, 'new'), (n) => !n.startsWith('.')),
+    failed: count(join(box, 'cur'), (n) => /:2,[A-Z]*F/.test(n)),
+  };
+}

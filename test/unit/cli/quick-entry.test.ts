@@ -1,0 +1,29 @@
+/**
+ * The quick verbs' entry (issue #17, item 3) takes only the plain shapes; every other one goes to
+ * the full CLI (null here), which parses and reports it as before: help, --socket, unknown flags,
+ * extra arguments, other verbs.
+ */
+import { describe, expect, it } from 'vitest';
+import { runQuick } from '../../../src/cli/quick-entry.js';
+
+describe('quick entry: what it leaves to the full command parser', () => {
+  for (const argv of [
+    ['status', '--help'],
+    ['status', '-h'],
+    ['status', '--socket', 'x'],
+    ['status', '--json', '--bogus'],
+    ['status', 'extra'],
+    ['agents', '--all'],
+    ['ls', 'x'],
+    ['inbox', 'a', 'b'],
+    ['inbox', '--follow'],
+    ['down', '--json'],
+    ['tail', 'agent-1'],
+    ['up'],
+    [],
+  ]) {
+    it(`${JSON.stringify(argv)} → the full CLI`, async () => {
+      expect(await runQuick(argv)).toBeNull();
+    });
+  }
+});
