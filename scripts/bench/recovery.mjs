@@ -11,13 +11,13 @@ import { summarize } from './stats.mjs';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'miyabi.js');
 
-function project(n, supervised) {
+function project(n, supervised, recOverride) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'miyabi-bench-rec-')));
   execFileSync('git', ['init', '-q', root]);
   const names = Array.from({ length: n }, (_, i) => `a${i + 1}`);
   const panes = names.map((a) => `      - role: agent\n        name: ${a}\n        command: sh -c 'date +%s%N >> ${a}.starts; exec sleep 3600'\n`).join('');
   // Limits raised: the bench kills on purpose, again and again; the ladder must not give up.
-  const rec = 'recovery: {pane: {limit: 100, backoff_ms: 0}, session: {limit: 100, backoff_ms: 0}, full: {limit: 100, backoff_ms: 0}}\n';
+  const rec = recOverride ?? 'recovery: {pane: {limit: 100, backoff_ms: 0}, session: {limit: 100, backoff_ms: 0}, full: {limit: 100, backoff_ms: 0}}\n';
   writeFileSync(join(root, 'l.yaml'), `session: benchrec\n${rec}windows:\n  - name: main\n    panes:\n${panes}`);
   const sock = `miyabi-bench-rec-${process.pid}-${n}-${supervised ? 's' : 'u'}`;
   const env = { ...process.env, MIYABI_TMUX_SOCKET: sock, MIYABI_SUPERVISE: supervised ? '1' : '0', MIYABI_SUPERVISOR_BURST: '1000', MIYABI_SUPERVISOR_BACKOFF: '0' };
@@ -74,6 +74,20 @@ function row(name, samples, target) {
 
 export async function benchRecovery(runs) {
   const rows = [];
+  // Baseline, same run, same machine: the bench itself respawns the pane with one tmux command
+  // right after the kill (recovery off). What miyabi adds is the rest.
+  const b = project(1, false, 'recovery: {enabled: false}\n');
+  try {
+    const sock = `miyabi-bench-rec-${process.pid}-1-u`;
+    const base = await measure(b, runs, () => {
+      const [, pid] = Object.entries(b.pids())[0];
+      process.kill(Number(pid), 'SIGKILL');
+      spawnSync('tmux', ['-L', sock, 'respawn-pane', '-k', '-t', 'benchrec:main.0']);
+    });
+    rows.push(row('recovery baseline: kill + one `tmux respawn-pane -k` by hand (1)', base, 'floor of L1'));
+  } finally {
+    b.stop();
+  }
   for (const n of [1, 8]) {
     const p = project(n, false);
     try {

@@ -32,9 +32,16 @@ export class PaneSweeper {
     clearInterval(this.timer);
   }
 
+  /** A tick asked for while one runs (tmux's pane-died hook): run once more right after it. */
+  private again = false;
+
   async tick(): Promise<void> {
-    if (this.running) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     this.running = true;
+    this.again = false;
     try {
       const panes = await this.tmux.listPanes(this.session);
       this.onPanes(panes);
@@ -56,6 +63,7 @@ export class PaneSweeper {
       // The session may be going away; the control client's %exit decides that.
     } finally {
       this.running = false;
+      if (this.again) void this.tick();
     }
   }
 }

@@ -84,7 +84,8 @@ export class Recovery {
     let keepBusy = false;
     try {
       const before = this.ladder.view(name, t0).level ?? 4;
-      this.d.journal.appendDurable('recovery.detected', {
+      // Group-fsynced (≤ 50 ms): a per-record fsync here would sit between the death and the restart.
+      this.d.journal.append('recovery.detected', {
         agent: name, level: Math.max(before, o.from ?? 1), reason, durationMs: 0,
         ...(o.pane ? { paneId: o.pane.paneId, deadStatus: o.pane.deadStatus } : {}),
       });
@@ -97,8 +98,12 @@ export class Recovery {
           reason: `L${step.escalatedFrom} (${LEVEL_NAMES[step.escalatedFrom]}) restarted ${lim.limit} time(s) within ${Math.round(lim.windowMs / 1000)} s: ${reason}`,
         });
       }
-      this.d.journal.appendDurable('recovery.attempt', { agent: name, level: step.level, reason, durationMs: this.now() - t0, attempt: step.attempt, delayMs: step.delayMs, by: o.by ?? 'ladder' });
+      this.d.journal.append('recovery.attempt', { agent: name, level: step.level, reason, durationMs: this.now() - t0, attempt: step.attempt, delayMs: step.delayMs, by: o.by ?? 'ladder' });
       if (step.delayMs > 0) await this.sleep(step.delayMs);
+      if (step.level >= 3 && o.by === 'user' && !this.d.supervised) {
+        // Asked by hand where L3 cannot run: refused, and the agent is not marked failed for it.
+        return { level: step.level, outcome: 'failed', durationMs: this.now() - t0, reason: 'L3 and L4 restart the controller, which runs without its supervisor here (MIYABI_SUPERVISE=0)' };
+      }
       const r = await this.runLevel(step.level, name, o.pane ?? null, reason, t0);
       keepBusy = r.outcome === 'restarting-controller';
       return r;
@@ -226,7 +231,7 @@ export class Recovery {
       this.giveUp(name, step.level, step.kind === 'give-up' ? step.reason : `the session was rebuilt ${this.ladderLimit(2).limit} time(s) within ${Math.round(this.ladderLimit(2).windowMs / 1000)} s: ${reason}`, t0);
       return false;
     }
-    this.d.journal.appendDurable('recovery.attempt', { agent: name, level: 2, reason, durationMs: 0, attempt: step.attempt, delayMs: step.delayMs, by: 'ladder' });
+    this.d.journal.append('recovery.attempt', { agent: name, level: 2, reason, durationMs: 0, attempt: step.attempt, delayMs: step.delayMs, by: 'ladder' });
     if (step.delayMs > 0) await this.sleep(step.delayMs);
     await this.d.rebuildSession();
     this.d.journal.appendDurable('recovery.succeeded', { agent: name, level: 2, reason: 'the session was built again from the layout', durationMs: this.now() - t0 });

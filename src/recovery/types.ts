@@ -29,6 +29,8 @@ export interface RecoveryDeps {
   rebuildSession(): Promise<void>;
   /** L3: the controller restarts from snapshot + journal (its supervisor starts it); false when unsupervised. */
   restartController(reason: string): boolean;
+  /** The controller runs under its supervisor: L3 and L4 can happen. */
+  supervised: boolean;
   /** L4: the user's hook, by /bin/sh -c; resolves with its exit code. */
   runHook(command: string): Promise<{ exitCode: number | null; error?: string; durationMs: number }>;
   /** A give-up: the conductor is told, the agent marked failed. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readSnapshot } from '../../core/snapshot.js';
 import { MiyabiError } from '../../core/errors.js';
 import { policyOf, type Level } from '../../recovery/policy.js';
+import { watchEscalations } from '../../recovery/escalations.js';
 import { Recovery } from '../../recovery/recoverer.js';
 import { PaneSpecs, placedOf, withConversations, type RecoverySnapshot } from '../../recovery/specs.js';
 import { processShell } from '../../shell/run.js';
@@ -70,6 +71,7 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
           c.saveSnapshot();
         },
         rebuildSession,
+        supervised: c.supervised === true,
         restartController: (reason) => {
           if (!c.supervised || !c.restart) return false;
           c.restart(reason);
@@ -97,15 +99,9 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
     void watchDeaths(c);
     const unwatch = watchDeathFile(c);
     // Pipeline stages that escalate after their retries: the agent that ran the run climbs the ladder.
-    const runAgent = new Map<string, string>();
-    const offs = [
-      c.journal.on('pipeline.assigned', (r) => void runAgent.set(r.payload.runId, r.payload.agent)),
-      c.journal.on('pipeline.started', (r) => void runAgent.set(r.payload.runId, r.payload.agent)),
-      c.journal.on('stage.escalated', (r) => {
-        const agent = runAgent.get(r.payload.runId);
-        if (agent && specs.has(agent) && recovery.enabled) void recovery.recoverAt(agent, undefined, 'pipeline', `pipeline ${r.payload.pipeline} stage ${r.payload.stage} escalated after ${r.payload.attempts} tries`);
-      }),
-    ];
+    const unwatchRuns = watchEscalations(c.journal, (agent, reason) => {
+      if (specs.has(agent) && recovery.enabled) void recovery.recoverAt(agent, undefined, 'pipeline', reason);
+    });
     let first = true;
     return {
       gives: {},
@@ -125,7 +121,7 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
       snapshot: () => ({ recovery: state }),
       stop: () => {
         unwatch();
-        for (const off of offs) off();
+        unwatchRuns();
       },
     };
   },

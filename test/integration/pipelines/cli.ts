@@ -20,7 +20,7 @@ export function project(branch = 'main'): Project {
   builtEntry('cli/main.js', ['cli', 'pipelines', 'config', 'core']);
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'miyabi-pl-it-')));
   execFileSync('git', ['init', '-q', '-b', branch], { cwd: root });
-  const baseEnv = { MIYABI_TMUX_SOCKET: `miyabi-pl-${process.pid}`, CARGO_NET_OFFLINE: 'true', CARGO_TERM_COLOR: 'never' };
+  const baseEnv = { MIYABI_TMUX_SOCKET: `miyabi-pl-${process.pid}`, MIYABI_SUPERVISE: '0', CARGO_NET_OFFLINE: 'true', CARGO_TERM_COLOR: 'never' };
   return {
     root,
     write: (rel, text) => {

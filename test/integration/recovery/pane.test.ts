@@ -15,6 +15,21 @@ const agentYaml = (session: string, extra = '') =>
   `session: ${session}\n${extra}windows:\n  - name: main\n    panes:\n      - role: agent\n        name: fa\n        command: [node, ${JSON.stringify(FAKE)}]\n        profile: claude\n        worktree: true\n        messages: {header: false}\n      - role: shell\n        name: sh\n        command: sh\n`;
 
 describe('recovery L1: a dead pane comes back in place', () => {
+  it('with recovery off, a dead pane is called dead by status and doctor, never running or fine', async () => {
+    p = makeProject();
+    p.write('l.yaml', 'session: rd0\nrecovery: {enabled: false}\nwindows:\n  - name: main\n    panes:\n      - role: shell\n        name: sh\n        command: sh -c "sleep 1; exit 4"\n');
+    expect((await p.miyabi(['up', '-l', 'l.yaml', '--detach'])).exitCode).toBe(0);
+    const st = await until(async () => {
+      const r = await p!.miyabi(['status']);
+      // tmux 3.3a may not have the exit status yet (dead(?)): pane_dead_status lags pane_dead.
+      return r.stdout.includes('dead(') ? r : null;
+    }, 'status to call it dead', 20_000);
+    expect(st.stdout).not.toMatch(/sh\s+%\d+\s+\d+\s+alive/);
+    const d = await p.miyabi(['doctor', '--json']);
+    const checks = JSON.parse(d.stdout) as { level: string; what: string; fix?: string }[];
+    expect(checks.find((c) => c.what.includes('pane sh'))).toMatchObject({ level: 'warn', what: expect.stringContaining('is dead (exit status'), fix: expect.stringContaining('miyabi restart sh') });
+  }, 60_000);
+
   it('an agent killed with SIGKILL is back in its pane, in its worktree, with its command, and a message it had not confirmed arrives after', async () => {
     p = makeProject();
     p.write('l.yaml', agentYaml('rl1'));
