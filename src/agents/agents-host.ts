@@ -55,6 +55,8 @@ interface Deps {
   worktrees: WorktreePort;
   /** Called whenever the set of spawned agents changes (the controller snapshots it). */
   changed: () => void;
+  /** Pane name → its command as the user wrote it (the pane itself runs a launch script). */
+  commands?: Record<string, string>;
 }
 
 /** `miyabi spawn`, `kill` and `agents`: agents that join and leave a running session. */
@@ -136,7 +138,8 @@ export class AgentsHost {
     return panes.map((p) => {
       const a = this.spawned.get(p.agent);
       const w = owned.find((o) => o.name === p.agent);
-      return row(p, a ?? { pane: null, worktree: w?.path ?? null, branch: w?.branch ?? null });
+      const command = this.d.commands?.[p.agent];
+      return row(p, a ?? { pane: null, worktree: w?.path ?? null, branch: w?.branch ?? null }, command);
     });
   }
 }
@@ -151,13 +154,13 @@ async function reusable(worktrees: WorktreePort, name: string): Promise<AgentWor
   return have;
 }
 
-function row(p: PaneInfo, a: { pane: PaneLayout | null; worktree: string | null; branch: string | null }): AgentRow {
+function row(p: PaneInfo, a: { pane: PaneLayout | null; worktree: string | null; branch: string | null }, written?: string): AgentRow {
   return {
     name: p.agent,
     paneId: p.paneId,
     pid: p.pid,
     alive: !p.dead,
-    command: a.pane ? paneCommandText(a.pane) : p.startCommand,
+    command: a.pane ? paneCommandText(a.pane) : (written ?? p.startCommand),
     cwd: p.currentPath,
     worktree: a.worktree,
     branch: a.branch,

@@ -46,6 +46,7 @@ export const agentsPart: Part<'messaging'> = {
       journal: c.journal,
       spec: { root: p.root, tmuxSocket: c.tmux.socketName, ipcSocket: p.socket, baseEnv: c.env, binDir: miyabiBinDir(p) },
       worktrees: layoutWorktrees(p.root, c.layout.worktrees),
+      commands: c.commands,
       changed: () => {
         for (const [name, a] of agents.spawned) c.commands[name] = paneCommandText(a.pane);
         c.saveSnapshot();

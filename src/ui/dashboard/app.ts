@@ -128,7 +128,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         }
         place(w.tabs, geo.tabs);
         const tab = shownTab(geo.mode, focus, lastPanel);
-        w.tabs.setLabel(tabBar(tab, geo.mode));
+        w.tabs.setLabel(tabBar(tab, geo.mode, geo.tabs.width));
         w.tabs.setContent(cut(window(panelText(tab, geo.tabs.height), geo.tabs.height, focus === tab ? scroll : 0), geo.tabs.width));
         // What the last action did shows on the key line until the next key (the header is too full at 80 columns).
         w.footer.setContent(input.active ? input.line(cols) : confirm ? `${confirm.question} (y/n)` : notice ? notice.slice(0, cols) : keyLine(cols));

@@ -67,8 +67,26 @@ export function nextTab(t: Tab, delta: number): Tab {
   return TABS[(i + delta + TABS.length) % TABS.length] as Tab;
 }
 
-/** The tab bar a box's label shows: the shown tab in brackets. */
-export function tabBar(shown: Tab, mode: Geometry['mode']): string {
+/**
+ * The tab bar a box's label shows: the shown tab in brackets. A label longer than its box spills
+ * into the box's first row (blessed does not clip it), so a narrow box shows the shown tab and as
+ * many neighbours as fit, with … where tabs are left out.
+ */
+export function tabBar(shown: Tab, mode: Geometry['mode'], width = Infinity): string {
   const tabs = TABS.filter((t) => t !== 'agents' && !(mode === 'split' && t === 'preview'));
-  return ' ' + tabs.map((t) => (t === shown ? `[${t}]` : t)).join(' ') + ' ';
+  const name = (t: Tab) => (t === shown ? `[${t}]` : t);
+  const room = width - 4; // the two corners and a space each side
+  const full = tabs.map(name).join(' ');
+  if (full.length <= room) return ` ${full} `;
+  const at = Math.max(0, tabs.indexOf(shown));
+  let lo = at;
+  let hi = at;
+  const text = (a: number, b: number) =>
+    (a > 0 ? '… ' : '') + tabs.slice(a, b + 1).map(name).join(' ') + (b < tabs.length - 1 ? ' …' : '');
+  for (let grew = true; grew; ) {
+    grew = false;
+    if (hi < tabs.length - 1 && text(lo, hi + 1).length <= room) (hi++, (grew = true));
+    if (lo > 0 && text(lo - 1, hi).length <= room) (lo--, (grew = true));
+  }
+  return ` ${text(lo, hi)} `;
 }

@@ -40,6 +40,8 @@ describe('miyabi spawn / kill / agents', () => {
     const list = await agents(p);
     const spawned = list.filter((a) => a.spawned);
     expect(spawned.map((a) => a.name)).toEqual(['a1', 'a2', 'a3', 'a4']);
+    // A layout agent shows its command as written, not the launch script its pane runs.
+    expect(list.find((a) => a.name === 'lead')?.command).toBe('sleep 3600');
     expect(new Set(spawned.map((a) => a.branch)).size).toBe(4);
     for (const a of spawned) {
       expect(a.branch).toBe(`miyabi/${a.name}/work`);

@@ -3,7 +3,7 @@ import { columnsFor, tableHeader, tableLines } from '../../../src/ui/dashboard/a
 import { buildRows, emptyMemory, filterRows, noteEvent, sortRows, tasksByAgent, type AgentReply, type AgentRow } from '../../../src/ui/dashboard/agents.js';
 import { busLines, emptyFeed, noteFeed, triggerLines } from '../../../src/ui/dashboard/feed.js';
 import { actionFor, BINDINGS, helpLines, keyLine } from '../../../src/ui/dashboard/keys.js';
-import { geometry, nextTab, shownTab, TABLE_CHROME } from '../../../src/ui/dashboard/layout.js';
+import { geometry, nextTab, shownTab, tabBar, TABLE_CHROME } from '../../../src/ui/dashboard/layout.js';
 import { LineInput } from '../../../src/ui/dashboard/line-input.js';
 import { renderLine, renderText } from '../../../src/core/render-text.js';
 
@@ -64,6 +64,18 @@ describe('dashboard agent rows', () => {
 });
 
 describe('dashboard layout', () => {
+  it('keeps the tab bar inside its box: a narrow box shows the shown tab and its neighbours with …', () => {
+    const wide = tabBar('runs', 'tabs', 200);
+    expect(wide).toBe(' preview tasks [runs] triggers recovery events bus ');
+    for (const width of [20, 30, 40]) {
+      const bar = tabBar('triggers', 'tabs', width);
+      expect(bar.length).toBeLessThanOrEqual(width - 2);
+      expect(bar).toContain('[triggers]');
+      expect(bar).toContain('…');
+    }
+    expect(tabBar('preview', 'tabs', 40)).toMatch(/^ \[preview\] tasks .* … $/);
+  });
+
   it('at 80x24 with 50 agents the table shows rows and leaves the panels room; every box fits', () => {
     const g = geometry(80, 24, 50);
     expect(g.mode).toBe('tabs');
