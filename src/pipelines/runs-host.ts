@@ -61,8 +61,12 @@ export class RunsHost {
   async start(req: StartRequest): Promise<StartResult> {
     if (this.stopping) throw new MiyabiError('CONTROLLER_DOWN', 'the host is stopping; no new runs');
     const { pipeline, skills } = cachedRunConfig(this.d.root, req.pipeline, () => loadRunConfig(this.d.root, req.pipeline));
-    const runId = checkRunId(req.runId ?? newRunId(pipeline.name));
-    if (readRunCache(runDir(this.d.root, runId)) !== null) throw new MiyabiError('USAGE', `run ${runId} exists already`);
+    const taken = (id: string) => this.live.has(id) || readRunCache(runDir(this.d.root, id)) !== null;
+    // A generated id has 16 random bits per second: a burst of starts (a trigger firing on many
+    // events) meets a taken one now and then, so a new one is drawn; only a given id is refused.
+    let runId = checkRunId(req.runId ?? newRunId(pipeline.name));
+    for (let tries = 0; req.runId === undefined && taken(runId) && tries < 50; tries++) runId = newRunId(pipeline.name);
+    if (taken(runId)) throw new MiyabiError('USAGE', `run ${runId} exists already`);
     const vars = req.vars ?? {};
     let others = this.runsOf(pipeline.name);
     if (others.length > 0 && pipeline.concurrency === 'skip') {
