@@ -108,7 +108,7 @@ export class Controller {
         sweepNow: () => void this.sweeper?.tick(), supervised: this.o.env.MIYABI_SUPERVISED === '1',
         // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
         restart: (reason) => void this.stop({ killSession: false, reason, exitCode: 75 }),
-      });
+      }, (name) => this.mark(`part:${name}`));
       this.mark('parts');
       // Listening only once the session is built and the parts started: a client that gets an answer finds them.
       const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), {

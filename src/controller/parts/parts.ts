@@ -46,7 +46,8 @@ export class Parts {
     return l;
   }
 
-  async start(ctx: PartContext): Promise<void> {
+  /** Starts every part in order; `started` hears each name as it is up (the start-up marks). */
+  async start(ctx: PartContext, started?: (name: string) => void): Promise<void> {
     const got: Partial<Provided> = {};
     for (const part of this.list) {
       const r = await part.start(ctx, got as Provided);
@@ -54,6 +55,7 @@ export class Parts {
       if (wrong.length) throw new MiyabiError('INTERNAL', `controller part ${part.name} did not give ${wrong.join(', ')}`);
       Object.assign(got, r.gives);
       this.running.push({ name: part.name, r });
+      started?.(part.name);
     }
   }
 
