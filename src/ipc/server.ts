@@ -35,8 +35,16 @@ export interface IpcServerOptions {
   maxConnections?: number;
   /** A connection with no request in flight that sends nothing for this long (and did not subscribe) is closed. */
   idleTimeoutMs?: number;
+  /**
+   * Event streams served at once. Subscribers are never dropped to make room, so without a cap
+   * they alone could fill the table and lock the CLI out; past it `subscribe` is refused, saying so.
+   */
+  maxSubscribers?: number;
   onError?: (err: unknown) => void;
 }
+
+/** Dashboards, conductors and tails at once: far more than one person watches, far fewer than the table holds. */
+export const MAX_SUBSCRIBERS = 64;
 
 interface Conn {
   inFlight: number;
@@ -148,6 +156,12 @@ export class IpcServer {
       subscribe: (fromSeq) => {
         if (this.subscribers.has(socket)) throw new MiyabiError('USAGE', 'this connection is subscribed already');
         if (fromSeq !== undefined && this.source === null) throw new MiyabiError('USAGE', 'this server keeps no journal to replay from');
+        const most = this.options.maxSubscribers ?? MAX_SUBSCRIBERS;
+        if (this.subscribers.size >= most) {
+          throw new MiyabiError('IPC', `the controller streams events to ${this.subscribers.size} subscribers already, the most it serves (${most}); this one is refused`, {
+            hint: 'close a dashboard, conductor or `miyabi tail` you no longer watch, then try again',
+          });
+        }
         const sub = fromSeq === undefined || this.source === null ? new Subscription(socket, this.source?.lastSeq ?? 0) : Subscription.catchUp(socket, this.source, fromSeq);
         this.subscribers.set(socket, sub);
         state.subscribed = true;
