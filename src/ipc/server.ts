@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { z } from 'zod';
 import { isMiyabiError, MiyabiError } from '../core/errors.js';
 import { encodeFrame, LineSplitter } from './frames.js';
-import type { IpcErrorBody, IpcRequest } from './protocol.js';
+import { IDLE_TIMEOUT_MS, type IpcErrorBody, type IpcRequest } from './protocol.js';
 import { type EventSource, type StreamRecord, Subscription } from './subscription.js';
 
 export interface Handler<S extends z.ZodType = z.ZodType> {
@@ -128,7 +128,7 @@ export class IpcServer {
     }
     const state: Conn = { inFlight: 0, subscribed: false };
     this.conns.set(socket, state);
-    const idleMs = this.options.idleTimeoutMs ?? 10_000;
+    const idleMs = this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
     // A client that sends requests faster than they are answered is paused, not queued without
     // bound: one flooding client must not starve the control client everyone shares.
     const MAX_IN_FLIGHT = 32;
