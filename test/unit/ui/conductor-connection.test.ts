@@ -12,7 +12,7 @@ import { LazyControllerClient } from '../../../src/ui/conductor/connection.js';
 function fakeServer() {
   let t = 0;
   let release = () => undefined as void;
-  const conns: Array<{ closed: boolean; lastUsed: number }> = [];
+  const conns: Array<{ closed: boolean; lastUsed: number; waiting: number }> = [];
   const connect = async () => {
     const c = { closed: false, lastUsed: t, waiting: 0 };
     conns.push(c);
