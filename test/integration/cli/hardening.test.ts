@@ -148,6 +148,10 @@ describe('B16: a foreign program listening on the socket path', () => {
         expect(r.stderr).toContain(`something else is listening on ${sock}`);
         expect([r.exitCode, r.stdout]).toEqual([1, '']);
       }
+      // inbox still lists the bus, and says the controller did not answer rather than nothing.
+      const inbox = await project.miyabi(['inbox']);
+      expect(inbox.stderr).not.toContain('TypeError');
+      expect(inbox.stdout).toMatch(/^\(the controller did not answer: .+; why queued messages wait is not known\)$/m);
       expect(sessions(project)).toEqual([]);
     });
   }
