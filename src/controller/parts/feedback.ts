@@ -55,6 +55,11 @@ export const feedbackPart: Part<never> = {
   name: 'feedback',
   needs: [],
   gives: ['metrics'],
+  // Before anything is created: the parts start after `up` has returned (issue #17).
+  check(_layout, root) {
+    const cfg = unwrapConfig(loadFeedback(root, root), 'fix feedback.yaml, then run `miyabi up` again');
+    loadPrices(cfg.prices === undefined ? DEFAULT_PRICES : resolve(root, cfg.prices));
+  },
   async start(ctx) {
     // A bad feedback.yaml stops the start with file:line:col, like a bad layout.
     const cfg = unwrapConfig(loadFeedback(ctx.paths.root, ctx.paths.root), 'fix feedback.yaml, then run `miyabi up` again');
