@@ -18,6 +18,8 @@ export interface RecoverySnapshot {
   placed: Record<string, Placed>;
   /** Agent → its CLI's conversation id. */
   conversations: Record<string, string>;
+  /** Set when the controller stopped for `down`: the next `up` starts new conversations. */
+  down?: boolean;
 }
 
 /** What placing changed of each pane, to start it the same way again later. */
@@ -109,16 +111,34 @@ export class PaneSpecs {
   }
 }
 
-/** Gives the layout's AI agents their conversation id at first launch (prepare, before the session is built). */
-export function withConversations(layout: SessionLayout, state: RecoverySnapshot, home = homedir()): SessionLayout {
+/** One AI agent's conversation at the session's build: the journal keeps it (recovery.conversation). */
+export interface Launched {
+  agent: string;
+  cli: string;
+  mode: 'new' | 'resume';
+  sessionId: string;
+  reason?: string;
+}
+
+/**
+ * Gives the layout's AI agents their conversation id when the session is built (prepare). With
+ * `resume` (the session is built again after a crash, a killed tmux server, a reboot) an agent
+ * whose id is known gets its own conversation back; otherwise (first `up`, `up` after `down`) a new one.
+ */
+export function withConversations(layout: SessionLayout, state: RecoverySnapshot, o: { resume: boolean; home?: string; launched?: Launched[] }): SessionLayout {
   const windows = layout.windows.map((w) => ({
     ...w,
     panes: w.panes.map((p) => {
       if (p.role !== 'agent' || p.command.kind === 'shell') return p;
-      const { data } = conversationData(p.command.argv, p.profile);
-      const l = launchArgv(p.command.argv, { data, known: null, restart: false, home: p.env.HOME ?? home, cwd: p.cwd });
-      if (l.mode !== 'new' || !l.sessionId) return p;
+      const { cli, data } = conversationData(p.command.argv, p.profile);
+      const known = o.resume ? (state.conversations[p.name] ?? null) : null;
+      const l = launchArgv(p.command.argv, { data, known, restart: known !== null, home: p.env.HOME ?? o.home ?? homedir(), cwd: p.cwd });
+      if (l.mode === 'fresh' || !l.sessionId) {
+        if (!o.resume) delete state.conversations[p.name];
+        return p;
+      }
       state.conversations[p.name] = l.sessionId;
+      o.launched?.push({ agent: p.name, cli, mode: l.mode, sessionId: l.sessionId, ...(l.reason ? { reason: l.reason } : {}) });
       return { ...p, command: { ...p.command, argv: l.argv } };
     }),
   }));
