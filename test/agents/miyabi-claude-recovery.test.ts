@@ -94,4 +94,33 @@ describe.skipIf(!RUN)('recovery brings a real Claude Code back in its own conver
     const trail = journal(p).filter((r) => r.type === 'recovery.succeeded').map((r) => `${String(r.payload.agent)}:L${String(r.payload.level)}`);
     expect(trail).toEqual(expect.arrayContaining(['ca:L1', 'cb:L1']));
   }, 5 * 60_000);
+
+  it('the controller and the tmux server killed, then `up` (as after a reboot): each resumes its own again', async () => {
+    const ids = { ca: conv('ca')[0]!.sessionId, cb: conv('cb')[0]!.sessionId };
+    const pid = p.controllerPid()!;
+    process.kill(-pid, 'SIGKILL');
+    p.tmux.tmux('kill-server');
+    await until(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, 'the controller gone');
+    const up = await p.miyabi(['up', '-l', 'claude.yaml', '--detach']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const a = await turn('ca', 'alpha after the crash');
+    expect(history(a)).toContain('alpha remembers apples');
+    expect(history(a)).not.toContain('bananas');
+    const b = await turn('cb', 'beta after the crash');
+    expect(history(b)).toContain('beta remembers bananas');
+    expect(history(b)).not.toContain('apples');
+    expect(conv('ca').at(-1)).toMatchObject({ mode: 'resume', sessionId: ids.ca });
+    expect(conv('cb').at(-1)).toMatchObject({ mode: 'resume', sessionId: ids.cb });
+  }, 5 * 60_000);
+
+  it('after `down`, `up` starts new conversations', async () => {
+    const old = conv('ca').at(-1)!.sessionId;
+    expect((await p.miyabi(['down'])).exitCode).toBe(0);
+    const up = await p.miyabi(['up', '-l', 'claude.yaml', '--detach']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const a = await turn('ca', 'alpha fresh start');
+    expect(history(a)).not.toContain('apples');
+    expect(conv('ca').at(-1)).toMatchObject({ mode: 'new' });
+    expect(conv('ca').at(-1)!.sessionId).not.toBe(old);
+  }, 5 * 60_000);
 });
