@@ -41,6 +41,14 @@ function readState(p: ProjectPaths): TickState {
   }
 }
 
+function stoppedWithDown(p: ProjectPaths): boolean {
+  try {
+    return (readSnapshot(p.dir) as { recovery?: { down?: boolean } } | null)?.recovery?.down === true;
+  } catch {
+    return false; // a damaged snapshot is `up`'s to report (it rebuilds from the journal)
+  }
+}
+
 export const backoffMs = (failures: number) => (failures <= 0 ? 0 : Math.min(MAX_MS, FIRST_MS * 2 ** (failures - 1)));
 
 export async function watchdogTick(d: TickDeps): Promise<number> {
@@ -51,13 +59,7 @@ export async function watchdogTick(d: TickDeps): Promise<number> {
     if (state.failures) save({ failures: 0, nextAt: 0 });
     return 0;
   }
-  let snap: { recovery?: { down?: boolean } } | null = null;
-  try {
-    snap = readSnapshot(d.paths.dir) as typeof snap;
-  } catch {
-    // a damaged snapshot is `up`'s to report (it rebuilds from the journal)
-  }
-  if (snap?.recovery?.down === true) {
+  if (stoppedWithDown(d.paths)) {
     d.say(`${stamp} watchdog: the project was stopped with \`miyabi down\`; left down`);
     return 0;
   }

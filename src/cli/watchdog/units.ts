@@ -15,6 +15,10 @@ export interface WatchdogTarget {
   socket: string;
   /** PATH for the tick: tmux, git and the agents' CLIs must be found as in the user's shell. */
   path: string;
+  /** Where miyabi keeps its own files (the project's ownership token): cron and systemd may not have the user's XDG_STATE_HOME. */
+  stateHome: string;
+  /** A UTF-8 locale: without one (cron's bare environment) tmux prints `_` for the separators miyabi's list-panes format uses. */
+  lang: string;
 }
 
 /** One name per project folder: two projects each get their own watchdog. */
@@ -30,7 +34,7 @@ export const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The tick as one shell command (cron runs lines with /bin/sh; `%` is a newline to cron, hence escaped). */
 export function tickShell(t: WatchdogTarget): string {
-  const cmd = `cd ${shq(t.root)} && PATH=${shq(t.path)} MIYABI_TMUX_SOCKET=${shq(t.socket)} ${shq(t.node)} ${shq(t.bin)} doctor --watchdog-tick >> .miyabi/watchdog.log 2>&1`;
+  const cmd = `cd ${shq(t.root)} && PATH=${shq(t.path)} LANG=${shq(t.lang)} XDG_STATE_HOME=${shq(t.stateHome)} MIYABI_TMUX_SOCKET=${shq(t.socket)} ${shq(t.node)} ${shq(t.bin)} doctor --watchdog-tick >> .miyabi/watchdog.log 2>&1`;
   return cmd.replace(/%/g, '\\%');
 }
 
@@ -50,7 +54,7 @@ export function serviceUnit(t: WatchdogTarget): string {
     '[Service]',
     'Type=oneshot',
     `WorkingDirectory=${sdq(t.root)}`,
-    `Environment=${sdq(`PATH=${t.path}`)} ${sdq(`MIYABI_TMUX_SOCKET=${t.socket}`)}`,
+    `Environment=${sdq(`PATH=${t.path}`)} ${sdq(`LANG=${t.lang}`)} ${sdq(`XDG_STATE_HOME=${t.stateHome}`)} ${sdq(`MIYABI_TMUX_SOCKET=${t.socket}`)}`,
     `ExecStart=${sdq(t.node)} ${sdq(t.bin)} doctor --watchdog-tick`,
     '',
   ].join('\n');

@@ -1,4 +1,6 @@
 import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { userStateDir } from '../../core/state-trust.js';
 import { readSnapshot } from '../../core/snapshot.js';
 import { isMiyabiError } from '../../core/errors.js';
 import type { ProjectPaths } from '../../core/paths.js';
@@ -12,6 +14,12 @@ export interface WatchdogOptions {
   watchdogTick?: boolean;
 }
 
+/** The user's locale if it is UTF-8, else C.UTF-8 (present on every glibc and musl system). */
+function utf8Locale(env = process.env): string {
+  const l = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+  return /utf-?8/i.test(l) ? l : 'C.UTF-8';
+}
+
 /** The layout the last controller ran, for `up` (the built-in default is what `up` takes anyway). */
 function lastLayout(p: ProjectPaths): string | undefined {
   const l = (readSnapshot(p.dir) as { layout?: string } | null)?.layout;
@@ -22,7 +30,7 @@ function lastLayout(p: ProjectPaths): string | undefined {
 export async function watchdogVerb(o: WatchdogOptions, p: ProjectPaths, socket: string): Promise<number | null> {
   const sys = realSystem();
   if (o.installWatchdog) {
-    const r = installWatchdog({ root: p.root, node: realpathSync(process.execPath), bin: realpathSync(process.argv[1] ?? ''), socket, path: process.env.PATH ?? '/usr/bin:/bin' }, sys);
+    const r = installWatchdog({ root: p.root, node: realpathSync(process.execPath), bin: realpathSync(process.argv[1] ?? ''), socket, path: process.env.PATH ?? '/usr/bin:/bin', stateHome: dirname(userStateDir()), lang: utf8Locale() }, sys);
     process.stdout.write(r.ok ? `watchdog installed: ${r.detail}\n` : `watchdog ${r.detail}\n`);
     return r.ok ? 0 : 1;
   }

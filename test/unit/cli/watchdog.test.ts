@@ -11,7 +11,7 @@ import { cronLines, cronTag, serviceUnit, unitName, type WatchdogTarget } from '
 const tmp = () => mkdtempSync(join(tmpdir(), 'wd-'));
 
 function target(root = '/srv/my proj'): WatchdogTarget {
-  return { root, node: process.execPath, bin: __filename, socket: 'miyabi', path: '/usr/bin:/bin' };
+  return { root, node: process.execPath, bin: __filename, socket: 'miyabi', path: '/usr/bin:/bin', stateHome: '/home/u/.local/state', lang: 'C.UTF-8' };
 }
 
 /** A machine: systemd --user answers or not, a crontab kept in memory (or no crontab command). */
@@ -51,6 +51,7 @@ describe('the watchdog units', () => {
     const u = serviceUnit({ ...target('/srv/p'), socket: 'work-2' });
     expect(u).toContain('WorkingDirectory="/srv/p"');
     expect(u).toContain('"MIYABI_TMUX_SOCKET=work-2"');
+    expect(u).toContain('"XDG_STATE_HOME=/home/u/.local/state"');
     expect(u).toMatch(/ExecStart=".*" ".*" doctor --watchdog-tick/);
   });
 });
