@@ -21,7 +21,7 @@ actions:
   pane: { builtin: get-available-pane }
   assign: { builtin: assign-agent }
   start: { builtin: start-in-pane }
-  wait: "sleep 4"
+  wait: "sleep 8"
 `;
 const FAILING = `name: fix
 stages:
@@ -99,6 +99,9 @@ describe('a pipeline stage that keeps failing escalates into recovery', () => {
       const slow = runs.find((r) => r.pipeline === 'slow');
       return slow && JSON.stringify(slow).includes('passed') ? slow : null;
     }, 'the slow run passed', 40_000);
+    // It was in flight through the restart: interrupted by the old controller, resumed by the new one.
+    const slowId = journal(p).find((r) => r.type === 'run.started' && r.payload.pipeline === 'slow')?.payload.runId;
+    expect(journal(p).filter((r) => r.payload.runId === slowId).map((r) => r.type)).toEqual(expect.arrayContaining(['run.interrupted', 'run.resumed']));
     const inbox = await p.miyabi(['inbox', 'fa', '--json']);
     expect(inbox.stdout).toContain('queued through L3');
     expect(inbox.stdout).not.toContain('"failed"');
