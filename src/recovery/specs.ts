@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { PaneLayout, SessionLayout } from '../config/layout-types.js';
 import type { EventSink } from '../core/events/index.js';
 import { paneEnv, type SpecContext } from '../agents/session-spec.js';
 import type { PaneSpec } from '../tmux/port.js';
 import { conversationData, launchArgv, learnId, neverRestarts } from './conversation.js';
+import { idFromOpenFiles } from './open-files.js';
 
 /** What a pane was started with once the agents part placed it (worktree cwd, its env, hook args). */
 export interface Placed {
@@ -89,17 +91,31 @@ export class PaneSpecs {
   }
 
   /** A CLI that chooses its own id (Codex) told it: keep it, so a restart resumes it. */
-  learn(name: string, startedAt: number): void {
+  learn(name: string, startedAt: number, pid?: number): void {
     if (this.state.conversations[name]) return;
     const pane = this.layoutPane(name) ?? this.spawned().get(name)?.pane;
     if (!pane || pane.role !== 'agent') return;
-    const { cli, data } = conversationData(pane.command.argv, pane.profile);
-    if (!data?.learn) return;
-    const id = learnId(data, { home: pane.env.HOME ?? this.home, since: startedAt, claimed: new Set(Object.values(this.state.conversations)) });
+    const argv = this.state.placed[name]?.argv ?? pane.command.argv;
+    const { cli, data } = conversationData(argv, pane.profile);
+    if (!data?.learn && !data?.learnOpenFile) return;
+    const claimed = new Set(Object.values(this.state.conversations));
+    let id: string | null = null;
+    if (data.learnOpenFile && pid) {
+      // Scans /proc: at most every 2 s per agent until the id is known.
+      const last = this.lookedAt.get(name) ?? 0;
+      if (Date.now() - last < 2000) return;
+      this.lookedAt.set(name, Date.now());
+      id = idFromOpenFiles(pid, new RegExp(data.learnOpenFile));
+      if (id && claimed.has(id)) id = null;
+      if (!id && existsSync('/proc/self/fd')) return; // where /proc tells, a shared index file is not trusted
+    }
+    id ??= learnId(data, { home: pane.env.HOME ?? this.home, since: startedAt, claimed });
     if (!id) return;
     this.state.conversations[name] = id;
     this.journal.append('recovery.conversation', { agent: name, cli, mode: 'learned', sessionId: id });
   }
+
+  private readonly lookedAt = new Map<string, number>();
 
   /** Ids kept in the journal by earlier controllers (the snapshot may be older). */
   fold(records: Iterable<{ type: string; payload?: unknown }>): void {

@@ -131,7 +131,7 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
           return;
         }
         recovery.onPanes(panes);
-        for (const p of panes) if (p.role === 'agent' && !p.dead) specs.learn(p.agent, startedAt);
+        for (const p of panes) if (p.role === 'agent' && !p.dead) specs.learn(p.agent, startedAt, p.pid);
       },
       onSessionGone: async (reason) => recovery.enabled && (await recovery.sessionGone(reason)),
       snapshot: () => ({ recovery: state }),
