@@ -95,6 +95,20 @@ describe.skipIf(!RUN)('recovery brings a real Claude Code back in its own conver
     expect(trail).toEqual(expect.arrayContaining(['ca:L1', 'cb:L1']));
   }, 5 * 60_000);
 
+  it('the tmux server killed under a live controller: the session is built again (L2) and each resumes its own', async () => {
+    const ids = { ca: conv('ca')[0]!.sessionId, cb: conv('cb')[0]!.sessionId };
+    const pid = p.controllerPid();
+    p.tmux.tmux('kill-server');
+    const a = await turn('ca', 'alpha after kill-server');
+    expect(history(a)).toContain('alpha remembers apples');
+    expect(history(a)).not.toContain('bananas');
+    const b = await turn('cb', 'beta after kill-server');
+    expect(history(b)).toContain('beta remembers bananas');
+    expect(history(b)).not.toContain('apples');
+    expect(conv('ca').at(-1)).toMatchObject({ mode: 'resume', sessionId: ids.ca });
+    expect(p.controllerPid()).toBe(pid);
+  }, 5 * 60_000);
+
   it('the controller and the tmux server killed, then `up` (as after a reboot): each resumes its own again', async () => {
     const ids = { ca: conv('ca')[0]!.sessionId, cb: conv('cb')[0]!.sessionId };
     const pid = p.controllerPid()!;
