@@ -53,7 +53,8 @@ export function serviceUnit(t: WatchdogTarget): string {
     '',
     '[Service]',
     'Type=oneshot',
-    `WorkingDirectory=${sdq(t.root)}`,
+    // A path as it is (quotes would be taken as part of it), `%` doubled.
+    `WorkingDirectory=${t.root.replace(/%/g, '%%')}`,
     `Environment=${sdq(`PATH=${t.path}`)} ${sdq(`LANG=${t.lang}`)} ${sdq(`XDG_STATE_HOME=${t.stateHome}`)} ${sdq(`MIYABI_TMUX_SOCKET=${t.socket}`)}`,
     `ExecStart=${sdq(t.node)} ${sdq(t.bin)} doctor --watchdog-tick`,
     '',

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeSnapshot } from '../../../src/core/snapshot.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { projectPaths } from '../../../src/core/paths.js';
 import { checkWatchdog, installWatchdog, uninstallWatchdog, type Ran, type WatchdogSystem } from '../../../src/cli/watchdog/host.js';
 import { backoffMs, watchdogTick } from '../../../src/cli/watchdog/tick.js';
-import { cronLines, cronTag, serviceUnit, unitName, type WatchdogTarget } from '../../../src/cli/watchdog/units.js';
+import { cronLines, cronTag, serviceUnit, timerUnit, unitName, type WatchdogTarget } from '../../../src/cli/watchdog/units.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'wd-'));
 
@@ -49,10 +50,27 @@ describe('the watchdog units', () => {
 
   it('the systemd service runs the tick in the project with its PATH and tmux socket', () => {
     const u = serviceUnit({ ...target('/srv/p'), socket: 'work-2' });
-    expect(u).toContain('WorkingDirectory="/srv/p"');
+    expect(u).toContain('WorkingDirectory=/srv/p\n');
     expect(u).toContain('"MIYABI_TMUX_SOCKET=work-2"');
     expect(u).toContain('"XDG_STATE_HOME=/home/u/.local/state"');
     expect(u).toMatch(/ExecStart=".*" ".*" doctor --watchdog-tick/);
+  });
+});
+
+// systemd's own checker where it is installed (it needs no running systemd): what we write is a unit it accepts.
+const analyze = spawnSync('systemd-analyze', ['--version']).status === 0;
+describe.skipIf(!analyze)('the systemd units, checked by systemd-analyze verify', () => {
+  it('are accepted, with a space and a % in the project path', () => {
+    const dir = tmp();
+    const t = { ...target(join(dir, 'my 100% proj')), bin: join(dir, 'miyabi.js') };
+    writeFileSync(t.bin, '');
+    const files = [`${unitName(t.root)}.service`, `${unitName(t.root)}.timer`];
+    writeFileSync(join(dir, files[0]!), serviceUnit(t));
+    writeFileSync(join(dir, files[1]!), timerUnit(t));
+    mkdirSync(join(dir, 'rt'));
+    const r = spawnSync('systemd-analyze', ['verify', '--user', ...files.map((f) => `./${f}`)], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: join(dir, 'rt') } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import codex from '../../../src/agents/profiles/codex.json' with { type: 'json' };
 import { idFromOpenFiles } from '../../../src/recovery/open-files.js';
-import { withConversations, type RecoverySnapshot } from '../../../src/recovery/specs.js';
+import { withConversations, type Launched, type RecoverySnapshot } from '../../../src/recovery/specs.js';
 import type { SessionLayout } from '../../../src/config/layout-types.js';
 import { until } from '../../helpers/project.js';
 
@@ -48,7 +48,7 @@ describe('conversations at the session build', () => {
 
   it('a session built again after a crash gives each agent its own id back; a first build (or after down) a new one', () => {
     const state: RecoverySnapshot = { placed: {}, conversations: { c: 'kept-id' } };
-    const launched: unknown[] = [];
+    const launched: Launched[] = [];
     expect(argvOf(withConversations(layout(), state, { resume: true, launched }))).toEqual(['claude', '--session-id', 'kept-id']);
     expect(launched).toMatchObject([{ agent: 'c', cli: 'claude', mode: 'new', sessionId: 'kept-id' }]);
     const fresh: RecoverySnapshot = { placed: {}, conversations: { c: 'kept-id' } };
