@@ -54,7 +54,7 @@ describe('conductor in a real session', () => {
     await term.waitForText('for worker');
     // What is being typed when the delivery notice arrives stays on the prompt line, below it.
     term.type('stat');
-    await term.waitForScreen((l) => l.some((x) => /^\[msg\] \S+ delivered to worker/.test(x)) && last(l) === 'miyabi> stat', { timeout: 45_000 });
+    await term.waitForScreen((l) => l.some((x) => /^\[msg\] \S+ delivered to worker/.test(x)) && last(l) === 'miyabi> stat', { timeoutMs: 45_000 });
     term.type(KEY.ctrlC);
     await until(async () => {
       const panes = project.tmux.tmux('list-panes', '-a', '-F', '#{pane_id} #{@miyabi_agent}');
