@@ -1,5 +1,6 @@
 import { loadLayout } from '../config/load-layout.js';
 import { MiyabiError } from '../core/errors.js';
+import { formatIssue } from '../config/config-issue.js';
 import { onPath, programOf } from './find-program.js';
 
 const INSTALL: Record<string, string> = {
@@ -17,6 +18,8 @@ const INSTALL: Record<string, string> = {
 export function checkLayoutCommands(root: string, layout: string | undefined): void {
   const loaded = loadLayout({ ref: layout, projectRoot: root, miyabiBin: 'miyabi', env: process.env });
   if (!loaded.ok) return;
+  // What a tmuxinator/tmuxp file holds that miyabi does not map, at its file:line (and any other warning).
+  for (const w of loaded.warnings) process.stderr.write(`${formatIssue(w)}\n`);
   const missing: string[] = [];
   for (const w of loaded.value.windows) {
     for (const p of w.panes) {
