@@ -56,6 +56,9 @@ describe('F19: a journal write that fails does not wedge the controller', () => 
     p = makeProject('miyabi-f19');
     const t = p;
     const st = await upReaders(t, ['r1']);
+    // `up` returns once the socket is bound; the parts start after it, and a request waits for
+    // them: answered, the start is over (a journal failing during the parts' start is another case).
+    await statusJson(t);
     const journal = join(t.root, '.miyabi', 'journal', 'events.jsonl');
     expect(chattr('+i', journal)).toBe(true);
     locked = journal;
