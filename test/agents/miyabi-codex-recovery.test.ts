@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCodexServer, type CodexRequest, type CodexServer } from '../helpers/agents/codex-server.js';
+import { startCodexServer, type CodexRequest, type CodexServer } from '../helpers/agents/codex-sessions-server.js';
 import { ensureCodex } from '../helpers/agents/install.js';
 import { makeProject, until, type TestProject } from '../helpers/project.js';
 import { agentRow, journal } from '../integration/recovery/helpers.js';
