@@ -57,6 +57,11 @@ if (!only || only === 'recovery') {
   const { benchRecovery } = await import('./bench/recovery.mjs');
   rows.push(...(await benchRecovery(Math.max(runs, 10))));
 }
+// Real Claude Code: only when asked (it needs the agents' cache and a minute).
+if (only === 'recovery-claude') {
+  const { benchRecoveryClaude } = await import('./bench/recovery-claude.mjs');
+  rows.push(...(await benchRecoveryClaude(Math.max(runs, 10))));
+}
 if (!only || only === 'feedback') {
   const { benchFeedback } = await import('./bench/feedback.mjs');
   rows.push(...(await benchFeedback(runs)));

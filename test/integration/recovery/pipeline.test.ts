@@ -21,7 +21,7 @@ actions:
   pane: { builtin: get-available-pane }
   assign: { builtin: assign-agent }
   start: { builtin: start-in-pane }
-  wait: "sleep 8"
+  wait: "while [ ! -f go ]; do sleep 0.1; done"
 `;
 const FAILING = `name: fix
 stages:
@@ -45,7 +45,7 @@ describe('a pipeline stage that keeps failing escalates into recovery', () => {
   it('climbs L1 → L2 → L3; the full restart keeps the run in flight and a queued message', async () => {
     p = makeProject('miyabi-rec-pl');
     for (const d of ['rec', 'skills', 'pipelines']) mkdirSync(join(p.root, d));
-    p.write('skills/team.yaml', SKILL);
+    p.write('skills/team.yaml', SKILL.replace('[ ! -f go ]', `[ ! -f ${JSON.stringify(join(p.root, 'go')).slice(1, -1)} ]`));
     p.write('pipelines/fix.yaml', FAILING);
     p.write('pipelines/slow.yaml', SLOW);
     p.write('l.yaml', [
@@ -93,7 +93,8 @@ describe('a pipeline stage that keeps failing escalates into recovery', () => {
     expect(attempts.map((r) => r.payload.by)).toEqual(['pipeline', 'pipeline', 'pipeline']);
     expect(String(attempts[2]?.payload.reason)).toMatch(/pipeline fix stage execute escalated/);
 
-    // The run in flight finishes under the new controller; the queued message is still there.
+    // The run in flight (it waits for the test's word) finishes under the new controller; the queued message is still there.
+    p.write('go', '');
     await until(async () => {
       const runs = JSON.parse((await p!.miyabi(['runs', '--json'])).stdout) as { pipeline: string; state?: string; outcome?: string }[];
       const slow = runs.find((r) => r.pipeline === 'slow');
