@@ -23,25 +23,33 @@ describe('the diff cache', () => {
       await new Promise((r) => setTimeout(r, 10));
       open--;
       return reply(agent, asked.length);
-    }, () => undefined, 500);
+    }, () => undefined, 500, 2000);
     cache.track(['a', 'b', 'c']);
     cache.track(['a', 'b', 'c']); // a frame later: nothing new is asked
     await vi.advanceTimersByTimeAsync(50);
     expect(asked.sort()).toEqual(['a', 'b', 'c']);
     expect(most).toBe(2);
     expect(cache.get('a')).toMatchObject({ removed: 1, files: 1 });
+    // Touched at once after its first fetch: not before the interval has passed since that fetch.
     for (let i = 0; i < 20; i++) cache.touch('b');
-    await vi.advanceTimersByTimeAsync(400);
+    await vi.advanceTimersByTimeAsync(1900);
     expect(asked).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(200);
     expect(asked.filter((x) => x === 'b')).toHaveLength(2);
+    // Long after: the quiet time only.
+    await vi.advanceTimersByTimeAsync(5000);
+    cache.touch('c');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(asked.filter((x) => x === 'c')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(asked.filter((x) => x === 'c')).toHaveLength(2);
     cache.stop();
   });
 
   it("asks for the selected agent's patch once, and again after that agent's activity", async () => {
     vi.useFakeTimers();
     const asked: string[] = [];
-    const cache = new DiffCache(async (agent, patch) => (asked.push(`${agent}:${patch}`), reply(agent, 5, '+x\n')), () => undefined, 100);
+    const cache = new DiffCache(async (agent, patch) => (asked.push(`${agent}:${patch}`), reply(agent, 5, '+x\n')), () => undefined, 100, 0);
     expect(cache.patchOf('a')).toBeNull();
     expect(cache.patchOf('a')).toBeNull(); // already asked
     await vi.advanceTimersByTimeAsync(1);
