@@ -139,3 +139,9 @@ export function diffPanelLines(agent: string | undefined, d: DiffReply | { error
   const patch = (d.patch ?? '').replace(/\n$/, '').split('\n').filter((l, i, a) => a.length > 1 || l !== '');
   return [...head, ...(patch.length ? ['', ...patch] : []), ...(d.truncated ? ['(cut: miyabi worktree shows the rest)'] : [])];
 }
+
+/** The diff panel for a row: an agent's diff (asked for when missing); a shell pane has none of its own. */
+export function diffPanel(r: { name: string; agent: boolean } | undefined, cache: DiffCache): string[] {
+  if (r && !r.agent) return [`${r.name} is a shell pane, not an agent: it has no worktree diff of its own`];
+  return diffPanelLines(r?.name, r ? cache.patchOf(r.name) : null);
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Activity, bar, BUCKET_MS, BUCKETS } from '../../../src/ui/dashboard/activity.js';
-import { DiffCache, diffPanelLines, type DiffReply } from '../../../src/ui/dashboard/diffs.js';
+import { DiffCache, diffPanel, diffPanelLines, type DiffReply } from '../../../src/ui/dashboard/diffs.js';
 import { actor } from '../../../src/ui/dashboard/data.js';
 import { formatCost, formatShare, UsageFold } from '../../../src/ui/dashboard/usage.js';
 
@@ -69,6 +69,8 @@ describe('the diff cache', () => {
     expect(lines[2]).toMatch(/^\s+\+12\s+-1\s+a\.ts$/);
     expect(lines).toContain('+new line');
     expect(diffPanelLines('a', { error: 'not a git worktree' })).toEqual(['no diff for a: not a git worktree']);
+    const never = new DiffCache(() => Promise.reject(new Error('not asked')), () => undefined);
+    expect(diffPanel({ name: 'sh', agent: false }, never)).toEqual(['sh is a shell pane, not an agent: it has no worktree diff of its own']);
   });
 
   it('an agent is touched by what it does, not by records about others', () => {
