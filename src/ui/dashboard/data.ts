@@ -137,6 +137,8 @@ export class DashboardData {
 export function actor(e: JournalEvent): string | null {
   if (!/^(agent\.state|task\.|message\.delivered|worktree\.)/.test(e.type)) return null;
   const p = (e.payload ?? {}) as Record<string, unknown>;
+  // Going busy changes nothing yet: the files change while it works, and are measured when it stops.
+  if (e.type === 'agent.state' && p['state'] === 'busy') return null;
   for (const k of ['name', 'agent', 'to', 'assignee']) if (typeof p[k] === 'string') return p[k];
   return null;
 }

@@ -49,7 +49,9 @@ export class DiffCache {
   touch(agent: string): void {
     clearTimeout(this.timers.get(agent));
     const last = this.askedAt.get(agent);
-    const wait = Math.max(this.quietMs, last === undefined ? 0 : last + this.minIntervalMs - this.now());
+    // With many agents each waits longer: the controller runs at most ~5 git diffs a second for all of them.
+    const interval = Math.max(this.minIntervalMs, this.figures.size * 200);
+    const wait = Math.max(this.quietMs, last === undefined ? 0 : last + interval - this.now());
     this.timers.set(agent, setTimeout(() => {
       this.timers.delete(agent);
       // The open patch is asked for again at the next draw, once per quiet spell.

@@ -46,6 +46,20 @@ describe('the diff cache', () => {
     cache.stop();
   });
 
+  it('with many agents each waits longer, so git runs at most about 5 times a second for all', async () => {
+    vi.useFakeTimers();
+    const asked: string[] = [];
+    const cache = new DiffCache(async (agent) => (asked.push(agent), reply(agent, 1)), () => undefined, 100, 1000);
+    cache.track(Array.from({ length: 20 }, (_, i) => `a${i}`));
+    await vi.advanceTimersByTimeAsync(10);
+    cache.touch('a0');
+    await vi.advanceTimersByTimeAsync(3900);
+    expect(asked.filter((x) => x === 'a0')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(asked.filter((x) => x === 'a0')).toHaveLength(2);
+    cache.stop();
+  });
+
   it("asks for the selected agent's patch once, and again after that agent's activity", async () => {
     vi.useFakeTimers();
     const asked: string[] = [];
@@ -77,6 +91,8 @@ describe('the diff cache', () => {
     expect(actor({ seq: 1, ts: 0, type: 'agent.state', payload: { name: 'a', state: 'idle' } })).toBe('a');
     expect(actor({ seq: 1, ts: 0, type: 'message.delivered', payload: { to: 'b' } })).toBe('b');
     expect(actor({ seq: 1, ts: 0, type: 'trigger.fired', payload: { rule: 'r' } })).toBeNull();
+    // Going busy: its files change while it works, and are measured when it stops.
+    expect(actor({ seq: 1, ts: 0, type: 'agent.state', payload: { name: 'a', state: 'busy' } })).toBeNull();
   });
 });
 
