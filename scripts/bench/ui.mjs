@@ -26,6 +26,9 @@ async function fakeController(dir) {
     agents: { schema: any, describe: '', handle: () => AGENTS },
     'runs.list': { schema: any, describe: '', handle: () => [] },
     'task.list': { schema: any, describe: '', handle: () => [] },
+    // As the controller answers an agent's diff (git runs there, not in the dashboard).
+    diff: { schema: any, describe: '', handle: (p) => ({ agent: p.agent, dir: '/p', base: 'HEAD', baseCommit: '0'.repeat(40), files: [{ path: 'a.ts', added: 3, removed: 1, binary: false }], added: 3, removed: 1 }) },
+    report: { schema: any, describe: '', handle: () => ({ lastSeq: 0, agents: [] }) },
     subscribe: { schema: z.object({ fromSeq: z.number().optional() }), describe: '', handle: (p, conn) => ({ subscribed: true, afterSeq: conn.subscribe(p.fromSeq) ?? null }) },
   });
   await server.listen(sock);

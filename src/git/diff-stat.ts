@@ -99,7 +99,9 @@ export async function worktreeDiff(repo: string, dir: string, o: { patch?: boole
   if (o.patch) {
     const limit = o.patchLimit ?? 64 * 1024;
     let text = await g.run(['diff', '--no-renames', '--no-ext-diff', '--no-color', baseCommit, '--']);
-    if (fresh.length) text += `\nnew files (not yet added to git):\n${fresh.map((p) => `  ${p}`).join('\n')}\n`;
+    const listed = fresh.slice(0, NEW_FILES).map((p) => `  ${p}`);
+    if (fresh.length > NEW_FILES) listed.push(`  … and ${fresh.length - NEW_FILES} more`);
+    if (fresh.length) text += `\nnew files (not yet added to git):\n${listed.join('\n')}\n`;
     out.truncated = Buffer.byteLength(text) > limit;
     out.patch = out.truncated ? Buffer.from(text).subarray(0, limit).toString('utf8') : text;
   }

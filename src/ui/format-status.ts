@@ -16,6 +16,11 @@ export function journalTrouble(j: StatusResult['controller']['journal']): string
   return `${what}: ${j.error ?? 'writes fail'} (file ${j.file ?? '?'}, since ${j.since ?? '?'})`;
 }
 
+/** A command as one table cell: a script of several lines (a YAML block, a tmuxinator pane) reads as `a; b`. */
+export function oneLine(command: string): string {
+  return command.replace(/\s*\n\s*/g, '; ');
+}
+
 /** The human form of `miyabi status`, shared by the CLI and the conductor. */
 export function formatStatus(st: StatusResult): string {
   const lines = [
@@ -34,7 +39,7 @@ export function formatStatus(st: StatusResult): string {
     p.paneId,
     String(p.pid),
     p.alive ? 'alive' : `dead(${p.deadStatus ?? '?'})`,
-    p.command,
+    oneLine(p.command),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) =>

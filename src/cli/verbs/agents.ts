@@ -1,4 +1,5 @@
 import { table } from '../table.js';
+import { oneLine } from '../../ui/format-status.js';
 import { busDirOf, liveRecipients, recipients, stoppedReason } from '../../bus/layout.js';
 import { MiyabiError } from '../../core/errors.js';
 import type { AgentRow } from '../../ipc/messages/agents.js';
@@ -13,7 +14,7 @@ async function controller(o: GlobalOptions) {
 }
 
 const cells = (a: AgentRow & { state?: string }) => [
-  a.name, a.paneId, String(a.pid), a.alive ? (a.state && a.state !== 'unknown' ? a.state : 'alive') : 'dead', a.branch ?? '-', a.command,
+  a.name, a.paneId, String(a.pid), a.alive ? (a.state && a.state !== 'unknown' ? a.state : 'alive') : 'dead', a.branch ?? '-', oneLine(a.command),
 ];
 
 export async function spawnVerb(o: GlobalOptions & { name: string; command?: string; worktree?: boolean; base?: string; reuse?: boolean }): Promise<number> {

@@ -3,7 +3,7 @@
  * person needs most come first and stay at any width (state, name, time in state); the rest appear
  * as the pane widens, so 80 columns still read well and 200 columns show everything.
  */
-import { formatDuration } from '../format-status.js';
+import { formatDuration, oneLine } from '../format-status.js';
 import { STATE_LOOK, type AgentRow } from './agents.js';
 import { formatCost, formatShare } from './usage.js';
 
@@ -87,6 +87,6 @@ export function agentDetail(r: AgentRow | undefined, now = Date.now()): string[]
     f('inbox', `${r.queued} queued, ${r.failed} failed`),
     f('branch', `${r.branch || '-'}${r.diff ? `  ${diffText(r.diff)} in ${r.diff.files} file${r.diff.files === 1 ? '' : 's'}` : ''}`),
     ...(r.context !== null || r.cost !== null ? [f('usage', `context ${formatShare(r.context)}, cost ${formatCost(r.cost)} (estimate)`)] : []),
-    f('command', r.command),
+    f('command', oneLine(r.command)),
   ];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { agentDetail, tableHeader, tableLines } from './agent-table.js';
 import { filterRows, type AgentRow } from './agents.js';
 import { DashboardData } from './data.js';
-import { diffPanelLines } from './diffs.js';
+import { diffPanel } from './diffs.js';
 import { busLines, journalLines, recoveryLines, triggerLines } from './feed.js';
 import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
@@ -70,10 +70,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           const log = r && p ? tailLines(join(p.logs, `${r.name}.txt`), Math.max(1, height - head.length - 3)) : [];
           return [...head, '\u2500'.repeat(20), ...(log.length ? log : ['(no output recorded yet)'])];
         }
-        case 'diff': {
-          const r = selected();
-          return diffPanelLines(r?.name, r ? data.diffs.patchOf(r.name) : null);
-        }
+        case 'diff': return diffPanel(selected(), data.diffs);
         case 'tasks': return taskLines(data.tasks);
         case 'runs': return runPanelLines(data.runs, data.runRows, runSel, drill, p ? p.runs : null);
         case 'triggers': return triggerLines(data.feed);

@@ -31,6 +31,7 @@ export class DashboardData {
   runRows: RunRowIn[] = [];
   tasks: TaskIn[] = [];
   readonly activity = new Activity();
+  private readonly sparks = new Map<string, string>();
   readonly usage = new UsageFold();
   readonly diffs: DiffCache;
   private filesAt = 0;
@@ -49,11 +50,15 @@ export class DashboardData {
   }
 
   rebuild(): void {
-    const now = Date.now();
-    this.all = buildRows(this.agents, this.status?.panes ?? [], this.mem, now).map((r) => {
+    // Runs per record (up to 100 a second): the figures are looked up, the sparklines were drawn when sampled.
+    this.all = buildRows(this.agents, this.status?.panes ?? [], this.mem);
+    for (const r of this.all) {
       const u = this.usage.get(r.name);
-      return { ...r, diff: this.diffs.get(r.name) ?? null, spark: this.activity.spark(r.name, now), context: u?.context ?? null, cost: u?.costUsd ?? null };
-    });
+      r.diff = this.diffs.get(r.name) ?? null;
+      r.spark = this.sparks.get(r.name) ?? '';
+      r.context = u?.context ?? null;
+      r.cost = u?.costUsd ?? null;
+    }
   }
 
   onStatus(st: StatusResult): void {
@@ -71,6 +76,7 @@ export class DashboardData {
         this.mem.lastLine.set(a, lastLine(join(p.logs, `${a}.txt`)));
         this.mem.inbox.set(a, inboxCounts(p.bus, a));
         this.activity.sample(a, fileSize(join(p.logs, `${a}.txt`)));
+        this.sparks.set(a, this.activity.spark(a));
       }
     }
     // Agents only (a plain shell pane has no worktree of its own to measure).
@@ -129,8 +135,10 @@ export class DashboardData {
 
 /** The agent a record says did something that may change its worktree, if any. */
 export function actor(e: JournalEvent): string | null {
-  if (!/^(agent\.state|task\.|message\.delivered|worktree\.|usage\.recorded)/.test(e.type)) return null;
+  if (!/^(agent\.state|task\.|message\.delivered|worktree\.)/.test(e.type)) return null;
   const p = (e.payload ?? {}) as Record<string, unknown>;
+  // Going busy changes nothing yet: the files change while it works, and are measured when it stops.
+  if (e.type === 'agent.state' && p['state'] === 'busy') return null;
   for (const k of ['name', 'agent', 'to', 'assignee']) if (typeof p[k] === 'string') return p[k];
   return null;
 }

@@ -9,7 +9,9 @@ import type { ReplyOf } from '../../ipc/messages/index.js';
 export type DiffReply = ReplyOf<'diff'>;
 export interface DiffFigure { added: number; removed: number; files: number }
 
-export const DIFF_QUIET_MS = 500;
+export const DIFF_QUIET_MS = 1000;
+/** However busy an agent is, its diff is asked for at most this often (git is not free, and 50 agents share two cores). */
+export const DIFF_MIN_INTERVAL_MS = 5000;
 const PARALLEL = 2;
 
 export class DiffCache {
@@ -17,6 +19,7 @@ export class DiffCache {
   private readonly queue: string[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inflight = new Set<string>();
+  private readonly askedAt = new Map<string, number>();
   private patch: { agent: string; reply: DiffReply | { error: string }; fresh: boolean } | null = null;
   private patchAsked: string | null = null;
   private stopped = false;
@@ -25,6 +28,8 @@ export class DiffCache {
     private readonly ask: (agent: string, patch: boolean) => Promise<DiffReply>,
     private readonly changed: () => void,
     private readonly quietMs = DIFF_QUIET_MS,
+    private readonly minIntervalMs = DIFF_MIN_INTERVAL_MS,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The figure the table shows; undefined until the first answer. */
@@ -40,9 +45,13 @@ export class DiffCache {
     }
   }
 
-  /** The agent did something: fetch again once it has been quiet for a moment. */
+  /** The agent did something: fetch again once it has been quiet for a moment (and not sooner than the interval). */
   touch(agent: string): void {
     clearTimeout(this.timers.get(agent));
+    const last = this.askedAt.get(agent);
+    // With many agents each waits longer: the controller runs at most ~5 git diffs a second for all of them.
+    const interval = Math.max(this.minIntervalMs, this.figures.size * 200);
+    const wait = Math.max(this.quietMs, last === undefined ? 0 : last + interval - this.now());
     this.timers.set(agent, setTimeout(() => {
       this.timers.delete(agent);
       // The open patch is asked for again at the next draw, once per quiet spell.
@@ -51,7 +60,7 @@ export class DiffCache {
         this.changed();
       }
       this.enqueue(agent);
-    }, this.quietMs));
+    }, wait));
     this.timers.get(agent)?.unref?.();
   }
 
@@ -101,6 +110,8 @@ export class DiffCache {
         continue;
       }
       this.inflight.add(agent);
+      this.askedAt.set(agent, this.now());
+      const before = JSON.stringify(this.figures.get(agent) ?? null);
       this.ask(agent, false)
         .then(
           (r) => this.figures.set(agent, { added: r.added, removed: r.removed, files: r.files.length }),
@@ -109,7 +120,8 @@ export class DiffCache {
         .finally(() => {
           this.inflight.delete(agent);
           if (this.stopped) return;
-          this.changed();
+          // The same figure again draws nothing.
+          if (JSON.stringify(this.figures.get(agent)) !== before) this.changed();
           this.pump();
         });
     }
@@ -128,4 +140,10 @@ export function diffPanelLines(agent: string | undefined, d: DiffReply | { error
   ];
   const patch = (d.patch ?? '').replace(/\n$/, '').split('\n').filter((l, i, a) => a.length > 1 || l !== '');
   return [...head, ...(patch.length ? ['', ...patch] : []), ...(d.truncated ? ['(cut: miyabi worktree shows the rest)'] : [])];
+}
+
+/** The diff panel for a row: an agent's diff (asked for when missing); a shell pane has none of its own. */
+export function diffPanel(r: { name: string; agent: boolean } | undefined, cache: DiffCache): string[] {
+  if (r && !r.agent) return [`${r.name} is a shell pane, not an agent: it has no worktree diff of its own`];
+  return diffPanelLines(r?.name, r ? cache.patchOf(r.name) : null);
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../../src/config/config-issue.js';
 import { foreignKind, programOfLine } from '../../../src/config/foreign-layout.js';
 import { loadLayout } from '../../../src/config/load-layout.js';
+import { oneLine } from '../../../src/ui/format-status.js';
 import { MIYABI_BIN, tempProject, testEnv, writeFile } from './temp-project.js';
 
 function load(text: string, name = 'proj.yml') {
@@ -65,6 +66,8 @@ describe('tmuxinator project files', () => {
     expect(foreignKind({ windows: [{ name: 'main', panes: [null] }] })).toBeNull();
     expect(foreignKind({ windows: [{ name: 'main' }] })).toBeNull();
     expect(programOfLine('env A=1 exec /usr/bin/claude --x')).toBe('claude');
+    // Their panes' scripts are several lines; tables show them as one.
+    expect(oneLine('nvm use 20\n  vim\nexec "$SHELL"')).toBe('nvm use 20; vim; exec "$SHELL"');
   });
 
   it('map windows, panes, layouts, roots and pre_window; an agent CLI is an agent; the rest warned at file:line', () => {

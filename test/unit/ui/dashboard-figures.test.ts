@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Activity, bar, BUCKET_MS, BUCKETS } from '../../../src/ui/dashboard/activity.js';
-import { DiffCache, diffPanelLines, type DiffReply } from '../../../src/ui/dashboard/diffs.js';
+import { DiffCache, diffPanel, diffPanelLines, type DiffReply } from '../../../src/ui/dashboard/diffs.js';
 import { actor } from '../../../src/ui/dashboard/data.js';
 import { formatCost, formatShare, UsageFold } from '../../../src/ui/dashboard/usage.js';
 
@@ -23,25 +23,47 @@ describe('the diff cache', () => {
       await new Promise((r) => setTimeout(r, 10));
       open--;
       return reply(agent, asked.length);
-    }, () => undefined, 500);
+    }, () => undefined, 500, 2000);
     cache.track(['a', 'b', 'c']);
     cache.track(['a', 'b', 'c']); // a frame later: nothing new is asked
     await vi.advanceTimersByTimeAsync(50);
     expect(asked.sort()).toEqual(['a', 'b', 'c']);
     expect(most).toBe(2);
     expect(cache.get('a')).toMatchObject({ removed: 1, files: 1 });
+    // Touched at once after its first fetch: not before the interval has passed since that fetch.
     for (let i = 0; i < 20; i++) cache.touch('b');
-    await vi.advanceTimersByTimeAsync(400);
+    await vi.advanceTimersByTimeAsync(1900);
     expect(asked).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(200);
     expect(asked.filter((x) => x === 'b')).toHaveLength(2);
+    // Long after: the quiet time only.
+    await vi.advanceTimersByTimeAsync(5000);
+    cache.touch('c');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(asked.filter((x) => x === 'c')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(asked.filter((x) => x === 'c')).toHaveLength(2);
+    cache.stop();
+  });
+
+  it('with many agents each waits longer, so git runs at most about 5 times a second for all', async () => {
+    vi.useFakeTimers();
+    const asked: string[] = [];
+    const cache = new DiffCache(async (agent) => (asked.push(agent), reply(agent, 1)), () => undefined, 100, 1000);
+    cache.track(Array.from({ length: 20 }, (_, i) => `a${i}`));
+    await vi.advanceTimersByTimeAsync(10);
+    cache.touch('a0');
+    await vi.advanceTimersByTimeAsync(3900);
+    expect(asked.filter((x) => x === 'a0')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(asked.filter((x) => x === 'a0')).toHaveLength(2);
     cache.stop();
   });
 
   it("asks for the selected agent's patch once, and again after that agent's activity", async () => {
     vi.useFakeTimers();
     const asked: string[] = [];
-    const cache = new DiffCache(async (agent, patch) => (asked.push(`${agent}:${patch}`), reply(agent, 5, '+x\n')), () => undefined, 100);
+    const cache = new DiffCache(async (agent, patch) => (asked.push(`${agent}:${patch}`), reply(agent, 5, '+x\n')), () => undefined, 100, 0);
     expect(cache.patchOf('a')).toBeNull();
     expect(cache.patchOf('a')).toBeNull(); // already asked
     await vi.advanceTimersByTimeAsync(1);
@@ -61,12 +83,16 @@ describe('the diff cache', () => {
     expect(lines[2]).toMatch(/^\s+\+12\s+-1\s+a\.ts$/);
     expect(lines).toContain('+new line');
     expect(diffPanelLines('a', { error: 'not a git worktree' })).toEqual(['no diff for a: not a git worktree']);
+    const never = new DiffCache(() => Promise.reject(new Error('not asked')), () => undefined);
+    expect(diffPanel({ name: 'sh', agent: false }, never)).toEqual(['sh is a shell pane, not an agent: it has no worktree diff of its own']);
   });
 
   it('an agent is touched by what it does, not by records about others', () => {
     expect(actor({ seq: 1, ts: 0, type: 'agent.state', payload: { name: 'a', state: 'idle' } })).toBe('a');
     expect(actor({ seq: 1, ts: 0, type: 'message.delivered', payload: { to: 'b' } })).toBe('b');
     expect(actor({ seq: 1, ts: 0, type: 'trigger.fired', payload: { rule: 'r' } })).toBeNull();
+    // Going busy: its files change while it works, and are measured when it stops.
+    expect(actor({ seq: 1, ts: 0, type: 'agent.state', payload: { name: 'a', state: 'busy' } })).toBeNull();
   });
 });
 
