@@ -15,7 +15,7 @@ if (verb === 'send' || verb === 'broadcast') {
   process.exitCode = await runSend(process.argv.slice(3), verb === 'broadcast');
 } else {
   // The quick verbs in their plain shapes skip the command parser too (dist/cli/quick-entry.js).
-  const quick = ['status', 'agents', 'ls', 'inbox', 'down'].includes(verb)
+  const quick = ['status', 'agents', 'ls', 'inbox', 'down', 'up', 'emit'].includes(verb)
     ? await (await import(new URL('../dist/cli/quick/entry.mjs', import.meta.url).href)).runQuick(process.argv.slice(2))
     : null;
   if (quick !== null) {

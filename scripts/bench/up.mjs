@@ -1,5 +1,7 @@
 // `miyabi up --detach` with 8 agent panes, against the same session built by a raw chained tmux
-// command, and by tmuxinator and tmuxp when installed.
+// command, and by tmuxinator and tmuxp when installed (issue #17); `node -e 0` in the same run is
+// the unit: miyabi's own cost is (up − raw tmux) / node, in node start-ups. Each tool's stop is
+// timed too: `miyabi down`, `tmuxinator stop`, and tmuxp's (it has none: `tmux kill-session`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,10 +34,24 @@ function runMiyabi(i) {
   const r = spawnSync(process.execPath, [BIN, 'up', '--detach', '--layout', 'bench.yaml'], { cwd: root, env, encoding: 'utf8' });
   const t = ms(t0);
   if (r.status !== 0) throw new Error(`miyabi up failed: ${r.stderr}`);
-  spawnSync(process.execPath, [BIN, 'down'], { cwd: root, env });
+  // `up` returns before the controller's parts have started (issue #17); the first `status`
+  // waits for them. Timed apart, so that `down` below is measured against a controller at rest.
+  const s = spawnSync(process.execPath, [BIN, 'status'], { cwd: root, env });
+  const ready = ms(t0);
+  if (s.status !== 0) throw new Error(`miyabi status after up failed: ${s.stderr}`);
+  const t1 = now();
+  const d = spawnSync(process.execPath, [BIN, 'down'], { cwd: root, env });
+  const down = ms(t1);
+  if (d.status !== 0) throw new Error(`miyabi down failed: ${d.stderr}`);
   killServer(sock);
   rmSync(root, { recursive: true, force: true });
-  return t;
+  return { t, down, ready };
+}
+
+function runNode() {
+  const t0 = now();
+  spawnSync(process.execPath, ['-e', '0']);
+  return ms(t0);
 }
 
 function runRaw(i) {
@@ -53,15 +69,20 @@ function runTmuxinator(i) {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'miyabi-bench-tx-')));
   const sock = `miyabi-bench-tx-${process.pid}-${i}`;
   const panes = Array.from({ length: AGENTS + 2 }, () => '          - sleep 3600').join('\n');
-  const file = join(dir, 'bench.yml');
+  const file = join(dir, 'bench.yml'); // $TMUXINATOR_CONFIG/bench.yml: the project `bench`
   writeFileSync(file, `name: bench\nroot: ${dir}\nsocket_name: ${sock}\nattach: false\nwindows:\n  - main:\n      layout: tiled\n      panes:\n${panes}\n`);
+  // A project by name in its own config folder, so that `stop` finds it as a user's would.
+  const env = { ...process.env, TMUX: '', TMUXINATOR_CONFIG: dir };
   const t0 = now();
-  const r = spawnSync('tmuxinator', ['start', '-p', file], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
+  const r = spawnSync('tmuxinator', ['start', 'bench'], { encoding: 'utf8', env });
   const t = ms(t0);
   if (r.status !== 0) throw new Error(`tmuxinator failed: ${r.stderr}`);
+  const t1 = now();
+  spawnSync('tmuxinator', ['stop', 'bench'], { encoding: 'utf8', env });
+  const down = ms(t1);
   killServer(sock);
   rmSync(dir, { recursive: true, force: true });
-  return t;
+  return { t, down };
 }
 
 function runTmuxp(i) {
@@ -74,33 +95,66 @@ function runTmuxp(i) {
   const r = spawnSync('tmuxp', ['load', '-d', '-y', '-L', sock, file], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
   const t = ms(t0);
   if (r.status !== 0) throw new Error(`tmuxp failed: ${r.stderr}`);
+  const t1 = now();
+  spawnSync('tmux', ['-L', sock, 'kill-session', '-t', 'bench']);
+  const down = ms(t1);
   killServer(sock);
   rmSync(dir, { recursive: true, force: true });
-  return t;
+  return { t, down };
 }
+
+const NOT_INSTALLED = { runs: 0, p50: NaN, p90: NaN, p99: NaN, target: 'not installed here: no ratio claimed' };
 
 export function benchUp(runs) {
   const contenders = [
+    ['node -e 0', runNode],
     ['raw chained tmux script', runRaw],
     [`miyabi up --detach (${AGENTS} agents)`, runMiyabi],
   ];
   if (has('tmuxinator')) contenders.push(['tmuxinator start', runTmuxinator]);
   if (has('tmuxp')) contenders.push(['tmuxp load -d', runTmuxp]);
   const samples = new Map(contenders.map(([n]) => [n, []]));
+  const downs = new Map(contenders.map(([n]) => [n, []]));
+  const ready = [];
   // Interleave the contenders so that machine noise falls on all of them alike.
-  for (let i = 0; i < runs; i++) for (const [n, f] of contenders) samples.get(n).push(f(i));
+  for (let i = 0; i < runs; i++) {
+    for (const [n, f] of contenders) {
+      const r = f(i);
+      samples.get(n).push(typeof r === 'number' ? r : r.t);
+      if (typeof r === 'object') downs.get(n).push(r.down);
+      if (r.ready !== undefined) ready.push(r.ready);
+    }
+  }
   const rows = contenders.map(([n]) => ({ name: n, ...summarize(samples.get(n)) }));
-  const raw = rows[0];
+  const [node, raw, mi] = rows;
   const tx = rows.find((r) => r.name.startsWith('tmuxinator'));
   const tp = rows.find((r) => r.name.startsWith('tmuxp'));
-  for (const r of rows.slice(1)) {
+  for (const r of rows.slice(2)) {
     r.ratio = r.p50 / raw.p50;
     r.baseline = 'raw';
   }
-  const mi = rows[1];
-  const targets = [];
-  if (tx) targets.push(`${(mi.p50 / tx.p50).toFixed(2)}× tmuxinator (≤ 0.75)`);
-  if (tp) targets.push(`${(mi.p50 / tp.p50).toFixed(2)}× tmuxp (≤ 0.5)`);
+  const own = (mi.p50 - raw.p50) / node.p50;
+  const targets = [`own cost ${(mi.p50 - raw.p50).toFixed(0)} ms = ${own.toFixed(1)} node starts (≤ 2)`];
+  targets.push(tx ? `${(mi.p50 / tx.p50).toFixed(2)}× tmuxinator (≤ 0.75)` : 'tmuxinator not installed');
+  targets.push(tp ? `${(mi.p50 / tp.p50).toFixed(2)}× tmuxp (≤ 0.5)` : 'tmuxp not installed');
   mi.target = targets.join(', ');
+  rows.splice(3, 0, { name: 'miyabi up, then its first status answered', ...summarize(ready), ratio: summarize(ready).p50 / raw.p50, baseline: 'raw', target: 'the parts started (not a target)' });
+  if (!tx) rows.push({ name: 'tmuxinator start', ...NOT_INSTALLED });
+  if (!tp) rows.push({ name: 'tmuxp load -d', ...NOT_INSTALLED });
+  // The stops, each after its own start.
+  const stops = [
+    [`miyabi down (${AGENTS} agents)`, mi.name],
+    ['tmuxinator stop', tx?.name],
+    ['tmuxp: tmux kill-session', tp?.name],
+  ].filter(([, from]) => from);
+  for (const [name, from] of stops) {
+    const r = { name, ...summarize(downs.get(from)), ratio: 0, baseline: 'node -e 0' };
+    r.ratio = r.p50 / node.p50;
+    if (name.startsWith('miyabi')) {
+      const vs = [tx && `${(r.p50 / summarize(downs.get(tx.name)).p50).toFixed(2)}× tmuxinator stop`, tp && `${(r.p50 / summarize(downs.get(tp.name)).p50).toFixed(2)}× tmux kill-session`].filter(Boolean);
+      r.target = [`${r.ratio.toFixed(1)} node starts (≤ 3)`, ...vs].join(', ');
+    }
+    rows.push(r);
+  }
   return rows;
 }

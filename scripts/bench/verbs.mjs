@@ -63,6 +63,7 @@ export function benchVerbs(runs) {
     ['miyabi send', [BIN, 'send', 'agent-1', 'hello']],
     ['miyabi agents', [BIN, 'agents']],
     ['miyabi inbox', [BIN, 'inbox']],
+    ['miyabi emit', [BIN, 'emit', 'bench.tick', 'n=1']],
     ['miyabi status (full parser)', []],
   ];
   // dist/cli/main.js exports main(); run it the way bin/miyabi.js did before the quick entry.
@@ -89,6 +90,9 @@ export function benchVerbs(runs) {
   return rowsOf(samples, {
     'miyabi status': '≤ 1.2× node -e 0',
     'miyabi send': '≤ 1.2× node -e 0',
+    'miyabi agents': '≤ 1.2× node -e 0',
+    'miyabi inbox': '≤ 1.2× node -e 0',
+    'miyabi emit': '≤ 1.2× node -e 0',
     'miyabi down (default layout)': '≤ 3 node starts',
   });
 }

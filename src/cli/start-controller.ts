@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { errorFromJSON, MiyabiError } from '../core/errors.js';
-import { controllerMain, supervisorMain } from '../core/package-paths.js';
+import { controllerMain } from '../core/package-paths.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../ipc/start-message.js';
 import { readLock } from '../core/instance-lock.js';
@@ -41,10 +41,11 @@ export function startController(
   deadlineMs = 20_000,
 ): Promise<StatusResult> {
   const deadline = Date.now() + deadlineMs;
-  // Under its supervisor (controller/supervisor.ts), which starts it again if it dies; MIYABI_SUPERVISE=0 starts it bare.
-  const main = process.env.MIYABI_SUPERVISE === '0' ? controllerMain() : supervisorMain();
-  const argv = [main, '--root', paths.root, '--tmux-socket', args.tmuxSocket];
+  // The controller itself, one node start on `up`'s path; it starts its supervisor (which starts it
+  // again if it dies) once it has told us (controller/supervise.ts). MIYABI_SUPERVISE=0: none.
+  const argv = [controllerMain(), '--root', paths.root, '--tmux-socket', args.tmuxSocket];
   if (args.layout) argv.push('--layout', args.layout);
+  if (process.env.MIYABI_SUPERVISE !== '0') argv.push('--supervise');
   const child = spawn(process.execPath, argv, {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
@@ -68,7 +69,11 @@ export function startController(
       else resolve(r);
     };
     child.once('message', (m: StartMessage) => {
-      if (m.ok) return settle(m.status);
+      if (m.ok) {
+        // What the layout holds that miyabi does not map, at its file:line: said by the `up` that asked.
+        for (const w of m.warnings ?? []) process.stderr.write(`${w}\n`);
+        return settle(m.status);
+      }
       // A `miyabi run` holding the project with no controller will not answer: say so at once.
       if (m.error.code === 'CONTROLLER_RUNNING' && readLock(paths.lock)?.role !== 'run') {
         settled = true;

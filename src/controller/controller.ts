@@ -6,7 +6,10 @@ import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import type { StatusResult } from '../ipc/protocol.js';
 import { handlerTable } from '../ipc/handlers.js';
-import { IpcServer } from '../ipc/server.js';
+import { IpcServer, type HandlerTable } from '../ipc/server.js';
+import { checkLayoutCommands } from './check-commands.js';
+import { formatIssue } from '../config/config-issue.js';
+import { deferred, gatedTable } from './gated-handlers.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { ControlWatch } from './control-watch.js';
 import { coreHandlers } from './handlers/index.js';
@@ -32,6 +35,8 @@ export interface ControllerOptions {
   onStopped?: (code: number) => void;
   /** The parts to start (controllerParts() unless a test gives others). */
   parts?: Part[];
+  /** Runs under a supervisor (restart means a new controller); default: MIYABI_SUPERVISED=1. */
+  supervised?: boolean;
 }
 
 /**
@@ -44,6 +49,8 @@ export class Controller {
   private lock?: { release: () => void };
   private ipc?: BoundSocket;
   private layout!: SessionLayout;
+  /** The layout's warnings, file:line each, for the `up` that started us (a tmuxinator/tmuxp file's unmapped keys). */
+  layoutWarnings: string[] = [];
   private commands: Record<string, string> = {};
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
@@ -51,6 +58,8 @@ export class Controller {
   /** True when this start built the session (not adopted it): a failed start ends it again. */
   private builtSession = false;
   private stopping?: Promise<void>;
+  /** The full handler table, once every part has started (requests wait for it). */
+  private readonly ready = deferred<HandlerTable>();
 
   constructor(private readonly o: ControllerOptions) {
     this.parts = new Parts(o.parts ?? controllerParts(), (l) => this.log(l));
@@ -74,8 +83,10 @@ export class Controller {
   }
 
   /**
-   * Builds or adopts the session and starts serving IPC; resolves with the panes. Watching the
-   * panes (control client, sweep) starts in `watch()`, after the starter has been told.
+   * Builds or adopts the session and starts listening; resolves with the panes. The parts start
+   * in `startParts()`, after the starter has been told (issue #17: `up` waits for nothing that it
+   * does not promise): a request that arrives before they are up waits for them, so a client that
+   * gets an answer still finds them. Watching the panes (control client, sweep) starts in `watch()`.
    */
   async start(): Promise<PaneInfo[]> {
     const p = this.o.paths;
@@ -86,7 +97,9 @@ export class Controller {
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
-    this.parts.check(this.layout);
+    this.layoutWarnings = loaded.warnings.map(formatIssue);
+    checkLayoutCommands(this.layout);
+    this.parts.check(this.layout, p.root);
     await version;
     this.mark('checked');
     this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: () => (this.stateChecked = true) });
@@ -102,16 +115,9 @@ export class Controller {
         prepare: (l) => this.parts.prepare(l, { paths: p, miyabiBin: this.o.miyabiBin }),
       }));
       this.mark('session');
-      await this.parts.start({
-        paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot,
-        commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
-        sweepNow: () => void this.sweeper?.tick(), supervised: this.o.env.MIYABI_SUPERVISED === '1',
-        // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
-        restart: (reason) => void this.stop({ killSession: false, reason, exitCode: 75 }),
-      }, (name) => this.mark(`part:${name}`));
-      this.mark('parts');
-      // Listening only once the session is built and the parts started: a client that gets an answer finds them.
-      const server = new IpcServer(handlerTable(this.parts.answers(coreHandlers(this))), {
+      // Every request waits for the parts (gated-handlers.ts); the socket is bound now so that
+      // clients started right after `up` connect at once and get their answer when it is true.
+      const server = new IpcServer(gatedTable(this.ready.promise), {
         maxConnections: ipcConnectionBudget(),
         onError: (e) => this.log(`handler error: ${String(e)}`),
       });
@@ -119,24 +125,56 @@ export class Controller {
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
       this.mark('listening');
     } catch (e) {
-      // A start that fails after building the session (the socket would not bind, say) ends it:
-      // with no controller.json written, `down` would have to search for it. Never an adopted one.
-      if (this.builtSession) {
-        await this.o.tmux.killSession(this.layout.session).then(
-          () => this.journal.append('session.killed', { session: this.layout.session }),
-          () => undefined,
-        );
-      }
-      this.journal.appendDurable('controller.start-failed', { error: String(e) });
+      await this.failedStart(e);
       this.journal.close();
       this.lock?.release();
       throw e;
     }
     writeFileNoFollow(p.info, JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }));
+    return panes;
+  }
+
+  /**
+   * A start that fails after building the session ends it: with no controller running, `down`
+   * would have to search for it. Never an adopted one.
+   */
+  private async failedStart(e: unknown): Promise<void> {
+    if (this.builtSession) {
+      await this.o.tmux.killSession(this.layout.session).then(
+        () => this.journal.append('session.killed', { session: this.layout.session }),
+        () => undefined,
+      );
+    }
+    this.journal.appendDurable('controller.start-failed', { error: String(e) });
+  }
+
+  /**
+   * Starts the parts (after the starter was told); requests waiting at the socket are answered
+   * from here on. A part that fails to start stops this controller (exit 1) and ends a session it built.
+   */
+  async startParts(): Promise<boolean> {
+    const p = this.o.paths;
+    try {
+      await this.parts.start({
+        paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot,
+        commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
+        sweepNow: () => void this.sweeper?.tick(), supervised: this.o.supervised ?? this.o.env.MIYABI_SUPERVISED === '1',
+        // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
+        restart: (reason) => void this.stop({ killSession: false, reason, exitCode: 75 }),
+      }, (name) => this.mark(`part:${name}`));
+      this.ready.resolve(handlerTable(this.parts.answers(coreHandlers(this))));
+    } catch (e) {
+      this.ready.reject(e);
+      this.log(`start failed: ${String(e)}`);
+      await this.failedStart(e);
+      await this.stop({ killSession: false, reason: `a part failed to start: ${String(e)}`, exitCode: 1 });
+      return false;
+    }
+    this.mark('parts');
     this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
     this.saveSnapshot();
     this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);
-    return panes;
+    return true;
   }
 
   /**

@@ -5,14 +5,20 @@ import { projectPaths } from '../core/paths.js';
 import { Tmux } from '../tmux/index.js';
 import { Controller } from './controller.js';
 import type { StartMessage } from '../ipc/start-message.js';
+import { startWatcher, type Watcher } from './supervise.js';
 
-// node's own parser: the controller is started by `miyabi up` only, with these three options.
-const { values } = parseArgs({ options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' } }, strict: true });
+// node's own parser: the controller is started by `miyabi up` (or its supervisor) only, with these options.
+const { values } = parseArgs({
+  options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' }, supervise: { type: 'boolean' } },
+  strict: true,
+});
 if (!values.root || !values['tmux-socket']) {
-  process.stderr.write('usage: miyabi-controller --root <dir> --tmux-socket <name> [--layout <ref>]\n');
+  process.stderr.write('usage: miyabi-controller --root <dir> --tmux-socket <name> [--layout <ref>] [--supervise]\n');
   process.exit(2);
 }
 const opts = { root: values.root, tmuxSocket: values['tmux-socket'], layout: values.layout };
+/** `up` started us and wants a supervisor: we start it once `up` has been told (supervise.ts). */
+const supervise = values.supervise === true && process.env.MIYABI_SUPERVISED !== '1';
 
 const paths = projectPaths(opts.root);
 const tmux = new Tmux({ socket: opts.tmuxSocket });
@@ -22,7 +28,8 @@ const controller = new Controller({
   layoutRef: opts.layout,
   miyabiBin: miyabiBin(),
   env: process.env,
-  onStopped: (code) => process.exit(code),
+  supervised: supervise || process.env.MIYABI_SUPERVISED === '1',
+  onStopped: (code) => void exitTelling(code),
 });
 
 /** Tells the `miyabi up` that started us how it went, then lets it go (Nx startInBackground). */
@@ -48,10 +55,19 @@ process.on('SIGHUP', () => undefined);
 process.on('uncaughtException', (err) => controller.log(`uncaught: ${err.stack ?? String(err)}`));
 process.on('unhandledRejection', (err) => controller.log(`unhandled rejection: ${String(err)}`));
 
+let watcher: Watcher | null = null;
+/** Its supervisor, when we started it, hears the exit code first (0 ends it, 75 asks for a new controller). */
+async function exitTelling(code: number): Promise<never> {
+  await watcher?.tell(code);
+  process.exit(code);
+}
+
 try {
   const panes = await controller.start();
-  await tellStarter({ ok: true, status: await controller.status(panes) });
-  await controller.watch(panes);
+  await tellStarter({ ok: true, status: await controller.status(panes), warnings: controller.layoutWarnings });
+  // Off `up`'s path (issue #17): the supervisor's own node start, the parts, the control client.
+  if (supervise) watcher = startWatcher(opts, process.pid, (l) => controller.log(l));
+  if (await controller.startParts()) await controller.watch(panes);
 } catch (err) {
   const error = isMiyabiError(err) ? err.toJSON() : { code: 'INTERNAL' as const, message: String(err) };
   controller.log(`start failed: ${error.message}`);

@@ -1,9 +1,12 @@
 /**
- * The controller's supervisor: a small parent that `miyabi up` starts, which starts the
- * controller and starts it again when it dies (recovery L3: the controller and the tmux server
- * killed together come back with nobody typing). It hands `up` the controller's first start
- * message and then lives on its own. It ends when the controller stops cleanly (exit 0: `down`,
- * SIGTERM), when another controller holds the project, or when restarts keep failing.
+ * The controller's supervisor: it starts the controller again when it dies (recovery L3: the
+ * controller and the tmux server killed together come back with nobody typing). `up` starts the
+ * controller itself, which starts this process once `up` has been told (`--watch <pid>`,
+ * supervise.ts): the first controller is watched over an IPC channel (its exit code comes as a
+ * message; a channel closed without one is a crash), the ones after are its children. Started
+ * without `--watch` (the older way) it starts the first controller and hands `up` its start
+ * message. It ends when the controller stops cleanly (exit 0: `down`, SIGTERM), when another
+ * controller holds the project, or when restarts keep failing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { projectPaths } from '../core/paths.js';
 import { removeSupervisorPid, writeSupervisorPid } from '../core/supervisor-file.js';
 import type { StartMessage } from '../ipc/start-message.js';
 import { appendLog } from './log.js';
+import type { ExitNote } from './supervise.js';
 
 /** EX_TEMPFAIL: the controller asks for a new one at once (recovery L3). */
 export const RESTART_NOW = 75;
@@ -30,9 +34,12 @@ const HEALTHY_MS = 300_000;
 const BURST = Number(process.env.MIYABI_SUPERVISOR_BURST) || 10;
 const WINDOW_MS = 600_000;
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' }, watch: { type: 'string' } },
+  strict: true,
+});
 if (!values.root || !values['tmux-socket']) {
-  process.stderr.write('usage: miyabi-supervisor --root <dir> --tmux-socket <name> [--layout <ref>]\n');
+  process.stderr.write('usage: miyabi-supervisor --root <dir> --tmux-socket <name> [--layout <ref>] [--watch <pid>]\n');
   process.exit(2);
 }
 const paths = projectPaths(values.root);
@@ -40,6 +47,8 @@ const argv = [controllerMain(), '--root', values.root, '--tmux-socket', values['
 const log = (l: string) => appendLog(paths.controllerLog, `supervisor ${process.pid}: ${l}`);
 
 let child: ChildProcess | null = null;
+/** The first controller, when it started us (`--watch`): not our child, so killed by pid. */
+let watched: number | null = null;
 let stopping = false;
 let delay = 0;
 const restarts: number[] = [];
@@ -84,34 +93,58 @@ function start(first: boolean): void {
       tellUp({ ok: false, error: { code: 'CONTROLLER_START', message: `the controller exited (${signal ?? code}) before it was ready` } });
     }
     // A first start that failed (a bad layout, another controller) is `up`'s to report, not ours to retry.
-    if (stopping || code === 0 || (first && !ok)) return end(code ?? 0);
-    if (!existsSync(paths.dir)) return end(0); // the project is gone
-    const holder = readLock(paths.lock);
-    if (holder && holder.pid !== c.pid && pidAlive(holder.pid)) {
-      log(`controller ${holder.pid} holds the project now; this supervisor ends`);
-      return end(0);
-    }
-    const now = Date.now();
-    if (now - startedAt >= HEALTHY_MS) delay = 0;
-    while (restarts.length && now - (restarts[0] ?? 0) > WINDOW_MS) restarts.shift();
-    if (restarts.length >= BURST) {
-      log(`the controller died ${BURST} times within ${WINDOW_MS / 60_000} min; giving up (miyabi up starts it again)`);
-      return end(1);
-    }
-    restarts.push(now);
-    const wait = code === RESTART_NOW || NO_BACKOFF ? 0 : delay;
-    if (code !== RESTART_NOW) delay = delay === 0 ? FIRST_MS : Math.min(MAX_MS, delay * 2);
-    log(`controller ${c.pid} exited (${signal ?? code}); starting a new one in ${wait} ms`);
-    setTimeout(() => start(false), wait);
+    if (first && !ok) return end(code ?? 0);
+    exited(c.pid, code, signal, startedAt);
   });
+}
+
+/** A controller ended: the supervisor ends too, or starts a new one after the backoff. */
+function exited(pid: number | undefined, code: number | null, signal: string | null, startedAt: number): void {
+  if (stopping || code === 0) return end(code ?? 0);
+  if (!existsSync(paths.dir)) return end(0); // the project is gone
+  const holder = readLock(paths.lock);
+  if (holder && holder.pid !== pid && pidAlive(holder.pid)) {
+    log(`controller ${holder.pid} holds the project now; this supervisor ends`);
+    return end(0);
+  }
+  const now = Date.now();
+  if (now - startedAt >= HEALTHY_MS) delay = 0;
+  while (restarts.length && now - (restarts[0] ?? 0) > WINDOW_MS) restarts.shift();
+  if (restarts.length >= BURST) {
+    log(`the controller died ${BURST} times within ${WINDOW_MS / 60_000} min; giving up (miyabi up starts it again)`);
+    return end(1);
+  }
+  restarts.push(now);
+  const wait = code === RESTART_NOW || NO_BACKOFF ? 0 : delay;
+  if (code !== RESTART_NOW) delay = delay === 0 ? FIRST_MS : Math.min(MAX_MS, delay * 2);
+  log(`controller ${pid} exited (${signal ?? code}); starting a new one in ${wait} ms`);
+  setTimeout(() => start(false), wait);
+}
+
+/** Watches the controller that started us: its exit code comes over the channel before it exits. */
+function watch(pid: number): void {
+  const startedAt = Date.now();
+  watched = pid;
+  let code: number | null = null;
+  process.on('message', (m: Partial<ExitNote>) => {
+    if (typeof m?.exit === 'number') code = m.exit;
+  });
+  process.once('disconnect', () => {
+    watched = null;
+    exited(pid, code, code === null ? 'died' : null, startedAt);
+  });
+  log(`watching controller ${pid}`);
 }
 
 const onSignal = () => {
   stopping = true;
-  if (child?.pid && pidAlive(child.pid)) child.kill('SIGTERM');
+  const pid = child?.pid ?? watched;
+  if (pid && pidAlive(pid)) process.kill(pid, 'SIGTERM');
   else end(0);
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 process.on('SIGHUP', () => undefined);
-start(true);
+const watchPid = Number(values.watch);
+if (values.watch !== undefined && Number.isInteger(watchPid) && watchPid > 1 && process.connected) watch(watchPid);
+else start(true);

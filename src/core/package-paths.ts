@@ -1,7 +1,12 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Both src/core and dist/core sit two levels below the package root. */
-const root = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * src/core, dist/core and the bundles in dist/controller and dist/cli sit two levels below the
+ * package root; the quick verbs' chunks (dist/cli/quick/) three.
+ */
+const two = fileURLToPath(new URL('../../', import.meta.url));
+const root = existsSync(`${two}package.json`) ? two : fileURLToPath(new URL('../../../', import.meta.url));
 
 export const packageRoot = (): string => root;
 export const miyabiBin = (): string => `${root}bin/miyabi.js`;

@@ -2,18 +2,10 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { recipients } from '../../bus/layout.js';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
+import { waitGone } from '../../core/pid.js';
 import { liveSupervisor } from '../../core/supervisor-file.js';
 import type { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
-
-async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return !pidAlive(pid);
-}
 
 async function stopSupervisor(runDir: string): Promise<void> {
   const pid = liveSupervisor(runDir);

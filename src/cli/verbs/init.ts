@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MiyabiError } from '../../core/errors.js';
 import { findProjectRoot } from '../../core/paths.js';
-import { onPath } from '../find-program.js';
+import { onPath } from '../../core/find-program.js';
 
 /** The agent CLIs `init` looks for, in this order, with how each is started. */
 export const AGENT_CLIS = [

@@ -5,7 +5,6 @@ import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '
 import { formatStatus } from '../../ui/format-status.js';
 import { startController } from '../start-controller.js';
 import { askStatus } from '../ask-controller.js';
-import { checkLayoutCommands } from '../check-commands.js';
 import { lockedController, stopController } from '../restart-wedged.js';
 
 export interface UpOptions extends GlobalOptions {
@@ -45,7 +44,6 @@ export async function up(o: UpOptions): Promise<number> {
   const ctx = cliContext(o);
   let st = await runningStatus(o);
   const started = st === null;
-  if (started) checkLayoutCommands(ctx.paths.root, o.layout);
   st ??= await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout });
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;

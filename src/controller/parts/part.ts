@@ -98,8 +98,8 @@ export interface Running {
 export interface Part<N extends PartName = PartName> {
   readonly name: string;
   readonly needs: readonly N[];
-  /** Checks the layout before anything is touched (a bad layout creates nothing). */
-  check?(layout: SessionLayout): void;
+  /** Checks the layout and the part's own config before anything is touched (a bad one creates nothing). */
+  check?(layout: SessionLayout, root: string): void;
   /** Only when a session is built, not adopted: the layout as this part needs its panes started. */
   prepare?(layout: SessionLayout, o: { paths: ProjectPaths; miyabiBin: string }): Promise<SessionLayout>;
   /** What `start` resolves `gives` with: checked against `needs` of later parts before starting. */

@@ -35,8 +35,8 @@ export class Parts {
     if (why) throw new MiyabiError('INTERNAL', `controller parts: ${why}`);
   }
 
-  check(layout: SessionLayout): void {
-    for (const p of this.list) p.check?.(layout);
+  check(layout: SessionLayout, root: string): void {
+    for (const p of this.list) p.check?.(layout, root);
   }
 
   /** Each part's preparation of a new session's layout, in list order. */

@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import type { MetricsReader } from '../../core/metrics.js';
-import { processShell } from '../../shell/run.js';
-import { TriggersHost } from '../../triggers/host.js';
 import type { Part, Provided } from './part.js';
 
 /**
@@ -15,7 +13,9 @@ export const triggersPart: Part<'runs' | 'tasks'> = {
   name: 'triggers',
   needs: ['runs', 'tasks'],
   gives: [],
-  start(ctx, got) {
+  async start(ctx, got) {
+    // Loaded only here, after `up` has been told: the engine, croner and chokidar are not on its path.
+    const [{ TriggersHost }, { processShell }] = await Promise.all([import('../../triggers/host.js'), import('../../shell/run.js')]);
     const { runs, tasks } = got;
     const all = got as Partial<Provided> & { metrics?: MetricsReader };
     const host = new TriggersHost({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadLayout } from '../../../src/config/load-layout.js';
-import { onPath, programOf } from '../../../src/cli/find-program.js';
+import { onPath, programOf } from '../../../src/core/find-program.js';
 import { table } from '../../../src/cli/table.js';
 import { initLayout } from '../../../src/cli/verbs/init.js';
 

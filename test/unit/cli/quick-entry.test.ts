@@ -20,6 +20,12 @@ describe('quick entry: what it leaves to the full command parser', () => {
     ['down', '--json'],
     ['tail', 'agent-1'],
     ['up'],
+    ['up', '-l', 'x'],
+    ['up', '--detach', '--layout'],
+    ['up', '--detach', '--socket', 'x'],
+    ['emit'],
+    ['emit', 'git.push', '--json', '{}'],
+    ['emit', '--id', 'x', 'git.push'],
     [],
   ]) {
     it(`${JSON.stringify(argv)} → the full CLI`, async () => {

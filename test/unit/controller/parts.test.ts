@@ -74,7 +74,7 @@ describe('controller parts', () => {
       },
     });
     const parts = new Parts([stamp('a'), fake('b', seen), stamp('c')], () => undefined);
-    parts.check(layout);
+    parts.check(layout, '/r');
     expect((await parts.prepare(layout, { paths: {} as ProjectPaths, miyabiBin: 'x' })).session).toBe('s+a+c');
     expect(seen).toEqual(['check a s', 'check c s', 'prepare a s', 'prepare c s+a']);
   });

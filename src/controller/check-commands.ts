@@ -1,6 +1,6 @@
-import { loadLayout } from '../config/load-layout.js';
+import type { SessionLayout } from '../config/layout-types.js';
 import { MiyabiError } from '../core/errors.js';
-import { onPath, programOf } from './find-program.js';
+import { onPath, programOf } from '../core/find-program.js';
 
 const INSTALL: Record<string, string> = {
   claude: 'npm install -g @anthropic-ai/claude-code',
@@ -10,15 +10,13 @@ const INSTALL: Record<string, string> = {
 };
 
 /**
- * Before `up` starts anything: every agent and shell pane's program must exist, or `up` says which
- * and how to get it (instead of printing "started" with the agents dead(127)). Layout errors are
- * left to the controller, which reports them with file:line:col.
+ * Before the controller creates anything: every agent and shell pane's program must exist, or `up`
+ * says which and how to get it (instead of printing "started" with the agents dead(127)). Checked
+ * here, on the layout the controller loads anyway, so `up` itself loads no YAML (issue #17).
  */
-export function checkLayoutCommands(root: string, layout: string | undefined): void {
-  const loaded = loadLayout({ ref: layout, projectRoot: root, miyabiBin: 'miyabi', env: process.env });
-  if (!loaded.ok) return;
+export function checkLayoutCommands(layout: SessionLayout): void {
   const missing: string[] = [];
-  for (const w of loaded.value.windows) {
+  for (const w of layout.windows) {
     for (const p of w.panes) {
       if (p.role !== 'agent' && p.role !== 'shell') continue;
       const program = programOf(p.command.kind, p.command.argv);
