@@ -27,7 +27,9 @@ export async function benchAgents(n) {
   const shell = await session('shell', n, null);
   rows.push(...shell);
   const base = shell[0];
-  for (const kind of ['claude', 'codex']) {
+  // BENCH_AGENTS=claude (or codex) measures one of them.
+  const kinds = (process.env.BENCH_AGENTS ?? 'claude,codex').split(',').map((k) => k.trim());
+  for (const kind of ['claude', 'codex'].filter((k) => kinds.includes(k))) {
     const bin = kind === 'claude' ? CLAUDE : CODEX;
     if (!existsSync(bin)) {
       rows.push({ name: `send → submitted into real ${kind}: not measured, ${bin} is not installed (run npm run test:agents once)`, runs: 0, p50: NaN, p90: NaN, p99: NaN });

@@ -64,6 +64,24 @@ describe.skipIf(!RUN)('miyabi delivers into a real Codex', () => {
     expect(records.filter((l) => l.includes('"message.failed"'))).toHaveLength(0);
   }, 10 * 60_000);
 
+  it('a message sent while Codex is busy is submitted, and reaches the model once, after the first', async () => {
+    const before = server.turns().length;
+    server.hold();
+    const first = await p.miyabi(['send', 'codex', '--from', 'tester', 'keep busy', '--wait', '--now']);
+    expect(first.stdout, first.stderr).toMatch(/^delivered .* \(submitted\)$/m);
+    await until(() => server.pending() > 0, 'the first reply to be held', 30_000);
+    const second = await p.miyabi(['send', 'codex', '--from', 'tester', 'while you were busy', '--wait', '--now']);
+    expect(second.stdout, second.stderr).toMatch(/^delivered .* \(submitted\)$/m);
+    server.release();
+    await until(() => server.turnUsers().slice(before).some((u) => u.some((t) => t.endsWith('while you were busy'))), 'the second message at the model', 60_000);
+    // The request that carries it (Codex steers a running turn, or sends it once the turn ends)
+    // has each message once, in order.
+    const last = server.turnUsers().at(-1)!.map((t) => t.replace(HEADER, ''));
+    expect(last.filter((t) => t === 'while you were busy')).toHaveLength(1);
+    expect(last.filter((t) => t === 'keep busy')).toHaveLength(1);
+    expect(last.indexOf('keep busy')).toBeLessThan(last.indexOf('while you were busy'));
+  }, 5 * 60_000);
+
   it("with hooks: true, Codex's UserPromptSubmit hook hands the controller the prompt it took", async () => {
     const before = server.turns().length;
     const from = journal().length;
