@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ms, now, summarize } from './stats.mjs';
 
-const BIN = new URL('../../bin/miyabi.js', import.meta.url).pathname;
+// BENCH_BIN=/other/checkout/bin/miyabi.js times another build's `up` (a before/after in one load).
+const BIN = process.env.BENCH_BIN ?? new URL('../../bin/miyabi.js', import.meta.url).pathname;
 const AGENTS = 8;
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -111,8 +112,9 @@ export function benchUp(runs) {
     ['raw chained tmux script', runRaw],
     [`miyabi up --detach (${AGENTS} agents)`, runMiyabi],
   ];
-  if (has('tmuxinator')) contenders.push(['tmuxinator start', runTmuxinator]);
-  if (has('tmuxp')) contenders.push(['tmuxp load -d', runTmuxp]);
+  // BENCH_TOOLS=0: miyabi against its own baselines only (quicker).
+  if (process.env.BENCH_TOOLS !== '0' && has('tmuxinator')) contenders.push(['tmuxinator start', runTmuxinator]);
+  if (process.env.BENCH_TOOLS !== '0' && has('tmuxp')) contenders.push(['tmuxp load -d', runTmuxp]);
   const samples = new Map(contenders.map(([n]) => [n, []]));
   const downs = new Map(contenders.map(([n]) => [n, []]));
   const ready = [];
