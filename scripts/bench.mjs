@@ -23,6 +23,11 @@ if (!only || only === 'bus' || only === 'fullscreen') {
   const n = Number(process.env.BENCH_TUI_MESSAGES ?? 60);
   rows.push(await benchFullScreen(n), await benchFullScreen(n, 500));
 }
+if (only === 'agents') {
+  // Real Claude Code and Codex: not in the default run (they are installed by npm run test:agents).
+  const { benchAgents } = await import('./bench/agents.mjs');
+  rows.push(...(await benchAgents(Number(process.env.BENCH_AGENT_MESSAGES ?? 50))));
+}
 if (!only || only === 'pipelines') rows.push(...benchPipelineStage(Math.max(runs, 10)));
 if (!only || only === 'worktrees') {
   const { benchWorktrees } = await import('./bench/worktrees.mjs');

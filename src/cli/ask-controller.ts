@@ -26,19 +26,24 @@ export function isStatusResult(v: unknown): v is StatusResult {
   );
 }
 
-/** `status` from the peer, checked; anything but a controller's answer is a foreignPeer error. */
-export async function askStatus(client: IpcClient, socket: string, timeoutMs = 10_000): Promise<StatusResult> {
+/** `type` from the peer, checked by `valid`; anything but a controller's answer is a foreignPeer error. */
+export async function askChecked<T>(client: IpcClient, socket: string, type: 'status' | 'agents', valid: (v: unknown) => v is T, what: string, timeoutMs = 10_000): Promise<T> {
   let r: unknown;
   try {
-    r = (await client.request('status', undefined, timeoutMs)) as unknown;
+    r = (await client.request(type, undefined, timeoutMs)) as unknown;
   } catch (e) {
-    if (isMiyabiError(e) && e.code === 'IPC_TIMEOUT') throw foreignPeer(socket, `it did not answer a status request within ${timeoutMs} ms`, e);
+    if (isMiyabiError(e) && e.code === 'IPC_TIMEOUT') throw foreignPeer(socket, `it did not answer a ${type} request within ${timeoutMs} ms`, e);
     if (isMiyabiError(e) && e.code === 'CONTROLLER_DOWN') throw foreignPeer(socket, 'it hung up without answering', e);
-    // A controller answers `status` or times out; an error reply with no description is not one.
+    // A controller answers or times out; an error reply with no description is not one.
     if (isMiyabiError(e) && e.code === 'IPC') throw foreignPeer(socket, e.message, e);
     if (e instanceof TypeError) throw foreignPeer(socket, 'its answer is not a miyabi reply', e);
     throw e;
   }
-  if (!isStatusResult(r)) throw foreignPeer(socket, `its answer is not a controller's status (${JSON.stringify(r)?.slice(0, 80) ?? 'nothing'})`);
+  if (!valid(r)) throw foreignPeer(socket, `its answer is not ${what} (${JSON.stringify(r)?.slice(0, 80) ?? 'nothing'})`);
   return r;
+}
+
+/** `status` from the peer, checked. */
+export function askStatus(client: IpcClient, socket: string, timeoutMs = 10_000): Promise<StatusResult> {
+  return askChecked(client, socket, 'status', isStatusResult, "a controller's status", timeoutMs);
 }

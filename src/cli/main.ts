@@ -48,6 +48,9 @@ function program(run: (a: () => Promise<Action>, opts: Record<string, unknown>) 
   verb('doctor', 'check tmux, git, permissions, locks, sockets and the journal, each with a fix')
     .option('--json', 'machine-readable output')
     .option('--repair', 'repair a damaged journal (keeps the valid records, moves the rest aside)')
+    .option('--install-watchdog', 'start this project again after a reboot or crash: a systemd user timer, or crontab lines without systemd --user')
+    .option('--uninstall-watchdog', 'remove the watchdog --install-watchdog wrote')
+    .addOption(new Option('--watchdog-tick', 'what the watchdog runs each minute: up, with backoff, unless stopped with down').hideHelp())
     .action((_o, c: Command) => run(async () => (await import('./verbs/doctor.js')).doctor as Action, all(c)));
   for (const name of ['send', 'broadcast'] as const) {
     verb(name, name === 'send' ? 'send a message to an agent (see miyabi send --help)' : 'send a message to every agent')

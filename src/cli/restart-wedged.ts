@@ -6,7 +6,7 @@
  */
 import { MiyabiError } from '../core/errors.js';
 import { readLock } from '../core/instance-lock.js';
-import { pidAlive, pidReused } from '../core/pid.js';
+import { pidAlive, pidReused, waitGone } from '../core/pid.js';
 import type { ProjectPaths } from '../core/paths.js';
 
 /** The live controller's pid per the lock, or null (none, a `run`, or a pid reused). */
@@ -14,15 +14,6 @@ export function lockedController(paths: ProjectPaths): number | null {
   const lock = readLock(paths.lock);
   if (!lock || lock.role === 'run' || lock.pid === process.pid || !pidAlive(lock.pid) || pidReused(lock.pid, lock.start)) return null;
   return lock.pid;
-}
-
-async function gone(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return !pidAlive(pid);
 }
 
 /** SIGTERM (its own clean stop, which leaves the session), then SIGKILL after `graceMs`. */
@@ -33,13 +24,13 @@ export async function stopController(pid: number, why: string, graceMs = 3000): 
   } catch {
     return;
   }
-  if (await gone(pid, graceMs)) return;
+  if (await waitGone(pid, graceMs)) return;
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     return;
   }
-  if (!(await gone(pid, 2000))) {
+  if (!(await waitGone(pid, 2000))) {
     throw new MiyabiError('CONTROLLER_START', `controller pid ${pid} ${why} and did not exit on SIGKILL`, { hint: `kill -9 ${pid}, then \`miyabi up\`` });
   }
 }

@@ -69,7 +69,11 @@ export function startController(
       else resolve(r);
     };
     child.once('message', (m: StartMessage) => {
-      if (m.ok) return settle(m.status);
+      if (m.ok) {
+        // What the layout holds that miyabi does not map, at its file:line: said by the `up` that asked.
+        for (const w of m.warnings ?? []) process.stderr.write(`${w}\n`);
+        return settle(m.status);
+      }
       // A `miyabi run` holding the project with no controller will not answer: say so at once.
       if (m.error.code === 'CONTROLLER_RUNNING' && readLock(paths.lock)?.role !== 'run') {
         settled = true;

@@ -15,7 +15,11 @@ import type { SessionLayout } from './layout-types.js';
 import { captureEnv, normalizeLayout } from './normalize-layout.js';
 import { displayPath, homeFrom } from './paths.js';
 import { loadYamlSource } from './load-yaml.js';
-import { fileIssue, readConfigFile } from './yaml-source.js';
+import { fileIssue, parseYamlSource, readConfigFile } from './yaml-source.js';
+import { convertForeign, foreignKind } from './foreign-layout.js';
+import { runRules, type Rule } from './rules.js';
+import { validateSource } from './load-yaml.js';
+import type { LayoutFile } from './layout-schema.js';
 
 /**
  * The layouts shipped in the package. This file is src/config/*.ts under vitest and
@@ -94,6 +98,13 @@ export function loadLayoutFile(absPath: string, opts: LoadLayoutOptions): Config
   const env = captureEnv(opts.env);
   const projectRoot = path.resolve(opts.projectRoot);
   const rules = layoutRules({ projectRoot, home: homeFrom(env) });
+  // A tmuxinator or tmuxp file is read as the layout it describes (foreign-layout.ts).
+  const foreign = readForeign(file, read.value, rules, opts.maxBytes);
+  if (foreign) {
+    if (!foreign.ok) return foreign;
+    const layout = normalizeLayout(foreign.value, { source: absPath, projectRoot, miyabiBin: opts.miyabiBin, env });
+    return ok(layout, foreign.warnings);
+  }
   const loaded = loadYamlSource(file, read.value, layoutFileSchema, rules, { maxBytes: opts.maxBytes });
   if (!loaded.ok) return loaded;
   const layout = normalizeLayout(loaded.value.value, { source: absPath, projectRoot, miyabiBin: opts.miyabiBin, env });
@@ -109,4 +120,21 @@ export function loadLayout(opts: LoadLayoutOptions): ConfigResult<SessionLayout>
   const found = resolveLayoutRef(opts.ref, opts);
   if (!found.ok) return found;
   return loadLayoutFile(found.value, opts);
+}
+
+/** A tmuxinator/tmuxp file converted and checked as a layout, every issue at its place in that file; null for a miyabi layout. */
+function readForeign(file: string, input: Uint8Array, rules: readonly Rule<unknown>[], maxBytes: number | undefined): ConfigResult<LayoutFile> | null {
+  const parsed = parseYamlSource(file, input, { maxBytes });
+  if (!parsed.ok) return null;
+  const kind = foreignKind(parsed.value.data);
+  if (kind === null) return null;
+  const conv = convertForeign(parsed.value, kind);
+  const as = { ...parsed.value, data: conv.data };
+  const checked = validateSource(as, layoutFileSchema);
+  const found = [...(checked.ok ? [] : checked.issues), ...runRules(as, conv.data, rules)].map(conv.locate);
+  const issues = [...conv.notes, ...found];
+  const errors = issues.filter((i) => i.severity === 'error');
+  const warnings = [...parsed.warnings, ...issues.filter((i) => i.severity === 'warning')];
+  if (errors.length > 0 || !checked.ok) return failed(errors, warnings);
+  return ok(checked.value, warnings);
 }

@@ -8,6 +8,7 @@ import type { StatusResult } from '../ipc/protocol.js';
 import { handlerTable } from '../ipc/handlers.js';
 import { IpcServer, type HandlerTable } from '../ipc/server.js';
 import { checkLayoutCommands } from './check-commands.js';
+import { formatIssue } from '../config/config-issue.js';
 import { deferred, gatedTable } from './gated-handlers.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { ControlWatch } from './control-watch.js';
@@ -48,6 +49,8 @@ export class Controller {
   private lock?: { release: () => void };
   private ipc?: BoundSocket;
   private layout!: SessionLayout;
+  /** The layout's warnings, file:line each, for the `up` that started us (a tmuxinator/tmuxp file's unmapped keys). */
+  layoutWarnings: string[] = [];
   private commands: Record<string, string> = {};
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
@@ -94,6 +97,7 @@ export class Controller {
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
+    this.layoutWarnings = loaded.warnings.map(formatIssue);
     checkLayoutCommands(this.layout);
     this.parts.check(this.layout, p.root);
     await version;

@@ -64,7 +64,7 @@ async function exitTelling(code: number): Promise<never> {
 
 try {
   const panes = await controller.start();
-  await tellStarter({ ok: true, status: await controller.status(panes) });
+  await tellStarter({ ok: true, status: await controller.status(panes), warnings: controller.layoutWarnings });
   // Off `up`'s path (issue #17): the supervisor's own node start, the parts, the control client.
   if (supervise) watcher = startWatcher(opts, process.pid, (l) => controller.log(l));
   if (await controller.startParts()) await controller.watch(panes);

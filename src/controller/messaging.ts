@@ -186,6 +186,7 @@ export class Messaging {
   /** An agent's own hook says it took a prompt: the deliverer's strongest proof of a submit. */
   promptSubmitted(name: string, prompt: string): void {
     this.deliverer.prompts.add(name, prompt);
+    this.journal.append('agent.prompt', { name, chars: [...prompt].length });
   }
 
   waitingReasons(): Record<string, string> {

@@ -98,9 +98,7 @@ export class HealingFile {
   }
 
   /** Throws only when wedged: a degraded journal still takes records. */
-  usable(): void {
-    if (this.wedged) throw this.wedged;
-  }
+  usable(): void { if (this.wedged) throw this.wedged; }
 
   health(): JournalHealth {
     const t = this.trouble;
@@ -122,11 +120,8 @@ export class HealingFile {
     if (this.wedged) return { kind: 'refused', error: this.wedged };
     // A durable record waits for nothing: try the backlog now rather than at the next timer.
     if (this.held.length > 0 && mode === 'durable') this.retry();
-    if (this.held.length > 0) {
-      if (this.wedged) return { kind: 'refused', error: this.wedged };
-      if (mode === 'durable') return { kind: 'refused', error: this.degradedError() };
-      return this.hold(line, seq);
-    }
+    if (this.wedged) return { kind: 'refused', error: this.wedged };
+    if (this.held.length > 0) return mode === 'durable' ? { kind: 'refused', error: this.degradedError() } : this.hold(line, seq);
     try {
       this.file.write(line, seq, mode !== 'group');
     } catch (e) {
@@ -136,7 +131,10 @@ export class HealingFile {
         const r = this.hold(line, seq, true);
         return r.kind === 'held' && mode === 'durable' ? { kind: 'held', error: this.degradedError() } : r;
       }
-      return mode === 'durable' ? { kind: 'refused', error: ioError('journal: append to', this.path, e) } : this.hold(line, seq);
+      if (mode !== 'durable') return this.hold(line, seq);
+      // Nothing is held to retry, yet the journal is degraded: the retry finds out when it heals.
+      this.schedule();
+      return { kind: 'refused', error: ioError('journal: append to', this.path, e) };
     }
     this.lastSeq = seq;
     if (mode === 'group') this.unsynced.push({ seq, line });
@@ -204,13 +202,15 @@ export class HealingFile {
       }
       return;
     }
-    this.trouble = null;
     this.delayMs = this.retryMs[0];
-    if (trouble) {
-      const healed = { file: this.path, error: trouble.error.message, since: trouble.since, durationMs: Date.now() - trouble.since, records, repaired };
-      // Not from inside a write: the caller's record has its seq already.
-      queueMicrotask(() => this.o.onHealed(healed));
-    }
+    if (!trouble) return;
+    // Healed only once a write went in: a reopen and an fsync take nothing on a file that still
+    // refuses writes. With nothing held, the `journal.write-recovered` record is that write (it
+    // clears the trouble in write(), or is held and retried), so health never says ok early.
+    if (records > 0) this.trouble = null;
+    const healed = { file: this.path, error: trouble.error.message, since: trouble.since, durationMs: Date.now() - trouble.since, records, repaired };
+    // Not from inside a write: the caller's record has its seq already.
+    queueMicrotask(() => this.o.onHealed(healed));
   }
 
   /**

@@ -36,6 +36,12 @@ export class ActiveFile {
   firstSeq: number | null;
   private dirty = false;
   private poisoned: MiyabiError | null = null;
+  /**
+   * Closed once, never again: the healing's retries close a poisoned file before each reopen, and
+   * a second close of the same number would close whatever the process opened since (an IPC
+   * connection, a pipe to tmux) — the "status connection closed unanswered" of F19.
+   */
+  private closed = false;
 
   private constructor(
     private readonly fs: FsPort,
@@ -83,6 +89,7 @@ export class ActiveFile {
   /** Throws the poison error, if any. */
   usable(): void {
     if (this.poisoned) throw this.poisoned;
+    if (this.closed) throw new MiyabiError('INTERNAL', `journal file ${this.path} is closed`);
   }
 
   get isPoisoned(): boolean {
@@ -130,8 +137,9 @@ export class ActiveFile {
     }
   }
 
-  /** Flushes unless poisoned, then closes; throws the first error after closing anyway. */
+  /** Flushes unless poisoned, then closes; throws the first error after closing anyway. Idempotent. */
   close(): void {
+    if (this.closed) return;
     let err: unknown = null;
     if (this.dirty && !this.poisoned) {
       try {
@@ -140,6 +148,8 @@ export class ActiveFile {
         err = e;
       }
     }
+    // Linux frees the descriptor even when close reports an error: it is not ours after this.
+    this.closed = true;
     try {
       this.fs.closeSync(this.fd);
     } catch (e) {

@@ -66,8 +66,12 @@ export class Journal implements EventSink<JournalRecord> {
       onHealed: (h) => {
         // Said once the file takes writes again, after every record that waited.
         if (this.closed) return;
-        this.append('journal.write-recovered', { file: h.file, error: h.error, since: new Date(h.since).toISOString(), durationMs: h.durationMs, records: h.records });
-        if (h.repaired) this.append('journal.tail-repaired', h.repaired);
+        try {
+          this.append('journal.write-recovered', { file: h.file, error: h.error, since: new Date(h.since).toISOString(), durationMs: h.durationMs, records: h.records });
+          if (h.repaired) this.append('journal.tail-repaired', h.repaired);
+        } catch {
+          // Refused (the backlog is full): health() still says degraded, and the retry goes on.
+        }
       },
     });
     this.dir = active.dir;

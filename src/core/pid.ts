@@ -42,3 +42,13 @@ export function pidReused(pid: number, start: string | undefined): boolean {
 export function sameProcessAlive(pid: number, start: string | undefined): boolean {
   return pidAlive(pid) && !pidReused(pid, start);
 }
+
+/** Waits until `pid` is gone (polled every 20 ms, no signal of its own); false when still alive after `deadlineMs`. */
+export async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (!pidAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return !pidAlive(pid);
+}

@@ -8,6 +8,7 @@ import { isMiyabiError } from '../core/errors.js';
 import type { EventSink } from '../core/events/index.js';
 import { stillTyped, waitSubmitted } from './confirm.js';
 import { pasteAndSubmit } from './submit-flow.js';
+import { SubmitDelays } from './submit-delays.js';
 import { holds } from './screen.js';
 import { HookPrompts } from './prompts.js';
 import type { OutputTracker } from './output-tracker.js';
@@ -66,8 +67,7 @@ export class Deliverer {
   private readonly waitingFor = new Map<string, string>();
   /** Per recipient, ids whose outcome is decided, even if moving the file to cur/ failed. */
   private readonly decided = new Map<string, Set<string>>();
-  /** Per agent, the wait before the submit key learned from a paste window that ate one. */
-  private readonly delays = new Map<string, number>();
+  private readonly delays = new SubmitDelays();
   /** What agents' own hooks said they took. */
   readonly prompts = new HookPrompts();
   private closed = false;
@@ -198,8 +198,7 @@ export class Deliverer {
         },
         { paneId: r.paneId, profile: r.profile, text, probe, line, blind, alt, delayMs: known ?? r.profile.submitDelayMs },
       );
-      // Learned per agent: the wait before the submit key that was taken (it only grows).
-      if (res.delayMs !== undefined && res.attempts > 1) this.delays.set(r.name, Math.max(known ?? 0, res.delayMs));
+      this.delays.learn(r.name, r.profile, res);
       const delay = res.attempts > 1 && res.delayMs !== undefined ? { submitDelayMs: res.delayMs } : {};
       if (res.outcome === 'unconfirmed') return this.finish(r, batch, 'F', { outcome: 'unconfirmed', attempts: res.attempts, reason: res.reason ?? 'not seen in the pane' });
       return this.finish(r, batch, 'D', { outcome: res.outcome, attempts: res.attempts, ...delay });

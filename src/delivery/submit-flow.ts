@@ -75,8 +75,10 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
   // 1. Wait for the program to draw it: as long as the profile lets it take, typing nothing again.
   let drawn: Span | null = null;
   let last: Shot | null = before;
+  let lastMark = mark;
   const look = async (): Promise<boolean> => {
     if (!screenMode) return echoed(tracker, paneId, mark, probe);
+    lastMark = tracker.mark(paneId);
     last = await typist.shot(paneId);
     if (inputLine) {
       if (!holds(last, probe, { inputLine })) return false;
@@ -116,13 +118,18 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
       const wait = drawnAt + delay - Date.now();
       if (wait > 0) await sleep(wait);
     } else if (delay > 0) await sleep(delay);
+    // The screen as the key finds it: what the program draws in answer to the key is told from it.
+    if (screenMode && tracker.mark(paneId) > lastMark) {
+      lastMark = tracker.mark(paneId);
+      last = await typist.shot(paneId);
+    }
     const keyMark = tracker.mark(paneId);
     const busyBefore = profile.busy && last ? profile.busy.test(last.rows.join('\n')) : false;
     await typist.submit(paneId, { ...profile, submitDelayMs: 0 }, attempt > 1);
     firstKeyAt ||= Date.now();
     const usedDelay = Date.now() - (screenMode ? drawnAt : pastedAt);
     if (screenMode) {
-      const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark, last: attempt === profile.maxAttempts });
+      const v = await screenVerdict(d, f, { inputLine, drawn, busyBefore, keyMark, keyScreen: last?.rows.join('\n') ?? null, last: attempt === profile.maxAttempts });
       if (v !== 'held') return { outcome: known || v === 'queued' ? v : 'typed', attempts: attempt, delayMs: usedDelay };
     } else {
       const v = await waitSubmitted(typist, tracker, paneId, profile, probe, keyMark);
@@ -149,7 +156,7 @@ export async function pasteAndSubmit(d: FlowDeps, f: FlowInput): Promise<FlowRes
 async function screenVerdict(
   d: FlowDeps,
   f: FlowInput,
-  o: { inputLine: RegExp | undefined; drawn: Span | null; busyBefore: boolean; keyMark: number; last: boolean },
+  o: { inputLine: RegExp | undefined; drawn: Span | null; busyBefore: boolean; keyMark: number; keyScreen: string | null; last: boolean },
 ): Promise<'submitted' | 'queued' | 'held'> {
   const { typist, tracker } = d;
   const keyAt = Date.now();
@@ -163,13 +170,17 @@ async function screenVerdict(
     if (o.inputLine && f.profile.busy && !o.busyBefore && f.profile.busy.test(screen)) return 'submitted';
     const now = Date.now();
     const quiet = now - Math.max(tracker.lastOutputAt(f.paneId), keyAt);
-    // Held once the program reacted to the key and went still with the text in place (an Enter
-    // taken as a newline); a program that has drawn nothing since the key (busy, slow under load)
-    // is given the whole confirmation time, and so is the last key.
-    const reacted = tracker.mark(f.paneId) > o.keyMark;
+    // Held once the program changed its screen after the key and went still with the text in
+    // place (an Enter taken as a newline grows the box). One that has changed nothing yet (busy,
+    // slow under load, or only redrawing the cursor as Codex does while it starts a turn) is
+    // given the whole confirmation time, and so is the last key: a second key there is wasted,
+    // and would teach a delay the program never needed.
+    const reacted = tracker.mark(f.paneId) > o.keyMark && (o.keyScreen === null || screen !== o.keyScreen);
     if ((reacted && !o.last && quiet >= HELD_QUIET_MS) || now >= deadline) return 'held';
     const m = tracker.mark(f.paneId);
-    await tracker.waitFor(f.paneId, () => tracker.mark(f.paneId) > m, Math.min(HELD_QUIET_MS - quiet + 5, deadline - now));
+    // Past the quiet time with nothing changed, new output (or the hook, looked at each 50 ms) is
+    // all there is to wait for: no capture-pane in a tight loop.
+    await tracker.waitFor(f.paneId, () => tracker.mark(f.paneId) > m, Math.min(Math.max(HELD_QUIET_MS - quiet + 5, 50), deadline - now));
   }
 }
 

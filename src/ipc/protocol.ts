@@ -5,6 +5,13 @@
  */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * A connection that neither asks nor subscribes for this long is closed by the server (a flood of
+ * idle ones must not lock the CLI out). A client that keeps one open between requests (the
+ * conductor) must not reuse it after half this: by then the server may be closing it.
+ */
+export const IDLE_TIMEOUT_MS = 10_000;
+
 export interface IpcRequest {
   id: number;
   type: string;

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { z } from 'zod';
 import { isMiyabiError, MiyabiError } from '../core/errors.js';
 import { encodeFrame, LineSplitter } from './frames.js';
-import type { IpcErrorBody, IpcRequest } from './protocol.js';
+import { IDLE_TIMEOUT_MS, type IpcErrorBody, type IpcRequest } from './protocol.js';
 import { type EventSource, type StreamRecord, Subscription } from './subscription.js';
 
 export interface Handler<S extends z.ZodType = z.ZodType> {
@@ -35,8 +35,16 @@ export interface IpcServerOptions {
   maxConnections?: number;
   /** A connection with no request in flight that sends nothing for this long (and did not subscribe) is closed. */
   idleTimeoutMs?: number;
+  /**
+   * Event streams served at once. Subscribers are never dropped to make room, so without a cap
+   * they alone could fill the table and lock the CLI out; past it `subscribe` is refused, saying so.
+   */
+  maxSubscribers?: number;
   onError?: (err: unknown) => void;
 }
+
+/** Dashboards, conductors and tails at once: far more than one person watches, far fewer than the table holds. */
+export const MAX_SUBSCRIBERS = 64;
 
 interface Conn {
   inFlight: number;
@@ -120,7 +128,7 @@ export class IpcServer {
     }
     const state: Conn = { inFlight: 0, subscribed: false };
     this.conns.set(socket, state);
-    const idleMs = this.options.idleTimeoutMs ?? 10_000;
+    const idleMs = this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
     // A client that sends requests faster than they are answered is paused, not queued without
     // bound: one flooding client must not starve the control client everyone shares.
     const MAX_IN_FLIGHT = 32;
@@ -148,6 +156,12 @@ export class IpcServer {
       subscribe: (fromSeq) => {
         if (this.subscribers.has(socket)) throw new MiyabiError('USAGE', 'this connection is subscribed already');
         if (fromSeq !== undefined && this.source === null) throw new MiyabiError('USAGE', 'this server keeps no journal to replay from');
+        const most = this.options.maxSubscribers ?? MAX_SUBSCRIBERS;
+        if (this.subscribers.size >= most) {
+          throw new MiyabiError('IPC', `the controller streams events to ${this.subscribers.size} subscribers already, the most it serves (${most}); this one is refused`, {
+            hint: 'close a dashboard, conductor or `miyabi tail` you no longer watch, then try again',
+          });
+        }
         const sub = fromSeq === undefined || this.source === null ? new Subscription(socket, this.source?.lastSeq ?? 0) : Subscription.catchUp(socket, this.source, fromSeq);
         this.subscribers.set(socket, sub);
         state.subscribed = true;

@@ -11,13 +11,16 @@ import shell from '../agents/profiles/shell.json' with { type: 'json' };
  * How a CLI names and resumes its conversation, as data in its profile (`recovery.conversation`):
  * `launch` args give it an id at start, `resume` args bring that id back, `transcript` says where
  * the CLI keeps it (resume only when it exists), `learn` is a file where the CLI tells the id it
- * chose. `{id}`, `{home}` and `{cwdSlug}` are filled in. A CLI with none restarts fresh.
+ * chose, `learnOpenFile` a pattern (its `id` group) of a file the running CLI holds open that names
+ * it (exact for agents sharing a HOME; tried first). `{id}`, `{home}` and `{cwdSlug}` are filled
+ * in. A CLI with none restarts fresh.
  */
 export interface ConversationData {
   launch?: string[];
   resume?: string[];
   transcript?: string;
   learn?: string;
+  learnOpenFile?: string;
 }
 
 const PROFILES = [shell, claude, codex, aider, gemini] as { name: string; commands: string[]; recovery?: { conversation?: ConversationData; restart?: 'never' | 'always' } }[];

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { PaneLayout, SessionLayout } from '../config/layout-types.js';
 import type { EventSink } from '../core/events/index.js';
 import { paneEnv, type SpecContext } from '../agents/session-spec.js';
 import type { PaneSpec } from '../tmux/port.js';
 import { conversationData, launchArgv, learnId, neverRestarts } from './conversation.js';
+import { idFromOpenFiles } from './open-files.js';
 
 /** What a pane was started with once the agents part placed it (worktree cwd, its env, hook args). */
 export interface Placed {
@@ -18,6 +20,8 @@ export interface RecoverySnapshot {
   placed: Record<string, Placed>;
   /** Agent → its CLI's conversation id. */
   conversations: Record<string, string>;
+  /** Set when the controller stopped for `down`: the next `up` starts new conversations. */
+  down?: boolean;
 }
 
 /** What placing changed of each pane, to start it the same way again later. */
@@ -87,17 +91,31 @@ export class PaneSpecs {
   }
 
   /** A CLI that chooses its own id (Codex) told it: keep it, so a restart resumes it. */
-  learn(name: string, startedAt: number): void {
+  learn(name: string, startedAt: number, pid?: number): void {
     if (this.state.conversations[name]) return;
     const pane = this.layoutPane(name) ?? this.spawned().get(name)?.pane;
     if (!pane || pane.role !== 'agent') return;
-    const { cli, data } = conversationData(pane.command.argv, pane.profile);
-    if (!data?.learn) return;
-    const id = learnId(data, { home: pane.env.HOME ?? this.home, since: startedAt, claimed: new Set(Object.values(this.state.conversations)) });
+    const argv = this.state.placed[name]?.argv ?? pane.command.argv;
+    const { cli, data } = conversationData(argv, pane.profile);
+    if (!data?.learn && !data?.learnOpenFile) return;
+    const claimed = new Set(Object.values(this.state.conversations));
+    let id: string | null = null;
+    if (data.learnOpenFile && pid) {
+      // Scans /proc: at most every 2 s per agent until the id is known.
+      const last = this.lookedAt.get(name) ?? 0;
+      if (Date.now() - last < 2000) return;
+      this.lookedAt.set(name, Date.now());
+      id = idFromOpenFiles(pid, new RegExp(data.learnOpenFile));
+      if (id && claimed.has(id)) id = null;
+      if (!id && existsSync('/proc/self/fd')) return; // where /proc tells, a shared index file is not trusted
+    }
+    id ??= learnId(data, { home: pane.env.HOME ?? this.home, since: startedAt, claimed });
     if (!id) return;
     this.state.conversations[name] = id;
     this.journal.append('recovery.conversation', { agent: name, cli, mode: 'learned', sessionId: id });
   }
+
+  private readonly lookedAt = new Map<string, number>();
 
   /** Ids kept in the journal by earlier controllers (the snapshot may be older). */
   fold(records: Iterable<{ type: string; payload?: unknown }>): void {
@@ -109,16 +127,34 @@ export class PaneSpecs {
   }
 }
 
-/** Gives the layout's AI agents their conversation id at first launch (prepare, before the session is built). */
-export function withConversations(layout: SessionLayout, state: RecoverySnapshot, home = homedir()): SessionLayout {
+/** One AI agent's conversation at the session's build: the journal keeps it (recovery.conversation). */
+export interface Launched {
+  agent: string;
+  cli: string;
+  mode: 'new' | 'resume';
+  sessionId: string;
+  reason?: string;
+}
+
+/**
+ * Gives the layout's AI agents their conversation id when the session is built (prepare). With
+ * `resume` (the session is built again after a crash, a killed tmux server, a reboot) an agent
+ * whose id is known gets its own conversation back; otherwise (first `up`, `up` after `down`) a new one.
+ */
+export function withConversations(layout: SessionLayout, state: RecoverySnapshot, o: { resume: boolean; home?: string; launched?: Launched[] }): SessionLayout {
   const windows = layout.windows.map((w) => ({
     ...w,
     panes: w.panes.map((p) => {
       if (p.role !== 'agent' || p.command.kind === 'shell') return p;
-      const { data } = conversationData(p.command.argv, p.profile);
-      const l = launchArgv(p.command.argv, { data, known: null, restart: false, home: p.env.HOME ?? home, cwd: p.cwd });
-      if (l.mode !== 'new' || !l.sessionId) return p;
+      const { cli, data } = conversationData(p.command.argv, p.profile);
+      const known = o.resume ? (state.conversations[p.name] ?? null) : null;
+      const l = launchArgv(p.command.argv, { data, known, restart: known !== null, home: p.env.HOME ?? o.home ?? homedir(), cwd: p.cwd });
+      if (l.mode === 'fresh' || !l.sessionId) {
+        if (!o.resume) delete state.conversations[p.name];
+        return p;
+      }
       state.conversations[p.name] = l.sessionId;
+      o.launched?.push({ agent: p.name, cli, mode: l.mode, sessionId: l.sessionId, ...(l.reason ? { reason: l.reason } : {}) });
       return { ...p, command: { ...p.command, argv: l.argv } };
     }),
   }));

@@ -52,6 +52,10 @@ describe('conductor in a real session', () => {
 
     term.type('@worker echo conductor-says-hi' + KEY.enter);
     await term.waitForText('for worker');
+    // What is being typed when the delivery notice arrives stays on the prompt line, below it.
+    term.type('stat');
+    await term.waitForScreen((l) => l.some((x) => /^\[msg\] \S+ delivered to worker/.test(x)) && last(l) === 'miyabi> stat', { timeoutMs: 45_000 });
+    term.type(KEY.ctrlC);
     await until(async () => {
       const panes = project.tmux.tmux('list-panes', '-a', '-F', '#{pane_id} #{@miyabi_agent}');
       const id = panes.split('\n').find((l) => l.endsWith(' worker'))?.split(' ')[0];
@@ -65,5 +69,33 @@ describe('conductor in a real session', () => {
     await again.waitForScreen((l) => last(l) === 'miyabi> exit');
     again.type(KEY.up);
     await again.waitForScreen((l) => last(l) === 'miyabi> @worker echo conductor-says-hi');
+    // Ctrl-R finds it by a word from its middle; Enter runs it.
+    again.type(KEY.ctrlC + '\x12' + 'says');
+    await again.waitForScreen((l) => l.some((x) => x === "(reverse-i-search)`says': @worker echo conductor-says-hi"));
+    again.type(KEY.enter);
+    await again.waitForText('for worker');
   }, 120_000);
+
+  it("the session's conductor pane stays after exit and C-d, saying how to detach or stop", async () => {
+    builtEntry('cli/main.js', ['cli', 'ui', 'ipc', 'core', 'controller']);
+    project = makeProject('miyabi-cond-exit');
+    project.write('l.yaml', 'windows:\n  - name: main\n    panes:\n      - role: conductor\n      - role: agent\n        name: worker\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
+    const up = await project.miyabi(['up', '--detach', '--layout', 'l.yaml']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const t = project.tmux;
+    const pane = () => t.tmux('list-panes', '-a', '-F', '#{pane_id} #{@miyabi_role} #{pane_pid} #{pane_dead}').split('\n').find((l) => l.split(' ')[1] === 'conductor')!.split(' ');
+    const [id, , pid] = pane();
+    const screen = () => t.tmux('capture-pane', '-p', '-t', id!);
+    await until(() => screen().includes('miyabi>'), 'the conductor prompt', 30_000);
+    t.tmux('send-keys', '-t', id!, '-l', 'exit');
+    t.tmux('send-keys', '-t', id!, 'Enter');
+    await until(() => screen().includes('stays: `detach`'), 'the hint after exit', 15_000);
+    t.tmux('send-keys', '-t', id!, 'C-d');
+    await until(() => screen().split('stays: `detach`').length === 3, 'the hint after C-d', 15_000);
+    // The same process, alive: nothing died and nothing had to be respawned.
+    expect(pane().slice(2)).toEqual([pid, '0']);
+    t.tmux('send-keys', '-t', id!, '-l', 'ping');
+    t.tmux('send-keys', '-t', id!, 'Enter');
+    await until(() => screen().includes('pong from controller'), 'ping answered after exit', 15_000);
+  }, 90_000);
 });

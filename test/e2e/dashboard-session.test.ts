@@ -63,4 +63,32 @@ describe('dashboard in a real session', () => {
     await term.waitForText('restarted ag2');
     expect(project.tmux.tmux('display-message', '-p', '-t', `${paneId}`, '#{pane_pid}').trim()).not.toBe(pidBefore);
   }, 120_000);
+
+  it("200x50: an agent's work shows as +/- and activity in its row, and the diff panel shows the patch against HEAD", async () => {
+    project = makeProject('miyabi-dash-diff');
+    project.write('miyabi-layout.yaml', 'windows:\n  - name: agents\n    panes:\n      - role: agent\n        name: ag\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
+    const up = await project.miyabi(['up', '--detach', '--layout', 'miyabi-layout.yaml']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const bin = builtEntry('cli/main.js', []).replace(/dist\/cli\/main\.js$/, 'bin/miyabi.js');
+    term = await startInTerminal([process.execPath, bin, 'dashboard'], {
+      cols: 200, rows: 50, cwd: project.root, env: { MIYABI_TMUX_SOCKET: project.tmux.socket },
+    });
+    const row = (l: string[]) => l.find((x) => /^.[> ] ag\s/.test(x)) ?? '';
+    // The layout file is the checkout's one change so far: 6 new lines.
+    await term.waitForScreen((l) => l.some((x) => /\+\/-\s+ACTIVITY/.test(x)) && row(l).includes('+6/-0'), { timeoutMs: 30_000 });
+    // The agent is told to write a file: its delivery is activity, and its row is measured again.
+    term.type('m');
+    await term.waitForScreen((l) => l.some((x) => x.startsWith('message to ag: ')));
+    term.type("printf 'one\\ntwo\\n' > made-by-agent.txt; seq 1 200" + KEY.enter);
+    await term.waitForScreen((l) => row(l).includes('+8/-0') && /[\u2581-\u2588]/.test(row(l)), { timeoutMs: 45_000 }).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${term?.screen().join('\n')}`);
+    });
+    // Tab to the diff panel: what it measures against, the file, the patch.
+    term.type('\t');
+    await term.waitForText('[preview]');
+    term.type('\t');
+    await term.waitForText('[diff]');
+    await term.waitForScreen((l) => l.some((x) => x.includes('ag against HEAD') && l.some((y) => y.includes('+8 -0 in 2 files'))) && l.some((x) => /\+2\s+-0\s+made-by-agent\.txt/.test(x)));
+    await term.waitForText('  made-by-agent.txt');
+  }, 120_000);
 });

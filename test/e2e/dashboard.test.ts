@@ -75,7 +75,9 @@ describe('dashboard in a terminal', () => {
       // Tab moves the focus to the panels: at 80 columns they are tabs under the table.
       term.type('\t');
       term.type('\t');
-      screen = await term.waitForScreen((l) => l.some((x) => x.includes('[tasks]')));
+      await term.waitForScreen((l) => l.some((x) => x.includes('[diff]')));
+      term.type('\t');
+      screen = await term.waitForScreen((l) => l.some((x) => x.includes('[tasks]')) && !l.some((x) => x.includes('[diff]')));
       expect(screen.some((x) => x.includes('no tasks'))).toBe(true);
       term.type('?');
       screen = await term.waitForScreen((l) => l.some((x) => x.includes('keys (Esc or ? closes)')));
@@ -132,7 +134,7 @@ describe('dashboard in a terminal', () => {
     const term = await startInTerminal([process.execPath, entry, '--socket', fc.socketPath]);
     cleanups.push(() => term.close());
     await term.waitForText('agent-2');
-    for (let i = 0; i < 3; i++) term.type('\t');
+    for (let i = 0; i < 4; i++) term.type('\t');
     await term.waitForScreen((l) => l.some((x) => /dev-20261125-110000-aaaa\s+failed\s+4\.2 s\s+last deploy/.test(x)));
     fc.emit('run.started', { runId: 'dev-20261125-120000-bbbb', pipeline: 'dev' });
     fc.emit('stage.started', { runId: 'dev-20261125-120000-bbbb', stage: 'lint', attempt: 1 });

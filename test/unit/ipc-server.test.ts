@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { IpcClient } from '../../src/ipc/client.js';
 import { IpcServer } from '../../src/ipc/server.js';
@@ -119,5 +119,25 @@ describe('IPC server', () => {
     expect(said).toContain('too many connections');
     await Promise.all(hold);
     for (const c of [sub, busy, cli]) c.close();
+  });
+
+  it('B20: subscribers are capped: past the cap subscribe is refused with the reason, and the CLI still gets in', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'miyabi-ipc-'));
+    const path = join(dir, 's.sock');
+    server = new IpcServer({ ...table, subscribe: { schema: z.object({}), describe: 'events', handle: (_p, conn) => conn.subscribe() } }, { maxConnections: 4, maxSubscribers: 2, idleTimeoutMs: 60_000 });
+    await server.listen(path);
+    const subs = await Promise.all([1, 2].map(() => IpcClient.connect(path)));
+    for (const c of subs) await c.subscribe(() => undefined);
+    const third = await IpcClient.connect(path);
+    await expect(third.subscribe(() => undefined)).rejects.toThrow(/streams events to 2 subscribers already, the most it serves \(2\)/);
+    // Refused, it is a plain connection: the table still has room for a request, and the next one.
+    expect(await third.request('ping')).toBe('pong');
+    const cli = await IpcClient.connect(path);
+    expect(await cli.request('ping')).toBe('pong');
+    // A subscriber that leaves frees its place.
+    subs[0]!.close();
+    await vi.waitFor(() => expect(server!.connections).toBe(3));
+    await expect(third.subscribe(() => undefined)).resolves.toBeDefined();
+    for (const c of [...subs, third, cli]) c.close();
   });
 });

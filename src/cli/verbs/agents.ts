@@ -3,6 +3,7 @@ import { busDirOf, liveRecipients, recipients, stoppedReason } from '../../bus/l
 import { MiyabiError } from '../../core/errors.js';
 import type { AgentRow } from '../../ipc/messages/agents.js';
 import { cliContext, tryConnect, type GlobalOptions } from '../context.js';
+import { askChecked } from '../ask-controller.js';
 
 async function controller(o: GlobalOptions) {
   const { paths } = cliContext(o);
@@ -37,6 +38,9 @@ export async function killVerb(o: GlobalOptions & { name: string; clean?: boolea
   }
 }
 
+const isRows = (v: unknown): v is AgentRow[] =>
+  Array.isArray(v) && v.every((r) => typeof r === 'object' && r !== null && typeof (r as AgentRow).name === 'string');
+
 /** `miyabi agents` (and `ls`): the panes from the controller, then the stopped agents from the bus. */
 export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise<number> {
   const { paths } = cliContext(o);
@@ -53,7 +57,8 @@ export async function agentsVerb(o: GlobalOptions & { json?: boolean }): Promise
     return 0;
   }
   try {
-    const rows = await c.request('agents');
+    // A peer that hangs up or answers another shape is named, never printed as agents.
+    const rows = await askChecked(c, paths.socket, 'agents', isRows, "a controller's list of agents");
     // A header row and aligned columns; STATE is what the controller knows (idle, busy, waiting…).
     const body = rows.length ? table(['NAME', 'PANE', 'PID', 'STATE', 'BRANCH', 'COMMAND'], rows.map(cells)) : 'no agents';
     const text = [body, ...stopped].join('\n');

@@ -12,6 +12,8 @@ import { Tmux } from '../../tmux/index.js';
 import type { ReplyOf } from '../../ipc/messages/index.js';
 import { journalTrouble } from '../../ui/format-status.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
+import { checkWatchdog, realSystem } from '../watchdog/host.js';
+import { watchdogVerb, type WatchdogOptions } from '../watchdog/verb.js';
 
 type Level = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -44,9 +46,11 @@ function journalCheck(p: ProjectPaths, repair: boolean, controllerUp: boolean): 
   return checkJournal(p.dir);
 }
 
-export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boolean }): Promise<number> {
+export async function doctor(o: GlobalOptions & WatchdogOptions & { json?: boolean; repair?: boolean }): Promise<number> {
   const ctx = cliContext(o, 'skip');
   const p = ctx.paths;
+  const asked = await watchdogVerb(o, p, ctx.tmuxSocket);
+  if (asked !== null) return asked;
   const checks: Check[] = [];
   // Before anything in .miyabi/ is read: one a clone brought is reported, and nothing else in it is.
   const trust = inspectState(p.root, { git: true });
@@ -130,6 +134,7 @@ export async function doctor(o: GlobalOptions & { json?: boolean; repair?: boole
       if (pane.dead) checks.push({ level: 'warn', what: `pane ${pane.agent || pane.paneId} (${pane.paneId}) is dead (exit status ${pane.deadStatus ?? 'unknown'})`, fix: `miyabi restart ${pane.agent || pane.paneId}; miyabi health shows why recovery did not bring it back` });
     }
   }
+  checks.push(checkWatchdog(p.root, realSystem()));
   if (o.json) {
     process.stdout.write(JSON.stringify(checks, null, 2) + '\n');
   } else {

@@ -1,17 +1,11 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { recipients } from '../../bus/layout.js';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
+import { waitGone } from '../../core/pid.js';
 import { liveSupervisor } from '../../core/supervisor-file.js';
 import type { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
-
-async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return !pidAlive(pid);
-}
 
 async function stopSupervisor(runDir: string): Promise<void> {
   const pid = liveSupervisor(runDir);
@@ -39,6 +33,23 @@ async function taggedSessions(tmux: Tmux, root: string): Promise<string[]> {
     .map(([name]) => name as string);
 }
 
+/**
+ * Messages still in an inbox's new/ were never typed (or never confirmed): the agents that would
+ * have read them are gone now, so `down` says so rather than let them pass for delivered. They
+ * stay on the bus and go in at the next `up`.
+ */
+function keptUndelivered(busDir: string): void {
+  for (const name of recipients(busDir)) {
+    let n = 0;
+    try {
+      n = readdirSync(join(busDir, name, 'new')).filter((f) => !f.startsWith('.')).length;
+    } catch {
+      continue;
+    }
+    if (n > 0) process.stdout.write(`kept ${n} undelivered message${n === 1 ? '' : 's'} for ${name} (the session ended before ${name} read ${n === 1 ? 'it' : 'them'}); ${n === 1 ? 'it goes' : 'they go'} in at the next up\n`);
+  }
+}
+
 /** Ends this project's session and controller; touches nothing else on the tmux server. */
 export async function down(o: GlobalOptions): Promise<number> {
   const ctx = cliContext(o);
@@ -54,6 +65,7 @@ export async function down(o: GlobalOptions): Promise<number> {
     // The supervisor ends when its controller stops cleanly; one that has not is told to.
     await stopSupervisor(ctx.paths.run);
     process.stdout.write(`stopped: controller pid ${r.pid}, session ended\n`);
+    keptUndelivered(ctx.paths.bus);
     return 0;
   }
   // No controller: its supervisor (waiting to start one again) is stopped first, then a session

@@ -98,14 +98,23 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
     });
   }
   const client = await tryConnect(paths);
-  const ctl: FromController | null = client
-    ? await client.request('inbox').then(
-        (r) => ({ waiting: r.waiting, outcomes: r.outcomes }),
-        () => ({ waiting: {}, outcomes: {} }),
-      )
-    : null;
+  // The messages are read from the bus either way; a controller that does not answer is said,
+  // not shown as messages waiting for no reason (or a journal that looks fine).
+  let unanswered: string | null = null;
+  const ask = <T>(p: Promise<T>): Promise<T | null> =>
+    p.catch((e: unknown) => {
+      unanswered ??= e instanceof Error ? e.message : String(e);
+      return null;
+    });
+  let ctl: FromController | null = null;
+  if (client) {
+    const r = (await ask(client.request('inbox'))) as Partial<FromController> | null;
+    const obj = (v: unknown): v is Record<string, never> => typeof v === 'object' && v !== null;
+    if (r !== null && !(obj(r) && obj(r.waiting) && obj(r.outcomes))) unanswered ??= `its answer is not a controller's inbox (${JSON.stringify(r)?.slice(0, 80)})`;
+    ctl = r !== null && unanswered === null ? { waiting: r.waiting!, outcomes: r.outcomes! } : { waiting: {}, outcomes: {} };
+  }
   // Why nothing moves when the journal refuses writes: said above the messages it holds back.
-  const trouble = client ? journalTrouble(await client.request('ping').then((r) => r.journal, () => undefined)) : null;
+  const trouble = client ? journalTrouble((await ask(client.request('ping')))?.journal) : null;
   client?.close();
   let rows = (o.agent !== undefined && !byId ? [o.agent] : agents).flatMap((a) => rowsOf(busDir, a, o.all === true || byId, ctl));
   if (byId) {
@@ -115,7 +124,8 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
   const forms = shortIds(rows.map((r) => r.id));
   for (const r of rows) r.short = forms.get(r.id) ?? r.short;
   if (o.json) {
-    process.stdout.write(JSON.stringify(byId ? rows[0] : { controller: client !== null, ...(trouble ? { journal: trouble } : {}), messages: rows }, null, 2) + '\n');
+    const said = { ...(trouble ? { journal: trouble } : {}), ...(unanswered ? { controllerError: unanswered } : {}) };
+    process.stdout.write(JSON.stringify(byId ? rows[0] : { controller: client !== null, ...said, messages: rows }, null, 2) + '\n');
     return 0;
   }
   if (byId) {
@@ -124,6 +134,7 @@ export async function inbox(o: GlobalOptions & { json?: boolean; agent?: string;
     return 0;
   }
   if (!client) process.stdout.write('(controller not running: queued messages go in on the next `miyabi up`)\n');
+  if (unanswered) process.stdout.write(`(the controller did not answer: ${unanswered}; why queued messages wait is not known)\n`);
   if (trouble) process.stdout.write(`(delivery held back: journal ${trouble})\n`);
   for (const r of rows) process.stdout.write(line(r));
   if (rows.length === 0) process.stdout.write('no messages\n');

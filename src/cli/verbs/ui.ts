@@ -22,6 +22,8 @@ export async function conductor(o: GlobalOptions & { cli?: { program: Command; m
     socketPath: paths.socket,
     historyFile: paths.conductorHistory,
     root: paths.root,
+    // The session's conductor pane stays: `exit` there says how to detach or stop instead.
+    inSession: process.env.MIYABI_ROLE === 'conductor' && Boolean(process.env.TMUX),
     // Each verb runs in this process as `miyabi <verb>` would, its output streaming to this pane.
     ...(cli ? { verbs: { specs: verbSpecs(cli.program), run: (argv) => cli.main(['node', 'miyabi', ...argv]) } } : {}),
   });

@@ -1,15 +1,23 @@
 import { MiyabiError } from '../../core/errors.js';
 import type { Impls } from '../../ipc/handlers.js';
 import type { TmuxPort } from '../../tmux/port.js';
+import type { AgentsHost } from '../../agents/agents-host.js';
+import { worktreeDiff } from '../../git/diff-stat.js';
 
-export type PaneMessages = 'focus' | 'detach';
+export type PaneMessages = 'focus' | 'detach' | 'diff';
 
 /**
  * The people's panes asking tmux for what a person sees: bring a pane to the front (the
  * dashboard's Enter) and detach (their `q` inside the session). Only panes of this session.
  */
-export function paneHandlers(c: { tmux: TmuxPort; session: string }): Pick<Impls, PaneMessages> {
+export function paneHandlers(c: { tmux: TmuxPort; session: string; root: string; agents: Pick<AgentsHost, 'list'> }): Pick<Impls, PaneMessages> {
   return {
+    // The dashboard's +/− column and diff panel; git runs here, off the dashboard's render path.
+    diff: async (req) => {
+      const a = (await c.agents.list()).find((x) => x.name === req.agent);
+      if (!a) throw new MiyabiError('NOT_FOUND', `no agent ${req.agent}`, { hint: 'miyabi agents lists them' });
+      return { agent: a.name, ...(await worktreeDiff(c.root, a.worktree ?? a.cwd, { patch: req.patch })) };
+    },
     focus: async (req) => {
       const panes = await c.tmux.listPanes(c.session);
       const p = panes.find((x) => x.paneId === req.paneId);

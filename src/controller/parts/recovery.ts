@@ -6,7 +6,7 @@ import { MiyabiError } from '../../core/errors.js';
 import { policyOf, type Level } from '../../recovery/policy.js';
 import { watchEscalations } from '../../recovery/escalations.js';
 import { Recovery } from '../../recovery/recoverer.js';
-import { PaneSpecs, placedOf, withConversations, type RecoverySnapshot } from '../../recovery/specs.js';
+import { PaneSpecs, placedOf, withConversations, type Launched, type RecoverySnapshot } from '../../recovery/specs.js';
 import { processShell } from '../../shell/run.js';
 import type { SessionLayout } from '../../config/layout-types.js';
 import type { AgentsHost } from '../../agents/agents-host.js';
@@ -15,8 +15,11 @@ import { miyabiBinDir } from '../miyabi-shim.js';
 import { recoveryHandlers, supervisedNow } from '../handlers/recovery.js';
 import type { Part, PartContext } from './part.js';
 
-/** The layout as the parts before this one prepared it, from `prepare` to `start` (same process). */
-const prepared = new Map<string, SessionLayout>();
+/**
+ * The layout as the parts before this one prepared it, and the conversations given at the build,
+ * from `prepare` to `start` (same process).
+ */
+const prepared = new Map<string, { layout: SessionLayout; conversations: Record<string, string>; launched: Launched[] }>();
 
 /**
  * The recovery ladder in the controller (src/recovery): dead panes come back in place (L1), a
@@ -31,18 +34,31 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
   // again; AI agents get their conversation id here, or their old one back.
   prepare: async (layout, o) => {
     const snap = (readSnapshot(o.paths.dir) as { recovery?: RecoverySnapshot } | null)?.recovery;
-    prepared.set(o.paths.root, layout);
-    return withConversations(layout, { placed: {}, conversations: { ...(snap?.conversations ?? {}) } });
+    // Built again without a `down` before (a crash, a killed tmux server, a reboot): each agent resumes its own.
+    const state: RecoverySnapshot = { placed: {}, conversations: { ...(snap?.conversations ?? {}) } };
+    const launched: Launched[] = [];
+    const out = withConversations(layout, state, { resume: snap !== undefined && snap.down !== true, launched });
+    prepared.set(o.paths.root, { layout, conversations: state.conversations, launched });
+    return out;
   },
   start(c, { messaging, agents, states }) {
     const history = [...c.journal.replay(0)].filter((r) => r.type.startsWith('recovery.') || r.type.startsWith('controller.'));
     const built = prepared.get(c.paths.root);
     prepared.delete(c.paths.root);
     const snap = c.snapshot?.recovery;
-    const state: RecoverySnapshot = { placed: built ? placedOf(c.layout, built) : { ...(snap?.placed ?? {}) }, conversations: { ...(snap?.conversations ?? {}) } };
+    const state: RecoverySnapshot = { placed: built ? placedOf(c.layout, built.layout) : { ...(snap?.placed ?? {}) }, conversations: { ...(snap?.conversations ?? {}) } };
     const spec = { root: c.paths.root, tmuxSocket: c.tmux.socketName, ipcSocket: c.paths.socket, baseEnv: c.env, binDir: miyabiBinDir(c.paths) };
     const specs = new PaneSpecs(c.layout, spec, state, () => agents.spawned, c.journal);
     specs.fold(history);
+    if (built) {
+      // What the session was just built with wins over older ids; the journal keeps each one.
+      for (const name of c.layout.windows.flatMap((w) => w.panes).map((x) => x.name)) {
+        const id = built.conversations[name];
+        if (id) state.conversations[name] = id;
+        else delete state.conversations[name];
+      }
+      for (const l of built.launched) c.journal.append('recovery.conversation', l);
+    }
     const cfg = c.layout.recovery ?? {};
     const startedAt = Date.now();
     const session = c.layout.session;
@@ -115,11 +131,12 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
           return;
         }
         recovery.onPanes(panes);
-        for (const p of panes) if (p.role === 'agent' && !p.dead) specs.learn(p.agent, startedAt);
+        for (const p of panes) if (p.role === 'agent' && !p.dead) specs.learn(p.agent, startedAt, p.pid);
       },
       onSessionGone: async (reason) => recovery.enabled && (await recovery.sessionGone(reason)),
       snapshot: () => ({ recovery: state }),
-      stop: () => {
+      stop: (reason) => {
+        if (reason === 'down') state.down = true;
         unwatch();
         unwatchRuns();
       },

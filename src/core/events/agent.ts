@@ -23,6 +23,11 @@ export const AGENT_EVENTS = {
     /** Rate-limited: when the limit resets, if the screen said. */
     resetAt: z.number().optional(),
   }),
+  /**
+   * The agent CLI's own UserPromptSubmit hook (Claude Code, Codex) said it took a prompt: its
+   * length only (the text is in the agent's transcript). Delivery's strongest proof of a submit.
+   */
+  'agent.prompt': z.object({ name: z.string().min(1), chars: z.number().int().min(0) }),
   /** The screen matched no pattern of the agent's profile: its CLI's UI may have changed. */
   'agent.screen-unrecognized': z.object({ name: z.string().min(1), profile: z.string() }),
 } as const;

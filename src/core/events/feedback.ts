@@ -10,8 +10,9 @@ export const METRIC_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
 
 export const FEEDBACK_EVENTS = {
   'metric.set': z.object({ name: z.string().regex(METRIC_NAME), value: z.number().finite(), by: z.string() }),
-  'notify.sent': z.object({ channel: z.string(), event: z.string(), key: z.string(), attempts: z.number().int() }),
-  'notify.failed': z.object({ channel: z.string(), event: z.string(), key: z.string(), attempts: z.number().int(), error: z.string() }),
+  /** `text` is what the person was told (the conductor prints it); absent in older records. */
+  'notify.sent': z.object({ channel: z.string(), event: z.string(), key: z.string(), attempts: z.number().int(), text: z.string().optional() }),
+  'notify.failed': z.object({ channel: z.string(), event: z.string(), key: z.string(), attempts: z.number().int(), error: z.string(), text: z.string().optional() }),
   /** The quality loop sent a failed build/test/lint stage's error to the agent whose branch it was. */
   'quality.reported': z.object({ runId: z.string(), stage: z.string(), agent: z.string(), messageId: z.string().nullable(), error: z.string().optional() }),
   'usage.recorded': z.object({

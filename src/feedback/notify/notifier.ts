@@ -82,7 +82,7 @@ export class Notifier {
     for (let i = 1; i <= attempts; i++) {
       try {
         await ch.send(n);
-        this.o.journal.append('notify.sent', { channel: ch.name, event: n.kind, key: `${n.kind}:${n.subject}`, attempts: i });
+        this.o.journal.append('notify.sent', { channel: ch.name, event: n.kind, key: `${n.kind}:${n.subject}`, attempts: i, text: n.text.slice(0, 500) });
         return;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
@@ -96,7 +96,7 @@ export class Notifier {
   private failed(channel: string, n: Notice, attempts: number, error: string): void {
     this.o.log?.(`notification to ${channel} failed: ${error}`);
     try {
-      this.o.journal.append('notify.failed', { channel, event: n.kind, key: `${n.kind}:${n.subject}`, attempts, error: error.slice(0, 2000) });
+      this.o.journal.append('notify.failed', { channel, event: n.kind, key: `${n.kind}:${n.subject}`, attempts, error: error.slice(0, 2000), text: n.text.slice(0, 500) });
     } catch {
       // the journal is closing: nothing more to record
     }

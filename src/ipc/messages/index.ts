@@ -3,6 +3,7 @@ import { agents } from './agents.js';
 import { assign } from './assign.js';
 import type { MessageDef } from './define.js';
 import { detach } from './detach.js';
+import { diff } from './diff.js';
 import { done } from './done.js';
 import { down } from './down.js';
 import { health } from './health.js';
@@ -49,7 +50,7 @@ export const messages = byName([
   runStart, runCancel, runsList, runResume,
   triggersList, triggersTest,
   down,
-  metrics, metricSet, report, usage, restart, recover, health, focus, detach,
+  metrics, metricSet, report, usage, restart, recover, health, focus, detach, diff,
 ] as const);
 
 export type Messages = typeof messages;

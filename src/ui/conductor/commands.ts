@@ -36,7 +36,7 @@ function noArgs(name: string, args: string[]): void {
 }
 
 const exitCommand: ConductorCommand = {
-  summary: 'leave the conductor (also C-d)',
+  summary: 'leave the conductor (also C-d); in the session\'s own pane: see detach and down',
   run: (args, ctx) => {
     noArgs('exit', args);
     ctx.exit();
@@ -100,6 +100,14 @@ export const builtinCommands: CommandTable = {
     run: (args, ctx) => {
       noArgs('clear', args);
       ctx.clear();
+    },
+  },
+  detach: {
+    summary: 'detach from the session (it keeps running; also C-b d)',
+    run: async (args, ctx) => {
+      noArgs('detach', args);
+      const r = await ctx.client.request('detach', {});
+      ctx.print(r.detached ? 'detached; the session keeps running (miyabi attach comes back)' : 'no terminal is attached to the session');
     },
   },
   exit: exitCommand,

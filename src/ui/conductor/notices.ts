@@ -1,6 +1,7 @@
 /**
- * What the conductor prints unasked: `notify-conductor` messages from pipelines, and the moments a
- * run ends, escalates or is interrupted. A feed of its own subscribes to the controller's journal
+ * What the conductor prints unasked: `notify-conductor` messages from pipelines, the moments a
+ * run ends, escalates or is interrupted, messages delivered into a pane or failed, and the
+ * feedback layer's notifications (notice-shaper.ts keeps a flood of them to a few lines). A feed of its own subscribes to the controller's journal
  * and reconnects (backing off to 5 s) when the controller goes away, as the REPL outlives restarts;
  * it resumes from the last record it saw (`fromSeq`), so what happened while it was away is shown.
  */
@@ -8,6 +9,8 @@ import { isMiyabiError } from '../../core/errors.js';
 import { IpcClient, StreamPosition } from '../../ipc/client.js';
 import type { JournalEventFrame } from '../../ipc/protocol.js';
 import { formatMs } from '../../core/duration.js';
+import { shortId } from '../../core/short-ids.js';
+import { NoticeShaper } from './notice-shaper.js';
 
 type JournalEvent = JournalEventFrame['event'];
 
@@ -29,8 +32,22 @@ export function formatNotice(e: JournalEvent): string | null {
       return `[recovery] ${String(p['agent'])}: L${String(p['from'])} → L${String(p['level'])} (${String(p['reason'])})`;
     case 'run.dequeued':
       return `[run] ${run}: never started (${String(p['reason'])})`;
+    case 'message.delivered':
+      return `[msg] ${ids(p)} delivered to ${String(p['to'])} (${String(p['outcome'])}, ${formatMs(p['ms'] as number)})`;
+    case 'message.failed':
+      return `[msg] ${ids(p)} to ${String(p['to'])} FAILED: ${String(p['reason'] ?? p['outcome'])}`;
+    case 'notify.sent':
+      return `[notify] ${String(p['text'] ?? p['key'])}`;
+    case 'notify.failed':
+      return `[notify] ${String(p['text'] ?? p['key'])} (not sent to ${String(p['channel'])}: ${String(p['error']).split('\n')[0]})`;
   }
   return null;
+}
+
+/** Message ids as `miyabi send` prints them (the short form). */
+function ids(p: Record<string, unknown>): string {
+  const list = Array.isArray(p['ids']) ? (p['ids'] as unknown[]).map((x) => shortId(String(x))) : [];
+  return list.length > 2 ? `${list.slice(0, 2).join(', ')} +${list.length - 2}` : list.join(', ');
 }
 
 interface FeedClient {
@@ -46,12 +63,15 @@ export class NoticeFeed {
   private backoff = 250;
   /** A feed that reconnects resumes here: no notice is lost while the controller restarts. */
   private readonly position = new StreamPosition();
+  private readonly shaper: NoticeShaper;
 
   constructor(
     private readonly socketPath: string,
     private readonly onNotice: (line: string) => void,
     private readonly connect: (path: string) => Promise<FeedClient> = (p) => IpcClient.connect(p),
-  ) {}
+  ) {
+    this.shaper = new NoticeShaper((l) => this.onNotice(l));
+  }
 
   start(): void {
     void this.open();
@@ -59,6 +79,7 @@ export class NoticeFeed {
 
   stop(): void {
     this.stopped = true;
+    this.shaper.stop();
     clearTimeout(this.timer);
     this.client?.close();
   }
@@ -82,7 +103,7 @@ export class NoticeFeed {
         if (this.client !== c) return;
         this.position.saw(e.seq);
         const line = formatNotice(e);
-        if (line !== null) this.onNotice(line);
+        if (line !== null) this.shaper.offer(e, line);
       }, this.position.fromSeq);
       this.position.started(subscribed);
       this.backoff = 250;

@@ -6,6 +6,7 @@ import { NoticeFeed } from './notices.js';
 import { complete } from './complete.js';
 import { CompletionSource } from './completion-source.js';
 import { verbCommands, type RunVerb, type VerbSpec } from './verbs.js';
+import { installReverseSearch } from './reverse-search.js';
 
 export const PROMPT = 'miyabi> ';
 
@@ -27,10 +28,19 @@ export interface ConductorOptions {
   verbs?: { specs: VerbSpec[]; run: RunVerb };
   /** The project root, for completing pipeline names. */
   root?: string;
+  /** Treat the streams as a terminal (tests drive Ctrl-R through pipes); default: output.isTTY. */
+  terminal?: boolean;
+  /**
+   * The session's own conductor pane: `exit`, `quit` and C-d do not end it (a dead pane is no use
+   * to anyone, and a respawn would look like nothing happened); they say how to leave instead.
+   */
+  inSession?: boolean;
 }
 
+export const STAY_HINT = 'this pane is the session\'s conductor and stays: `detach` (or C-b d) leaves the session running, `down` stops it';
+
 /** What only the conductor has (the CLI's verbs come from the CLI). */
-const OWN = ['help', 'clear', 'exit', 'quit', 'ping'] as const;
+const OWN = ['help', 'clear', 'exit', 'quit', 'ping', 'detach'] as const;
 
 function commandTable(opts: ConductorOptions): CommandTable {
   if (opts.commands) return opts.commands;
@@ -63,8 +73,10 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
     history: [...past].reverse(),
     historySize: opts.historySize ?? HISTORY_MAX,
     removeHistoryDuplicates: false,
+    ...(opts.terminal !== undefined ? { terminal: opts.terminal } : {}),
   });
   const tty = (rl as unknown as { terminal: boolean }).terminal;
+  if (tty) installReverseSearch(rl, PROMPT);
 
   let exiting = false;
   const ctx: CommandContext = {
@@ -78,7 +90,8 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
       clearScreenDown(output);
     },
     exit: () => {
-      exiting = true;
+      if (opts.inSession) ctx.print(STAY_HINT);
+      else exiting = true;
     },
   };
 
@@ -100,6 +113,19 @@ export async function runConductor(opts: ConductorOptions): Promise<void> {
   rl.on('close', () => {
     ended = true;
   });
+  // C-d on an empty line: readline would close; in the session's pane it only says how to leave.
+  if (opts.inSession && tty) {
+    const r = rl as unknown as { _ttyWrite(s: string | undefined, k: { name?: string; ctrl?: boolean } | undefined): void; line: string };
+    const next = r._ttyWrite.bind(r);
+    r._ttyWrite = (ch, key) => {
+      if (key?.ctrl && key.name === 'd' && r.line === '') {
+        output.write(`\r\x1b[K${STAY_HINT}\n`);
+        rl.prompt();
+        return;
+      }
+      next(ch, key);
+    };
+  }
 
   // A notice arrives while a person may be typing: it goes above the prompt, and the line is kept.
   const feed = (opts.notices ?? !opts.client)

@@ -5,6 +5,7 @@
  */
 import { formatDuration } from '../format-status.js';
 import { STATE_LOOK, type AgentRow } from './agents.js';
+import { formatCost, formatShare } from './usage.js';
 
 interface Column {
   head: string;
@@ -13,7 +14,13 @@ interface Column {
   /** Shown only when the inner width is at least this. */
   minPane: number;
   flex?: boolean;
+  /** Shown only when some row has it (context and cost are known only for agents that report usage). */
+  known?(r: AgentRow): boolean;
   cell(r: AgentRow, now: number): string;
+}
+
+export function diffText(d: AgentRow['diff']): string {
+  return d ? (d.files ? `+${d.added}/-${d.removed}` : '0') : '-';
 }
 
 const COLUMNS: Column[] = [
@@ -23,6 +30,10 @@ const COLUMNS: Column[] = [
   { head: 'INBOX', width: 5, minPane: 60, cell: (r) => (r.queued || r.failed ? `${r.queued}/${r.failed}` : '-') },
   { head: 'WHY', width: 18, minPane: 150, cell: (r) => r.reason },
   { head: 'BRANCH', width: 18, minPane: 120, cell: (r) => r.branch || '-' },
+  { head: '+/-', width: 11, minPane: 90, cell: (r) => diffText(r.diff) },
+  { head: 'ACTIVITY', width: 8, minPane: 105, cell: (r) => r.spark },
+  { head: 'CTX', width: 4, minPane: 130, known: (r) => r.context !== null, cell: (r) => formatShare(r.context) },
+  { head: 'COST', width: 7, minPane: 130, known: (r) => r.cost !== null, cell: (r) => formatCost(r.cost) },
   { head: 'TASK', width: 20, minPane: 70, flex: true, cell: (r) => r.task || '-' },
   { head: 'LAST OUTPUT', width: 20, minPane: 100, flex: true, cell: (r) => r.lastLine },
 ];
@@ -38,7 +49,7 @@ export function truncate(s: string, width: number): string {
 
 /** The columns shown at this inner width, with each one's width (flex columns share the rest). */
 export function columnsFor(width: number, rows: AgentRow[]): { col: Column; width: number }[] {
-  const shown = COLUMNS.filter((c) => width >= c.minPane);
+  const shown = COLUMNS.filter((c) => width >= c.minPane && (!c.known || rows.some(c.known)));
   const nameW = Math.min(20, Math.max(5, ...rows.map((r) => r.name.length)));
   const fixed = shown.map((c) => (c.head === 'AGENT' ? nameW : c.width));
   const used = SELECTED_MARK.length + fixed.reduce((a, b) => a + b, 0) + 2 * (shown.length - 1);
@@ -74,7 +85,8 @@ export function agentDetail(r: AgentRow | undefined, now = Date.now()): string[]
     f('state', `${look.glyph} ${look.word}${r.reason ? ` \u2014 ${r.reason}` : ''}, for ${r.sinceKnown ? '' : 'over '}${formatDuration(now - r.since)}`),
     f('task', r.task || '-'),
     f('inbox', `${r.queued} queued, ${r.failed} failed`),
-    f('branch', r.branch || '-'),
+    f('branch', `${r.branch || '-'}${r.diff ? `  ${diffText(r.diff)} in ${r.diff.files} file${r.diff.files === 1 ? '' : 's'}` : ''}`),
+    ...(r.context !== null || r.cost !== null ? [f('usage', `context ${formatShare(r.context)}, cost ${formatCost(r.cost)} (estimate)`)] : []),
     f('command', r.command),
   ];
 }

@@ -48,6 +48,13 @@ export interface AgentRow {
   command: string;
   /** False for a plain shell pane (no agent CLI behind it). */
   agent: boolean;
+  /** Lines added/removed against its base (the `diff` message), once fetched. */
+  diff: { added: number; removed: number; files: number } | null;
+  /** Output per interval, oldest first (activity.ts). */
+  spark: string;
+  /** Share of the model's context window in use, and the cost ESTIMATE so far, when known. */
+  context: number | null;
+  cost: number | null;
 }
 
 /** What the dashboard remembers between answers, by agent name. */
@@ -126,6 +133,7 @@ function row(
     task: mem.tasks.get(name) ?? '',
     queued: box?.queued ?? 0, failed: box?.failed ?? 0,
     lastLine: mem.lastLine.get(name) ?? '',
+    diff: null, spark: '', context: null, cost: null,
   };
 }
 

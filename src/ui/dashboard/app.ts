@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { agentDetail, tableHeader, tableLines } from './agent-table.js';
 import { filterRows, type AgentRow } from './agents.js';
 import { DashboardData } from './data.js';
+import { diffPanelLines } from './diffs.js';
 import { busLines, journalLines, recoveryLines, triggerLines } from './feed.js';
 import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
@@ -68,6 +69,10 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           const head = agentDetail(r);
           const log = r && p ? tailLines(join(p.logs, `${r.name}.txt`), Math.max(1, height - head.length - 3)) : [];
           return [...head, '\u2500'.repeat(20), ...(log.length ? log : ['(no output recorded yet)'])];
+        }
+        case 'diff': {
+          const r = selected();
+          return diffPanelLines(r?.name, r ? data.diffs.patchOf(r.name) : null);
         }
         case 'tasks': return taskLines(data.tasks);
         case 'runs': return runPanelLines(data.runs, data.runRows, runSel, drill, p ? p.runs : null);
@@ -157,6 +162,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         if (c.kind !== 'connected') return;
         void data.refreshRuns();
         void data.refreshTasks();
+        void data.refreshUsage();
       },
       onEvent: (e) => data.onEvent(e),
       onError: (msg) => {
@@ -254,7 +260,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         case 'restart':
           if (r) confirm = { question: `restart ${r.name}?`, yes: () => void link.request('restart', { name: r.name }).then((x) => say(`restarted ${x.name} (pid ${x.pid}, ${x.durationMs} ms)`), (e: unknown) => say(`error: ${(e as Error).message}`)) };
           break;
-        case 'refresh': link.refresh(); void data.refreshTasks(); void data.refreshRuns(); break;
+        case 'refresh': link.refresh(); void data.refreshTasks(); void data.refreshRuns(); void data.refreshUsage(); data.diffs.touchAll(); break;
         case 'help':
           if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.show(); w.help.setFront(); } else w.help.hide();
           break;

@@ -8,7 +8,10 @@ import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.j
 import type { StatusResult } from '../../ipc/protocol.js';
 import { buildRows, emptyMemory, noteEvent, tasksByAgent, type AgentReply, type AgentRow } from './agents.js';
 import { emptyFeed, noteFeed } from './feed.js';
-import { inboxCounts, lastLine } from './files.js';
+import { inboxCounts, lastLine, fileSize } from './files.js';
+import { Activity } from './activity.js';
+import { DiffCache } from './diffs.js';
+import { UsageFold } from './usage.js';
 import type { JournalEvent } from './link.js';
 import type { TaskIn } from './panels.js';
 import { applyRunEvent, runsFromList, type RunLine, type RunRowIn } from './runs.js';
@@ -27,18 +30,30 @@ export class DashboardData {
   runs: RunLine[] = [];
   runRows: RunRowIn[] = [];
   tasks: TaskIn[] = [];
+  readonly activity = new Activity();
+  readonly usage = new UsageFold();
+  readonly diffs: DiffCache;
   private filesAt = 0;
   private tasksTimer: NodeJS.Timeout | undefined;
 
   /** `changed` is called after anything a row or panel shows changed. */
-  constructor(private readonly link: Asker, private readonly changed: () => void) {}
+  constructor(private readonly link: Asker, private readonly changed: () => void) {
+    this.diffs = new DiffCache((agent, patch) => this.link.request('diff', { agent, patch }), () => {
+      this.rebuild();
+      this.changed();
+    });
+  }
 
   paths(): ProjectPaths | null {
     return this.status ? projectPaths(this.status.root) : null;
   }
 
   rebuild(): void {
-    this.all = buildRows(this.agents, this.status?.panes ?? [], this.mem);
+    const now = Date.now();
+    this.all = buildRows(this.agents, this.status?.panes ?? [], this.mem, now).map((r) => {
+      const u = this.usage.get(r.name);
+      return { ...r, diff: this.diffs.get(r.name) ?? null, spark: this.activity.spark(r.name, now), context: u?.context ?? null, cost: u?.costUsd ?? null };
+    });
   }
 
   onStatus(st: StatusResult): void {
@@ -55,8 +70,11 @@ export class DashboardData {
       for (const a of [...this.agents.map((x) => x.name), ...(this.status?.panes ?? []).map((x) => x.name)]) {
         this.mem.lastLine.set(a, lastLine(join(p.logs, `${a}.txt`)));
         this.mem.inbox.set(a, inboxCounts(p.bus, a));
+        this.activity.sample(a, fileSize(join(p.logs, `${a}.txt`)));
       }
     }
+    // Agents only (a plain shell pane has no worktree of its own to measure).
+    this.diffs.track(this.agents.map((x) => x.name));
     this.rebuild();
     this.changed();
   }
@@ -70,6 +88,15 @@ export class DashboardData {
     this.changed();
   }
 
+  /** Context and cost as the feedback layer has counted them so far (then kept from usage.recorded). */
+  async refreshUsage(): Promise<void> {
+    const report = await this.link.request('report', { kind: 'summary' }).catch(() => null);
+    if (!report) return;
+    this.usage.fromReport(report);
+    this.rebuild();
+    this.changed();
+  }
+
   async refreshTasks(): Promise<void> {
     this.tasks = (await this.link.request('task.list', {}).catch(() => this.tasks)) as TaskIn[];
     this.mem.tasks = tasksByAgent(this.tasks);
@@ -79,7 +106,10 @@ export class DashboardData {
 
   onEvent(e: JournalEvent): void {
     noteFeed(this.feed, e);
-    if (noteEvent(this.mem, e)) this.rebuild();
+    const usage = this.usage.onEvent(e);
+    if (noteEvent(this.mem, e) || usage) this.rebuild();
+    const who = actor(e);
+    if (who) this.diffs.touch(who);
     this.runs = applyRunEvent(this.runs, e);
     if (e.type === 'run.finished') void this.refreshRuns();
     if (e.type.startsWith('task.')) {
@@ -93,5 +123,14 @@ export class DashboardData {
 
   stop(): void {
     clearTimeout(this.tasksTimer);
+    this.diffs.stop();
   }
+}
+
+/** The agent a record says did something that may change its worktree, if any. */
+export function actor(e: JournalEvent): string | null {
+  if (!/^(agent\.state|task\.|message\.delivered|worktree\.|usage\.recorded)/.test(e.type)) return null;
+  const p = (e.payload ?? {}) as Record<string, unknown>;
+  for (const k of ['name', 'agent', 'to', 'assignee']) if (typeof p[k] === 'string') return p[k];
+  return null;
 }

@@ -36,6 +36,15 @@ export function lastLine(file: string): string {
   return '';
 }
 
+/** A file's size in bytes, 0 when absent. */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 function count(dir: string, pred: (name: string) => boolean): number {
   try {
     return readdirSync(dir).filter(pred).length;

@@ -21,7 +21,7 @@ export const BINDINGS: KeyBinding[] = [
   { keys: ['k', 'up'], label: 'k/\u2191', action: 'up', help: 'previous agent (or scroll the panel up)' },
   { keys: ['g', 'home'], label: 'g', action: 'first', help: 'first row' },
   { keys: ['S-g', 'end'], label: 'G', action: 'last', help: 'last row' },
-  { keys: ['tab'], label: 'Tab', action: 'next-panel', help: 'next panel (agents, preview, tasks, runs, triggers, recovery, events, bus)' },
+  { keys: ['tab'], label: 'Tab', action: 'next-panel', help: 'next panel (agents, preview, diff, tasks, runs, triggers, recovery, events, bus)' },
   { keys: ['S-tab'], label: 'S-Tab', action: 'prev-panel', help: 'previous panel' },
   { keys: ['h', 'left'], label: 'h/\u2190', action: 'tab-left', help: 'panel tab to the left' },
   { keys: ['l', 'right'], label: 'l/\u2192', action: 'tab-right', help: 'panel tab to the right' },

@@ -8,7 +8,7 @@
  */
 
 /** The panels, in Tab order. `agents` is the table itself. */
-export const TABS = ['agents', 'preview', 'tasks', 'runs', 'triggers', 'recovery', 'events', 'bus'] as const;
+export const TABS = ['agents', 'preview', 'diff', 'tasks', 'runs', 'triggers', 'recovery', 'events', 'bus'] as const;
 export type Tab = (typeof TABS)[number];
 
 export interface Rect {

@@ -59,6 +59,9 @@ beforeAll(async () => {
     agent('unknown', ['--paste-window', '600']),
     // Its screen lags (the sent text stays drawn 20 s), but its own hook says what it took.
     agent('hooked', ['--hook', BIN, '--stale', '20000', '--work', '0'], '        profile: codex\n'),
+    // Takes its first Enter after 1 s of `Waiting for startup`, each later one 700 ms after
+    // drawing its footer again unchanged.
+    agent('slow', ['--startup-wait', '1000', '--slow-submit', '700', '--work', '0'], '        profile: codex\n'),
     // Claude Code runs a leading `!` or `/`: with no header, such text is refused at `send`.
     agent('bare', [], '        profile: claude\n        messages:\n          header: false\n'),
   ].join('');
@@ -85,6 +88,15 @@ describe('delivery into a full-screen program', () => {
     expect(done[0]?.payload?.attempts).toBeGreaterThan(1);
     expect(journal().filter((e) => e.type === 'message.delivering' && e.payload?.to === 'known')).toHaveLength(texts.length);
   }, 120_000);
+
+  it('a program slow to act on the Enter (starting up, or redrawing the same screen) gets one key, not a second', async () => {
+    const texts = ['slow one', 'slow two'];
+    for (const t of texts) expect((await send('slow', t)).out).toBe('delivered (submitted)');
+    await until(() => turns('slow').length >= texts.length, 'both turns');
+    expect(turns('slow').map((t) => t.replace(/^\[from user #[0-9a-f]+\] /, ''))).toEqual(texts);
+    const done = journal().filter((e) => e.type === 'message.delivered' && e.payload?.to === 'slow');
+    expect(done.map((e) => e.payload?.attempts)).toEqual([1, 1]);
+  }, 60_000);
 
   it('a long paste shown as a placeholder is submitted once', async () => {
     const long = 'x'.repeat(4096) + ' the end';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
@@ -48,6 +48,19 @@ describe('a shell that takes its time to show a prompt', () => {
     expect(existsSync(join(p.root, 'rec', 'rc-done'))).toBe(true);
     await until(() => existsSync(join(p!.root, 'rec', 'got.txt')), 'the shell to run the message');
   }, 120_000);
+
+  it('down before the prompt came kills a shell that read nothing, and says so: nothing is called delivered', async () => {
+    p = makeProject();
+    slowShell(p);
+    expect((await p.miyabi(['up', '-l', 's.yaml', '--detach'])).exitCode).toBe(0);
+    expect((await p.miyabi(['send', 'sh1', 'echo never-read'])).exitCode).toBe(0);
+    await until(async () => (await inbox(p!))[0]?.reason?.includes('waiting for the prompt'), 'inbox to say it waits for the prompt', 30_000);
+    const down = await p.miyabi(['down']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stdout).toContain('kept 1 undelivered message for sh1');
+    expect(journal(p)).not.toMatch(/"message\.(delivering|delivered)"/);
+    expect(readdirSync(join(p.root, '.miyabi', 'bus', 'sh1', 'new'))).toHaveLength(1);
+  }, 60_000);
 
   it('where typing before a prompt is allowed, it is never marked delivered until a prompt follows', async () => {
     p = makeProject();

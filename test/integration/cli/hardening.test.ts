@@ -108,6 +108,19 @@ describe('F18: doctor judges the journal and the snapshot as up does', () => {
   }, 120_000);
 });
 
+describe('agents --json with no controller', () => {
+  it('says so on stderr and exits as status --json does, by the quick entry and the full CLI alike', async () => {
+    project = trustedProject();
+    const st = await project.miyabi(['status', '--json']);
+    expect(st.exitCode).not.toBe(0);
+    for (const args of [['agents', '--json'], ['ls', '--json'], ['agents', '--json', '--socket', project.tmux.socket]]) {
+      const r = await project.miyabi(args);
+      expect([r.exitCode, r.stdout], args.join(' ')).toEqual([st.exitCode, '']);
+      expect(r.stderr).toContain('no controller is running');
+    }
+  });
+});
+
 describe('B16: a foreign program listening on the socket path', () => {
   const peers: Record<string, (line: string) => string> = {
     'an error reply with no error': () => '{"id":1,"ok":false}\n',
@@ -129,12 +142,16 @@ describe('B16: a foreign program listening on the socket path', () => {
       });
       servers.push(server);
       await new Promise<void>((r) => server.listen(sock, r));
-      for (const verb of [['status'], ['up', '--detach']]) {
+      for (const verb of [['status'], ['up', '--detach'], ['agents', '--json'], ['agents']]) {
         const r = await project.miyabi(verb);
         expect(r.stderr).not.toContain('TypeError');
         expect(r.stderr).toContain(`something else is listening on ${sock}`);
-        expect(r.exitCode).toBe(1);
+        expect([r.exitCode, r.stdout]).toEqual([1, '']);
       }
+      // inbox still lists the bus, and says the controller did not answer rather than nothing.
+      const inbox = await project.miyabi(['inbox']);
+      expect(inbox.stderr).not.toContain('TypeError');
+      expect(inbox.stdout).toMatch(/^\(the controller did not answer: .+; why queued messages wait is not known\)$/m);
       expect(sessions(project)).toEqual([]);
     });
   }

@@ -49,11 +49,10 @@ async function statusJson(t: TestProject): Promise<StatusResult> {
 }
 
 describe('F19: a journal write that fails does not wedge the controller', () => {
-  // Skipped: in the whole suite (not alone) `inbox` sometimes misses the degraded state that
-  // `status` and `doctor` show a moment before: the health the controller reports flickers while
-  // the file refuses writes. Open in issue #11 until that is found; the unit tests of
-  // journal-healing cover the hold and the retry.
-  it.skip('says why in status, doctor and inbox, and delivers the held message once the file takes writes, with no restart', async () => {
+  // Under load this once lost a `status`, a `doctor` or `inbox`'s ping: each failed reopen of the
+  // poisoned file closed its old descriptor again, i.e. whichever connection had taken the number.
+  // Every request must now be answered, each one saying degraded until the file takes writes.
+  it('says why in status, doctor and inbox, and delivers the held message once the file takes writes, with no restart', async () => {
     p = makeProject('miyabi-f19');
     const t = p;
     const st = await upReaders(t, ['r1']);
@@ -64,25 +63,26 @@ describe('F19: a journal write that fails does not wedge the controller', () => 
     const sent = await t.miyabi(['send', 'r1', 'held back']);
     expect(sent.exitCode, sent.stderr).toBe(0);
     const degraded = await until(async () => {
-      // CI saw one status connection closed unanswered while the journal turned degraded (not
-      // reproduced since); the next one answers, and every status after this point must.
-      const r = await t.miyabi(['status', '--json']);
-      if (r.exitCode !== 0) return null;
-      const j = (JSON.parse(r.stdout) as StatusResult).controller.journal;
+      const j = (await statusJson(t)).controller.journal;
       return j?.state === 'degraded' ? j : null;
     }, 'status to report the journal degraded');
     expect(degraded).toMatchObject({ file: journal, errno: 'EPERM' });
     expect(degraded.error).toContain('EPERM');
     expect(Date.parse(degraded.since ?? '')).not.toBeNaN();
 
-    const text = await t.miyabi(['status']);
-    expect(text.stdout).toMatch(/journal +DEGRADED.*EPERM.*events\.jsonl/);
-    const doctor = await t.miyabi(['doctor']);
-    expect(doctor.exitCode).toBe(1);
-    expect(doctor.stdout).toMatch(/fail +journal DEGRADED.*EPERM/);
-    const inbox = await t.miyabi(['inbox', 'r1']);
-    expect(inbox.stdout).toContain('delivery held back: journal DEGRADED');
-    expect(inbox.stdout).toMatch(/queued .*"held back" +\(waiting: journal degraded since .*EPERM/);
+    // Several rounds, across the retries' backoff (50 ms .. 2 s): the health never flickers.
+    for (let round = 0; round < 2; round++) {
+      expect((await statusJson(t)).controller.journal).toMatchObject({ state: 'degraded', since: degraded.since });
+      const text = await t.miyabi(['status']);
+      expect(text.stdout).toMatch(/journal +DEGRADED.*EPERM.*events\.jsonl/);
+      const doctor = await t.miyabi(['doctor']);
+      expect(doctor.exitCode, doctor.stdout).toBe(1);
+      expect(doctor.stdout).toMatch(/fail +journal DEGRADED.*EPERM/);
+      expect(doctor.stdout).not.toMatch(/did not answer/);
+      const inbox = await t.miyabi(['inbox', 'r1']);
+      expect(inbox.stdout).toContain('delivery held back: journal DEGRADED');
+      expect(inbox.stdout).toMatch(/queued .*"held back" +\(waiting: journal degraded since .*EPERM/);
+    }
     expect(received(t, 'r1')).toEqual([]);
 
     expect(chattr('-i', journal)).toBe(true);

@@ -16,7 +16,7 @@ describe('profiles', () => {
 
   it('one profile per CLI holds both its state patterns and its delivery settings', () => {
     expect(Object.keys(BUILTIN_DELIVERY).sort()).toEqual(Object.keys(BUILTIN_PROFILES).sort());
-    expect(BUILTIN_DELIVERY.codex).toMatchObject({ name: 'codex', submitDelayMs: 200, header: true });
+    expect(BUILTIN_DELIVERY.codex).toMatchObject({ name: 'codex', submitDelayMs: 50, header: true });
     expect(BUILTIN_DELIVERY.claude?.inputLine?.exec('❯ hello')?.groups?.input).toBe('hello');
     // The program is found by the same `commands` lists the states use.
     expect(deliveryFor(['/bin/sh', '-c', 'claude-code --resume']).name).toBe('claude');

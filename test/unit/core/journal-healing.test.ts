@@ -91,3 +91,82 @@ describe('F19: the journal degrades and heals instead of wedging', () => {
     expect(() => j.close()).toThrow(/1 record\(s\) held in memory were never written/);
   });
 });
+
+/** realFs with switchable faults; closes of a descriptor it never opened (or closed already) are recorded, not done. */
+function switchableFs() {
+  const open = new Set<number>();
+  const fail = (code: string) => {
+    throw Object.assign(new Error(`${code}: injected`), { code });
+  };
+  const fs = {
+    ...realFs,
+    /** writeSync fails (ENOSPC: the cut-off still works, nothing is poisoned), or everything that changes the file fails (EPERM, as `chattr +i`). */
+    writes: 'ok' as 'ok' | 'ENOSPC' | 'EPERM',
+    failFsyncs: 0,
+    badCloses: [] as number[],
+    opens: 0,
+    openSync(path: string, flags: number, mode?: number): number {
+      fs.opens += 1;
+      if (fs.writes === 'EPERM' && (flags & (O.O_WRONLY | O.O_RDWR)) !== 0) fail('EPERM');
+      const fd = realFs.openSync(path, flags, mode);
+      open.add(fd);
+      return fd;
+    },
+    closeSync(fd: number): void {
+      if (!open.delete(fd)) return void fs.badCloses.push(fd);
+      realFs.closeSync(fd);
+    },
+    writeSync: (fd: number, b: Uint8Array, o: number, l: number, p: number) => (fs.writes === 'ok' ? realFs.writeSync(fd, b, o, l, p) : fail(fs.writes)),
+    ftruncateSync: (fd: number, l: number) => (fs.writes === 'EPERM' ? fail('EPERM') : realFs.ftruncateSync(fd, l)),
+    fsyncSync: (fd: number) => (fs.failFsyncs > 0 && fs.failFsyncs-- > 0 ? fail('EIO') : realFs.fsyncSync(fd)),
+  };
+  return fs;
+}
+
+describe('F19: the health it reports is steady and true', () => {
+  it('closes the poisoned file once, however often the reopen fails: a second close would close whatever took its number (an IPC connection)', async () => {
+    const fs = switchableFs();
+    const j = Journal.open(tmp.path, { fs, retryMs: [2, 5] });
+    fs.writes = 'EPERM';
+    j.append(NOTE, note('a')); // write and cut-off fail: poisoned, held; each retry's reopen is refused
+    const opens = fs.opens;
+    await vi.waitFor(() => expect(fs.opens).toBeGreaterThan(opens + 3), { timeout: 2000, interval: 2 });
+    expect(j.health()).toMatchObject({ state: 'degraded', errno: 'EPERM', held: 1 });
+    expect(fs.badCloses).toEqual([]);
+    fs.writes = 'ok';
+    await vi.waitFor(() => expect(j.health()).toEqual({ state: 'ok', held: 0 }), { timeout: 2000, interval: 2 });
+    j.close();
+    expect(fs.badCloses).toEqual([]);
+  });
+
+  it('a refused durable record with nothing held still heals by itself once the file takes writes', async () => {
+    const fs = switchableFs();
+    const j = Journal.open(tmp.path, { fs, retryMs: [2, 5] });
+    fs.writes = 'ENOSPC';
+    expect(() => j.appendDurable(NOTE, note('a'))).toThrow(/ENOSPC/);
+    expect(j.health()).toMatchObject({ state: 'degraded', errno: 'ENOSPC', held: 0 });
+    fs.writes = 'ok';
+    // Nothing else is appended: the journal finds out by itself, and says so in the file.
+    await vi.waitFor(() => expect(j.health()).toEqual({ state: 'ok', held: 0 }), { timeout: 2000, interval: 2 });
+    j.close();
+    expect([...Journal.open(tmp.path).replay()].map((r) => r.type)).toContain('journal.write-recovered');
+  });
+
+  it('a reopen that succeeds while writes still fail is not a heal: degraded all along, same episode', async () => {
+    const fs = switchableFs();
+    const j = Journal.open(tmp.path, { fs, retryMs: [2, 5], groupMs: 60_000 });
+    j.append(NOTE, note('a')); // written, not yet fsynced
+    fs.failFsyncs = 1;
+    fs.writes = 'ENOSPC';
+    j.flush(); // the fsync fails: poisoned; the reopen finds record 1 on disk, nothing held, and opens fine
+    const first = j.health();
+    expect(first).toMatchObject({ state: 'degraded', held: 0 });
+    const opens = fs.opens;
+    // The reopen, then the retries of what could not be written after it.
+    await vi.waitFor(() => expect([fs.opens > opens, (j.health().failures ?? 0) > 3]).toEqual([true, true]), { timeout: 2000, interval: 2 });
+    expect(j.health()).toMatchObject({ state: 'degraded', since: first.since, errno: 'ENOSPC' });
+    fs.writes = 'ok';
+    await vi.waitFor(() => expect(j.health()).toEqual({ state: 'ok', held: 0 }), { timeout: 2000, interval: 2 });
+    j.close();
+  });
+});

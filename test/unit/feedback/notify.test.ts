@@ -62,7 +62,7 @@ describe('notifications', () => {
     await n.idle();
     expect(hook.bodies).toHaveLength(1);
     expect(hook.bodies[0]?.text).toBe('miyabi: agent a1 is waiting for input');
-    expect(journal.recs).toEqual([{ type: 'notify.sent', payload: { channel: 'webhook', event: 'agent.waiting', key: 'agent.waiting:a1', attempts: 1 } }]);
+    expect(journal.recs).toEqual([{ type: 'notify.sent', payload: { channel: 'webhook', event: 'agent.waiting', key: 'agent.waiting:a1', attempts: 1, text: 'agent a1 is waiting for input' } }]);
   });
 
   it('none during quiet hours', async () => {

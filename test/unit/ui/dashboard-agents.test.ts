@@ -66,14 +66,14 @@ describe('dashboard agent rows', () => {
 describe('dashboard layout', () => {
   it('keeps the tab bar inside its box: a narrow box shows the shown tab and its neighbours with …', () => {
     const wide = tabBar('runs', 'tabs', 200);
-    expect(wide).toBe(' preview tasks [runs] triggers recovery events bus ');
+    expect(wide).toBe(' preview diff tasks [runs] triggers recovery events bus ');
     for (const width of [20, 30, 40]) {
       const bar = tabBar('triggers', 'tabs', width);
       expect(bar.length).toBeLessThanOrEqual(width - 2);
       expect(bar).toContain('[triggers]');
       expect(bar).toContain('…');
     }
-    expect(tabBar('preview', 'tabs', 40)).toMatch(/^ \[preview\] tasks .* … $/);
+    expect(tabBar('preview', 'tabs', 40)).toMatch(/^ \[preview\] diff tasks .* … $/);
   });
 
   it('at 80x24 with 50 agents the table shows rows and leaves the panels room; every box fits', () => {
@@ -124,8 +124,19 @@ describe('dashboard table text', () => {
   });
   it('shows more columns when wider', () => {
     expect(columnsFor(78, rows).map((c) => c.col.head)).not.toContain('BRANCH');
-    expect(columnsFor(198, rows).map((c) => c.col.head)).toEqual(['AGENT', 'STATE', 'FOR', 'INBOX', 'WHY', 'BRANCH', 'TASK', 'LAST OUTPUT']);
+    expect(columnsFor(198, rows).map((c) => c.col.head)).toEqual(['AGENT', 'STATE', 'FOR', 'INBOX', 'WHY', 'BRANCH', '+/-', 'ACTIVITY', 'TASK', 'LAST OUTPUT']);
     expect(tableLines(rows, 0, 198)[0]).toContain('miyabi/agent-1');
+  });
+
+  it('+/-, activity, context and cost: shown when wide and known, dropped at 80 columns, every line fits', () => {
+    const known = rows.map((r, i) => ({ ...r, diff: i ? null : { added: 12, removed: 3, files: 2 }, spark: ' \u2581\u2588', context: i ? null : 0.43, cost: i ? null : 1.234 }));
+    const wide = columnsFor(198, known).map((c) => c.col.head);
+    expect(wide).toEqual(['AGENT', 'STATE', 'FOR', 'INBOX', 'WHY', 'BRANCH', '+/-', 'ACTIVITY', 'CTX', 'COST', 'TASK', 'LAST OUTPUT']);
+    const line = tableLines(known, 0, 198)[0]!;
+    for (const cell of ['+12/-3', ' \u2581\u2588', '43%', '$1.23']) expect(line).toContain(cell);
+    expect(tableLines(known, 0, 198)[1]).toMatch(/ - +/);
+    expect(columnsFor(78, known).map((c) => c.col.head)).toEqual(['AGENT', 'STATE', 'FOR', 'INBOX', 'TASK']);
+    for (const w of [78, 118, 198]) for (const l of [tableHeader(w, known), ...tableLines(known, 0, w)]) expect(l.length).toBeLessThanOrEqual(w);
   });
 });
 

@@ -1,0 +1,112 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A fake OpenAI Responses API on 127.0.0.1 for a real Codex (config `base_url = <url>/v1`,
+ * `wire_api = "responses"`), as ../shared/REAL-AGENTS.md describes it:
+ *
+ * - each submitted prompt is one `POST /v1/responses` whose `input` ends with the prompt as a user
+ *   message of `input_text` parts; the reply is streamed (response.created, output_item.added,
+ *   output_text.delta, output_item.done, response.completed).
+ * - A new conversation also asks for a title (`x-codex-turn-metadata` says `thread_title`):
+ *   answered at once, not counted as a turn.
+ * - `hold()` keeps turn replies pending (Codex stays busy) until `release()`. Codex steers a
+ *   running turn with a prompt submitted meanwhile: it cancels the request and sends a new one
+ *   with both, so a turn's `input` may end with more than one user message (`turnUsers`).
+ */
+export interface CodexServer {
+  readonly url: string;
+  /** Per turn request: the text of its last user message. */
+  turns(): string[];
+  /** Per turn request: every user message's text, in order. */
+  turnUsers(): string[][];
+  hold(): void;
+  release(): void;
+  pending(): number;
+  close(): Promise<void>;
+}
+
+interface InputItem {
+  type?: string;
+  role?: string;
+  content?: string | { type: string; text?: string }[];
+}
+
+function userTexts(body: { input?: InputItem[] } | undefined): string[] {
+  return (body?.input ?? [])
+    .filter((m) => m.role === 'user' && (m.type === undefined || m.type === 'message'))
+    .map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).filter((p) => p.type === 'input_text').map((p) => p.text ?? '').join('')));
+}
+
+function stream(res: import('node:http').ServerResponse, n: number, text: string): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const ev = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const id = `resp_test_${n}`;
+  const item = { type: 'message', id: `msg_test_${n}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  ev('response.created', { response: { id, object: 'response', status: 'in_progress', output: [] } });
+  ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
+  ev('response.output_text.delta', { output_index: 0, content_index: 0, item_id: item.id, delta: text });
+  ev('response.output_item.done', { output_index: 0, item });
+  ev('response.completed', { response: { id, object: 'response', status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } });
+  res.end();
+}
+
+export async function startCodexServer(opts: { reply?: string } = {}): Promise<CodexServer> {
+  const bodies: { input?: InputItem[] }[] = [];
+  const held: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  let holding = false;
+  let n = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !(req.url ?? '').startsWith('/v1/responses')) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
+        return;
+      }
+      let body: { input?: InputItem[] } | undefined;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { input?: InputItem[] };
+      } catch {
+        body = undefined;
+      }
+      const k = ++n;
+      if (String(req.headers['x-codex-turn-metadata'] ?? '').includes('thread_title')) return stream(res, k, 'Test title');
+      bodies.push(body ?? {});
+      const send = () => {
+        if (!res.destroyed) stream(res, k, opts.reply ?? 'OK from the test model');
+      };
+      if (holding) held.push(send);
+      else send();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    turns: () => bodies.map((b) => userTexts(b).at(-1) ?? ''),
+    turnUsers: () => bodies.map(userTexts),
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const send of held.splice(0)) send();
+    },
+    pending: () => held.length,
+    close: async () => {
+      holding = false;
+      held.splice(0);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
