@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { ms, now, summarize } from './stats.mjs';
 
 const BIN = new URL('../../bin/miyabi.js', import.meta.url).pathname;
+// BENCH_BEFORE=/other/checkout/bin/miyabi.js adds that build's `up` as a row (before/after in one run).
+const BEFORE = process.env.BENCH_BEFORE;
 const AGENTS = 8;
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -25,22 +27,22 @@ function miyabiLayout(root) {
   writeFileSync(join(root, 'bench.yaml'), `session: bench\nwindows:\n  - name: main\n    layout: tiled\n    panes:\n      - role: conductor\n      - role: dashboard\n${agents}`);
 }
 
-function runMiyabi(i) {
+function runMiyabi(i, bin = BIN) {
   const root = repo();
   miyabiLayout(root);
   const sock = `miyabi-bench-${process.pid}-${i}`;
   const env = { ...process.env, MIYABI_TMUX_SOCKET: sock };
   const t0 = now();
-  const r = spawnSync(process.execPath, [BIN, 'up', '--detach', '--layout', 'bench.yaml'], { cwd: root, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, 'up', '--detach', '--layout', 'bench.yaml'], { cwd: root, env, encoding: 'utf8' });
   const t = ms(t0);
   if (r.status !== 0) throw new Error(`miyabi up failed: ${r.stderr}`);
-  // `up` returns before the controller's parts have started (issue #17); the first `status`
-  // waits for them. Timed apart, so that `down` below is measured against a controller at rest.
-  const s = spawnSync(process.execPath, [BIN, 'status'], { cwd: root, env });
+  // `up` returns before the controller's parts have started (issue #17); `agents` (the agents
+  // part's answer) waits for them. Timed apart, so that `down` below is measured against a controller at rest.
+  const s = spawnSync(process.execPath, [bin, 'agents'], { cwd: root, env });
   const ready = ms(t0);
-  if (s.status !== 0) throw new Error(`miyabi status after up failed: ${s.stderr}`);
+  if (s.status !== 0) throw new Error(`miyabi agents after up failed: ${s.stderr}`);
   const t1 = now();
-  const d = spawnSync(process.execPath, [BIN, 'down'], { cwd: root, env });
+  const d = spawnSync(process.execPath, [bin, 'down'], { cwd: root, env });
   const down = ms(t1);
   if (d.status !== 0) throw new Error(`miyabi down failed: ${d.stderr}`);
   killServer(sock);
@@ -111,8 +113,10 @@ export function benchUp(runs) {
     ['raw chained tmux script', runRaw],
     [`miyabi up --detach (${AGENTS} agents)`, runMiyabi],
   ];
-  if (has('tmuxinator')) contenders.push(['tmuxinator start', runTmuxinator]);
-  if (has('tmuxp')) contenders.push(['tmuxp load -d', runTmuxp]);
+  if (BEFORE) contenders.push([`miyabi up --detach, before (${BEFORE})`, (i) => runMiyabi(`b${i}`, BEFORE)]);
+  // BENCH_TOOLS=0: miyabi against its own baselines only (quicker).
+  if (process.env.BENCH_TOOLS !== '0' && has('tmuxinator')) contenders.push(['tmuxinator start', runTmuxinator]);
+  if (process.env.BENCH_TOOLS !== '0' && has('tmuxp')) contenders.push(['tmuxp load -d', runTmuxp]);
   const samples = new Map(contenders.map(([n]) => [n, []]));
   const downs = new Map(contenders.map(([n]) => [n, []]));
   const ready = [];
@@ -122,7 +126,7 @@ export function benchUp(runs) {
       const r = f(i);
       samples.get(n).push(typeof r === 'number' ? r : r.t);
       if (typeof r === 'object') downs.get(n).push(r.down);
-      if (r.ready !== undefined) ready.push(r.ready);
+      if (r.ready !== undefined && n === contenders[2][0]) ready.push(r.ready);
     }
   }
   const rows = contenders.map(([n]) => ({ name: n, ...summarize(samples.get(n)) }));
@@ -135,12 +139,16 @@ export function benchUp(runs) {
   }
   const own = (mi.p50 - raw.p50) / node.p50;
   const targets = [`own cost ${(mi.p50 - raw.p50).toFixed(0)} ms = ${own.toFixed(1)} node starts (≤ 2)`];
-  targets.push(tx ? `${(mi.p50 / tx.p50).toFixed(2)}× tmuxinator (≤ 0.75)` : 'tmuxinator not installed');
-  targets.push(tp ? `${(mi.p50 / tp.p50).toFixed(2)}× tmuxp (≤ 0.5)` : 'tmuxp not installed');
+  const skipped = process.env.BENCH_TOOLS === '0';
+  const absent = (n) => (skipped ? `${n} skipped (BENCH_TOOLS=0)` : `${n} not installed`);
+  targets.push(tx ? `${(mi.p50 / tx.p50).toFixed(2)}× tmuxinator (≤ 0.75)` : absent('tmuxinator'));
+  targets.push(tp ? `${(mi.p50 / tp.p50).toFixed(2)}× tmuxp (≤ 0.5)` : absent('tmuxp'));
   mi.target = targets.join(', ');
-  rows.splice(3, 0, { name: 'miyabi up, then its first status answered', ...summarize(ready), ratio: summarize(ready).p50 / raw.p50, baseline: 'raw', target: 'the parts started (not a target)' });
-  if (!tx) rows.push({ name: 'tmuxinator start', ...NOT_INSTALLED });
-  if (!tp) rows.push({ name: 'tmuxp load -d', ...NOT_INSTALLED });
+  const before = rows.find((r) => r.name.includes(', before ('));
+  if (before) before.target = `own cost ${(before.p50 - raw.p50).toFixed(0)} ms = ${((before.p50 - raw.p50) / node.p50).toFixed(1)} node starts`;
+  rows.splice(3, 0, { name: 'miyabi up, then agents answered (the parts up)', ...summarize(ready), ratio: summarize(ready).p50 / raw.p50, baseline: 'raw', target: 'the parts started (not a target)' });
+  if (!tx && !skipped) rows.push({ name: 'tmuxinator start', ...NOT_INSTALLED });
+  if (!tp && !skipped) rows.push({ name: 'tmuxp load -d', ...NOT_INSTALLED });
   // The stops, each after its own start.
   const stops = [
     [`miyabi down (${AGENTS} agents)`, mi.name],

@@ -82,6 +82,9 @@ export function benchVerbs(runs) {
   try {
     for (let i = 0; i < Math.max(5, Math.floor(runs / 2)); i++) {
       d.up();
+      // `up` returns before the controller's parts are up (issue #17); `agents` waits for them, so
+      // that `down` is timed against a controller at rest, as a user's would be.
+      d.cli(['agents']);
       samples.get('miyabi down (default layout)').push(time(process.execPath, [BIN, 'down'], { cwd: d.root, env: d.env }));
     }
   } finally {

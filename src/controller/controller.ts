@@ -117,7 +117,8 @@ export class Controller {
       this.mark('session');
       // Every request waits for the parts (gated-handlers.ts); the socket is bound now so that
       // clients started right after `up` connect at once and get their answer when it is true.
-      const server = new IpcServer(gatedTable(this.ready.promise), {
+      const core = coreHandlers(this);
+      const server = new IpcServer(gatedTable(this.ready.promise, { ping: core.ping, status: core.status }), {
         maxConnections: ipcConnectionBudget(),
         onError: (e) => this.log(`handler error: ${String(e)}`),
       });

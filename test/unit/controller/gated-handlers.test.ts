@@ -14,21 +14,27 @@ describe('gatedTable: answers wait for the parts', () => {
     const ready = deferred<HandlerTable>();
     const gated = gatedTable(ready.promise);
     expect(Object.keys(gated).sort()).toEqual(Object.keys(messages).sort());
-    expect(gated.ping?.schema).toBe(messages.ping.request);
+    expect(gated.agents?.schema).toBe(messages.agents.request);
     let answered: unknown = 'not yet';
-    const p = Promise.resolve(gated.ping?.handle(undefined, conn)).then((r) => (answered = r));
+    const p = Promise.resolve(gated.agents?.handle(undefined, conn)).then((r) => (answered = r));
     await new Promise((r) => setTimeout(r, 20));
     expect(answered).toBe('not yet');
-    const real: HandlerTable = { ...gated, ping: { ...gated.ping!, handle: () => ({ pid: 42 }) } };
+    const real: HandlerTable = { ...gated, agents: { ...gated.agents!, handle: () => [{ name: 'a1' }] } };
     ready.resolve(real);
     await p;
-    expect(answered).toEqual({ pid: 42 });
+    expect(answered).toEqual([{ name: 'a1' }]);
+  });
+
+  it('the core answers given as `now` (ping, status) are answered at once, before the parts', async () => {
+    const ready = deferred<HandlerTable>();
+    const gated = gatedTable(ready.promise, { ping: () => ({ pid: 7, session: 's', journal: { state: 'ok' } }) as never });
+    expect(await gated.ping?.handle(undefined, conn)).toEqual({ pid: 7, session: 's', journal: { state: 'ok' } });
   });
 
   it('a start that fails fails the waiting requests with its error', async () => {
     const ready = deferred<HandlerTable>();
     const gated = gatedTable(ready.promise);
-    const p = Promise.resolve(gated.status?.handle(undefined, conn));
+    const p = Promise.resolve(gated.inbox?.handle({}, conn));
     ready.reject(new Error('part triggers failed'));
     await expect(p).rejects.toThrow('part triggers failed');
   });
