@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCodexServer, type CodexRequest, type CodexServer } from '../helpers/agents/codex-sessions-server.js';
+import { startCodexServer, type CodexRequest, type CodexServer } from '../helpers/agents/codex-server.js';
 import { ensureCodex } from '../helpers/agents/install.js';
 import { makeProject, until, type TestProject } from '../helpers/project.js';
 import { agentRow, journal } from '../integration/recovery/helpers.js';
@@ -51,10 +51,10 @@ describe.skipIf(!RUN)('recovery brings a real Codex back in its own conversation
   let p: TestProject;
 
   async function turn(name: string, text: string): Promise<CodexRequest> {
-    const before = server.turns().length;
+    const before = server.requests().length;
     const r = await p.miyabi(['send', name, '--from', 'tester', text, '--wait', '--timeout', '60']);
     expect(r.stdout, r.stderr).toMatch(/^delivered /m);
-    return until(() => server.turns().slice(before).find((t) => t.history.includes(text)), `the model to see ${text}`, 60_000);
+    return until(() => server.requests().slice(before).find((t) => t.history.includes(text)), `the model to see ${text}`, 60_000);
   }
 
   async function killAndWait(name: string): Promise<void> {
@@ -73,7 +73,7 @@ describe.skipIf(!RUN)('recovery brings a real Codex back in its own conversation
 
   beforeAll(async () => {
     const codex = await ensureCodex();
-    server = await startCodexServer('ack');
+    server = await startCodexServer({ reply: 'ack' });
     p = makeProject('miyabi-codex-rec');
     const home = codexHome(p, server.url);
     const env = `        env:\n          HOME: ${JSON.stringify(home)}\n          MOCK_API_KEY: test\n`;

@@ -13,13 +13,22 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `hold()` keeps turn replies pending (Codex stays busy) until `release()`. Codex steers a
  *   running turn with a prompt submitted meanwhile: it cancels the request and sends a new one
  *   with both, so a turn's `input` may end with more than one user message (`turnUsers`).
+ * - `requests()` gives each turn's `session-id` header (the conversation id) and its whole input
+ *   (the conversation so far), for the recovery tests: a resumed agent must send its own.
  */
+export interface CodexRequest {
+  sessionId: string;
+  /** Every text of the input (the history), joined. */
+  history: string;
+}
+
 export interface CodexServer {
   readonly url: string;
   /** Per turn request: the text of its last user message. */
   turns(): string[];
   /** Per turn request: every user message's text, in order. */
   turnUsers(): string[][];
+  requests(): CodexRequest[];
   hold(): void;
   release(): void;
   pending(): number;
@@ -38,6 +47,10 @@ function userTexts(body: { input?: InputItem[] } | undefined): string[] {
     .map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).filter((p) => p.type === 'input_text').map((p) => p.text ?? '').join('')));
 }
 
+function allTexts(body: { input?: InputItem[] }): string {
+  return (body.input ?? []).flatMap((m) => (typeof m.content === 'string' ? [m.content] : (m.content ?? []).map((p) => p.text ?? ''))).join('\n');
+}
+
 function stream(res: import('node:http').ServerResponse, n: number, text: string): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const ev = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
@@ -53,6 +66,7 @@ function stream(res: import('node:http').ServerResponse, n: number, text: string
 
 export async function startCodexServer(opts: { reply?: string } = {}): Promise<CodexServer> {
   const bodies: { input?: InputItem[] }[] = [];
+  const sessions: string[] = [];
   const held: (() => void)[] = [];
   const sockets = new Set<Socket>();
   let holding = false;
@@ -74,6 +88,7 @@ export async function startCodexServer(opts: { reply?: string } = {}): Promise<C
       const k = ++n;
       if (String(req.headers['x-codex-turn-metadata'] ?? '').includes('thread_title')) return stream(res, k, 'Test title');
       bodies.push(body ?? {});
+      sessions.push(String(req.headers['session-id'] ?? ''));
       const send = () => {
         if (!res.destroyed) stream(res, k, opts.reply ?? 'OK from the test model');
       };
@@ -94,6 +109,7 @@ export async function startCodexServer(opts: { reply?: string } = {}): Promise<C
     url: `http://127.0.0.1:${port}`,
     turns: () => bodies.map((b) => userTexts(b).at(-1) ?? ''),
     turnUsers: () => bodies.map(userTexts),
+    requests: () => bodies.map((b, i) => ({ sessionId: sessions[i] ?? '', history: allTexts(b) })),
     hold: () => {
       holding = true;
     },
