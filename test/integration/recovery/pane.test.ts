@@ -44,8 +44,10 @@ describe('recovery L1: a dead pane comes back in place', () => {
     process.kill(before.pid, 'SIGKILL');
     const after = await until(async () => {
       const r = await agentRow(p!, 'fa');
-      return r && r.alive && r.pid !== before.pid ? r : null;
-    }, 'fa back with a new process', 20_000);
+      // The respawned pane's shell runs in the pane's start folder until its launch script's `cd`:
+      // the new process is proven only once it stands in the worktree.
+      return r && r.alive && r.pid !== before.pid && r.cwd === before.worktree ? r : null;
+    }, 'fa back with a new process in its worktree', 20_000);
     expect(after.paneId).toBe(before.paneId);
     expect(after.cwd).toBe(before.worktree);
     const cmd = p.tmux.tmux('display-message', '-p', '-t', after.paneId, '#{pane_current_command}').trim();
