@@ -28,7 +28,11 @@ function project(agents, extra) {
     bus: join(root, '.miyabi', 'bus'),
     records: (a) => {
       const f = join(root, 'rec', `${a}.jsonl`);
-      return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+      if (!existsSync(f)) return [];
+      // The recorder may be mid-line: only newline-terminated lines are whole records.
+      const lines = readFileSync(f, 'utf8').split('\n');
+      lines.pop();
+      return lines.filter(Boolean).map((l) => JSON.parse(l));
     },
     stop: () => {
       spawnSync(process.execPath, [BIN, 'down'], { cwd: root, env });
