@@ -7,12 +7,12 @@ import { diffPanel } from './diffs.js';
 import { busLines, journalLines, recoveryLines, triggerLines } from './feed.js';
 import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
+import { headerLine } from './header.js';
 import { geometry, nextTab, shownTab, tabBar, type Geometry, type Tab } from './layout.js';
 import { ControllerLink, type LinkClient } from './link.js';
 import type { ConnectionState } from './model.js';
 import { LineInput } from './line-input.js';
 import { runPanelLines, taskLines } from './panels.js';
-import { connectionText } from './view.js';
 import { cut, makeWidgets, place, window, type Widgets } from './widgets.js';
 
 export interface DashboardOptions {
@@ -81,15 +81,9 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       }
     };
 
-    const headerLine = (): string => {
-      const parts = ['miyabi'];
-      if (data.status) parts.push(data.status.session);
-      const waiting = rows.filter((r) => r.state === 'waiting-for-input').length;
-      parts.push(`${rows.length} agents${waiting ? `, ${waiting} waiting for you` : ''}`);
-      if (filter) parts.push(`filter "${filter}"`);
-      parts.push(connectionText({ connection }));
-      return ' ' + parts.join(' | ');
-    };
+    const header = (cols: number): string => headerLine({
+      status: data.status, agents: rows.length, waiting: rows.filter((r) => r.state === 'waiting-for-input').length, filter, connection,
+    }, cols);
 
     // The preview is live: the selected agent's log is watched (no polling), and only that one.
     let watched: { name: string; w: FSWatcher | null } | null = null;
@@ -116,7 +110,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         const cols = (w.screen.width as number) || 80;
         const height = (w.screen.height as number) || 24;
         geo = geometry(cols, height, rows.length);
-        w.header.setContent(cut([headerLine()], cols + 2));
+        w.header.setContent(header(cols));
         place(w.table, geo.table);
         const inner = geo.table.width - 2;
         w.table.setLabel(focus === 'agents' ? ' [agents] ' : ' agents ');
