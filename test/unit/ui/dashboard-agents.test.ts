@@ -67,11 +67,12 @@ describe('dashboard layout', () => {
   it('keeps the tab bar inside its box: a narrow box shows the shown tab and its neighbours with …', () => {
     const wide = tabBar('runs', 'tabs', 200);
     expect(wide).toBe(' preview diff tasks [runs] triggers recovery events bus ');
-    for (const width of [20, 30, 40]) {
+    for (const width of [20, 30, 39, 40, 41, 60]) {
+      // blessed draws the label from the box's third column; one that reaches the corner wraps.
       const bar = tabBar('triggers', 'tabs', width);
-      expect(bar.length).toBeLessThanOrEqual(width - 2);
+      expect(bar.length).toBeLessThanOrEqual(width - 3);
       expect(bar).toContain('[triggers]');
-      expect(bar).toContain('…');
+      if (width < 59) expect(bar).toContain('…');
     }
     expect(tabBar('preview', 'tabs', 40)).toMatch(/^ \[preview\] diff tasks .* … $/);
   });
