@@ -81,10 +81,10 @@ describe('dashboard in a terminal', () => {
       screen = await term.waitForScreen((l) => l.some((x) => x.includes('[tasks]')) && !l.some((x) => x.includes('[diff]')));
       expect(screen.some((x) => x.includes('no tasks'))).toBe(true);
       term.type('?');
-      screen = await term.waitForScreen((l) => l.some((x) => x.includes('keys (Esc or ? closes)')));
+      screen = await term.waitForScreen((l) => l.some((x) => x.includes('Esc or ? closes')));
       expect(screen.some((x) => /Enter\s+agents: show the agent's pane/.test(x))).toBe(true);
       term.type('?');
-      await term.waitForScreen((l) => !l.some((x) => x.includes('keys (Esc or ? closes)')));
+      await term.waitForScreen((l) => !l.some((x) => x.includes('Esc or ? closes')));
       term.type('q');
       expect(await term.waitForExit()).toBe(0);
       expect(term.alternateScreen()).toBe(false);
@@ -102,6 +102,16 @@ describe('dashboard in a terminal', () => {
     term.type('G');
     screen = await term.waitForScreen((l) => markedRow(l)?.includes('agent-50') === true);
     expect(screen[0]).toBe(' demo-sessi~ | 50, 1 waiting | connected');
+    // The help scrolls in a small pane (j/k, g/G move it, not the selection) down to the last key.
+    term.type('?');
+    await term.waitForScreen((l) => l.some((x) => x.includes('keys (j/k scroll')));
+    term.type('G');
+    await term.waitForScreen((l) => l.some((x) => x.includes('keeps running)')) && !l.some((x) => x.includes('keys (j/k scroll')));
+    term.type('g');
+    await term.waitForScreen((l) => l.some((x) => x.includes('keys (j/k scroll')));
+    term.type('\x1b');
+    screen = await term.waitForScreen((l) => !l.some((x) => x.includes('keys (j/k scroll')));
+    expect(markedRow(screen)).toMatch(/agent-50/);
     term.type('q');
     expect(await term.waitForExit()).toBe(0);
   });

@@ -193,6 +193,11 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     };
 
     const act = (a: Action) => {
+      if (!w.help.hidden && (a === 'down' || a === 'up' || a === 'first' || a === 'last')) {
+        if (a === 'first' || a === 'last') w.help.setScrollPerc(a === 'first' ? 0 : 100);
+        else w.help.scroll(a === 'down' ? 1 : -1);
+        return render();
+      }
       const r = selected();
       const inTable = focus === 'agents';
       switch (a) {
@@ -253,7 +258,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           break;
         case 'refresh': link.refresh(); void data.refreshTasks(); void data.refreshRuns(); void data.refreshUsage(); data.diffs.touchAll(); break;
         case 'help':
-          if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.show(); w.help.setFront(); } else w.help.hide();
+          if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.setScroll(0); w.help.show(); w.help.setFront(); } else w.help.hide();
           break;
         case 'quit':
           if (!opts.inSession) return leave();
