@@ -7,6 +7,7 @@ import { diffPanel } from './diffs.js';
 import { busLines, journalLines, recoveryLines, triggerLines } from './feed.js';
 import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
+import { shortId } from '../../core/short-ids.js';
 import { headerLine } from './header.js';
 import { geometry, nextTab, shownTab, tabBar, type Geometry, type Tab } from './layout.js';
 import { ControllerLink, type LinkClient } from './link.js';
@@ -237,7 +238,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           input.open('filter: ', (text) => { filter = text.trim(); rebuild(); render(); }, filter);
           break;
         case 'message':
-          if (r) ask(`message to ${r.name}: `, async (text) => `queued ${(await link.request('send', { to: r.name, text, from: 'dashboard' })).id} for ${r.name}`);
+          if (r) ask(`message to ${r.name}: `, async (text) => `queued ${shortId((await link.request('send', { to: r.name, text, from: 'dashboard' })).id)} for ${r.name}`);
           break;
         case 'task':
           if (r) ask(`task for ${r.name}: `, async (text) => `task ${(await link.request('task.add', { text, agent: r.name })).id} queued for ${r.name}`);
