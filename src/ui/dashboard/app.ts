@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { agentDetail, tableHeader, tableLines } from './agent-table.js';
+import { agentDetail, scrollTop, tableHeader, tableLines } from './agent-table.js';
 import { filterRows, type AgentRow } from './agents.js';
 import { DashboardData } from './data.js';
 import { diffPanel } from './diffs.js';
@@ -9,7 +9,7 @@ import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
 import { shortId } from '../../core/short-ids.js';
 import { headerLine } from './header.js';
-import { geometry, nextTab, shownTab, tabBar, type Geometry, type Tab } from './layout.js';
+import { geometry, nextTab, shownTab, tabBar, TABLE_CHROME, type Geometry, type Tab } from './layout.js';
 import { ControllerLink, type LinkClient } from './link.js';
 import type { ConnectionState } from './model.js';
 import { LineInput } from './line-input.js';
@@ -43,6 +43,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     let focus: Tab = 'agents';
     let lastPanel: Tab = 'preview';
     let scroll = 0;
+    let listTop = 0;
     let runSel = 0;
     let drill: string | null = null;
     let connection: ConnectionState = { kind: 'connecting' };
@@ -116,8 +117,11 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         const inner = geo.table.width - 2;
         w.table.setLabel(focus === 'agents' ? ' [agents] ' : ' agents ');
         w.tableHead.setContent(tableHeader(inner, rows));
-        w.list.setItems(rows.length ? tableLines(rows, selectedIndex(), inner) : [data.status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
-        w.list.select(selectedIndex());
+        const room = Math.max(1, geo.table.height - TABLE_CHROME);
+        listTop = scrollTop(listTop, selectedIndex(), rows.length, room);
+        const shown = rows.slice(listTop, listTop + room);
+        w.list.setItems(rows.length ? tableLines(shown, selectedIndex() - listTop, inner, Date.now(), rows) : [data.status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
+        w.list.select(selectedIndex() - listTop);
         place(w.preview, geo.preview);
         if (geo.preview) {
           w.preview.setLabel(focus === 'preview' ? ' [preview] ' : ' preview ');
