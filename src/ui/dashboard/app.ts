@@ -88,21 +88,21 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     }, cols);
 
     // The preview is live: the selected agent's log is watched (no polling), and only that one.
-    let watched: { name: string; w: FSWatcher | null } | null = null;
+    let watched: { name: string; w: FSWatcher | null; at: number } | null = null;
     const watchSelected = () => {
       const r = selected();
       const p = paths();
-      if (!r || !p || watched?.name === r.name) return;
+      // An agent with no log yet is tried again a second later, not on every frame.
+      if (!r || !p || (watched?.name === r.name && (watched.w || Date.now() - watched.at < 1000))) return;
       watched?.w?.close();
       let fw: FSWatcher | null = null;
       try {
         fw = watch(join(p.logs, `${r.name}.txt`), () => renderSoon());
         fw.on('error', () => undefined);
       } catch {
-        // No log yet: the next refresh tries again.
+        // No log yet.
       }
-      watched = { name: r.name, w: fw };
-      if (!fw) watched = null;
+      watched = { name: r.name, w: fw, at: Date.now() };
     };
 
     const render = () => {
