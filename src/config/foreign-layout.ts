@@ -141,6 +141,9 @@ function ignoreKeys(c: Ctx, m: Map_, at: PathSegment[], known: readonly string[]
 
 const HOOK = 'miyabi runs no project hooks; run it yourself before `miyabi up`';
 const OPTS = 'miyabi keeps its own tmux server and options';
+const FIRST = 'miyabi shows the first window, its first pane selected';
+const ATTACH = '`miyabi up` attaches unless given --detach';
+const SLEEP = 'the commands run one after another without pauses';
 
 function tmuxinator(c: Ctx, d: Map_): Map_ {
   const out: Map_ = {};
@@ -148,8 +151,8 @@ function tmuxinator(c: Ctx, d: Map_): Map_ {
   if (typeof name === 'string') out['session'] = nameFrom(c, name, ['name' in d ? 'name' : 'project_name'], 'session');
   const root = d['root'] ?? d['project_root'];
   if (typeof root === 'string') (out['root'] = root, c.origin.set('root', ['root' in d ? 'root' : 'project_root']));
-  ignoreKeys(c, d, [], ['name', 'project_name', 'root', 'project_root', 'windows', 'tabs', 'pre_window', 'pre_tab', 'startup_window', 'startup_pane', 'attach'], {
-    pre: HOOK, on_project_start: HOOK, on_project_first_start: HOOK, on_project_restart: HOOK, on_project_exit: HOOK, on_project_stop: HOOK, post: HOOK,
+  ignoreKeys(c, d, [], ['name', 'project_name', 'root', 'project_root', 'windows', 'tabs', 'pre_window', 'pre_tab'], {
+    startup_window: FIRST, startup_pane: FIRST, attach: ATTACH, pre: HOOK, on_project_start: HOOK, on_project_first_start: HOOK, on_project_restart: HOOK, on_project_exit: HOOK, on_project_stop: HOOK, post: HOOK,
     tmux_options: OPTS, tmux_command: OPTS, socket_name: OPTS,
   });
   const preKey = 'pre_window' in d ? 'pre_window' : 'pre_tab';
@@ -172,7 +175,7 @@ function tmuxinator(c: Ctx, d: Map_): Map_ {
       win['panes'] = [pane(c, { cmds: commands(c, body, wat), at: wat }, pre, win['name'] as string, to(0))];
       return win;
     }
-    ignoreKeys(c, body, wat, ['root', 'layout', 'panes', 'pre', 'synchronize', 'focus'], { synchronize: 'miyabi does not synchronize panes' });
+    ignoreKeys(c, body, wat, ['root', 'layout', 'panes', 'pre'], { synchronize: 'miyabi does not synchronize panes' });
     const layout = arrangement(c, body['layout'], [...wat, 'layout']);
     if (layout) win['layout'] = layout;
     const wpre = [...pre, ...commands(c, body['pre'], [...wat, 'pre'])];
@@ -211,7 +214,7 @@ function tmuxp(c: Ctx, d: Map_): Map_ {
       fail(c, at, 'expected a window (window_name, panes, …)');
       return { name: `window-${wi + 1}`, panes: [null] };
     }
-    ignoreKeys(c, w, at, ['window_name', 'layout', 'panes', 'start_directory', 'shell_command_before', 'focus', 'environment', 'suppress_history'], { options: OPTS, options_after: OPTS, window_shell: 'each pane runs /bin/sh -c, then your shell' });
+    ignoreKeys(c, w, at, ['window_name', 'layout', 'panes', 'start_directory', 'shell_command_before', 'environment', 'suppress_history'], { focus: FIRST, options: OPTS, options_after: OPTS, window_shell: 'each pane runs /bin/sh -c, then your shell' });
     const win: Map_ = { name: nameFrom(c, typeof w['window_name'] === 'string' ? w['window_name'] : `window-${wi + 1}`, [...at, 'window_name'], 'window') };
     const layout = arrangement(c, w['layout'], [...at, 'layout']);
     if (layout) win['layout'] = layout;
@@ -221,7 +224,10 @@ function tmuxp(c: Ctx, d: Map_): Map_ {
     win['panes'] = panes.map((p, pi) => {
       const pat: PathSegment[] = [...at, 'panes', pi];
       const m = isMap(p) ? p : null;
-      if (m) ignoreKeys(c, m, pat, ['shell_command', 'start_directory', 'environment', 'focus', 'shell_command_before', 'suppress_history', 'sleep_before', 'sleep_after', 'enter'], {});
+      // `enter: true` is what miyabi does anyway; `enter: false` (typed, not run) is not.
+      if (m) ignoreKeys(c, m, pat, ['shell_command', 'start_directory', 'environment', 'shell_command_before', 'suppress_history', ...(m['enter'] === false ? [] : ['enter'])], {
+        focus: FIRST, sleep_before: SLEEP, sleep_after: SLEEP, enter: 'the commands are run, not left typed at the prompt',
+      });
       const cmds = m ? commands(c, m['shell_command'], [...pat, 'shell_command']) : commands(c, p, pat);
       const ppre = m ? [...wpre, ...commands(c, m['shell_command_before'], [...pat, 'shell_command_before'])] : wpre;
       const own = m && typeof m['start_directory'] === 'string' ? m['start_directory'] : undefined;

@@ -12,6 +12,11 @@ export const FEEDBACK_FILE = 'feedback.yaml';
 export function loadFeedback(root: string, cwd = process.cwd()): ConfigResult<FeedbackFile & { file: string | null }> {
   const abs = path.join(root, FEEDBACK_FILE);
   if (!fs.existsSync(abs)) return ok({ file: null });
+  return loadFeedbackFile(abs, cwd);
+}
+
+/** One feedback file (`miyabi validate` names it), every problem at file:line:col. */
+export function loadFeedbackFile(abs: string, cwd = process.cwd()): ConfigResult<FeedbackFile & { file: string }> {
   const file = displayPath(abs, cwd);
   const read = readConfigFile(abs, file);
   if (!read.ok) return failed(read.issues);

@@ -198,7 +198,10 @@ export class Tmux implements TmuxPort {
     assertName('pane name', spec.name);
     ensureLaunchDir(launchDir);
     const script = writeLaunchScript(launchDir, `${session}.${spec.name}.sh`, launchScript(spec));
-    const [paneId = ''] = await this.run('split-window', ['-t', windowTarget(session, window), '-P', '-F', '#{pane_id}', '/bin/sh', script]);
+    // -d: the pane a person is typing in (the conductor, say) keeps the keyboard. Splitting the
+    // window's last pane (not the active one) keeps the panes in the order they were made.
+    const last = (await this.run('list-panes', ['-t', windowTarget(session, window), '-F', '#{pane_id}'])).at(-1);
+    const [paneId = ''] = await this.run('split-window', ['-d', '-t', last ?? windowTarget(session, window), '-P', '-F', '#{pane_id}', '/bin/sh', script]);
     const pane = this.pane(paneId);
     await pane.run('set-option', ['-p', 'remain-on-exit', 'on']);
     await pane.run('set-option', ['-p', '@miyabi_agent', spec.name]);

@@ -48,7 +48,8 @@ describe('dashboard in a real session', () => {
     await term.waitForScreen((l) => l.some((x) => x.startsWith('message to ag2: ')));
     term.type('echo dashboard-says-hi');
     term.type(KEY.enter);
-    await term.waitForText('queued');
+    // The message id as send, inbox and the conductor show it (8 hex digits), not the full id.
+    await term.waitForScreen((l) => l.some((x) => /^queued [0-9a-f]{8} for ag2$/.test(x)));
     await until(
       () => project.tmux.tmux('capture-pane', '-p', '-t', `${paneId}`).includes('dashboard-says-hi'),
       'the message typed into ag2', 45_000,

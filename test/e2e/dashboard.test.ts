@@ -58,6 +58,7 @@ describe('dashboard in a terminal', () => {
       let screen = await term.waitForScreen((l) => rowOf(l, 'agent-38') !== undefined);
       expect(screen[0]).toContain('demo-session');
       expect(screen[0]).toContain('50 agents, 1 waiting for you');
+      expect(screen[0]).toMatch(/ \| connected$/);
       // The one waiting for a person is the first row, selected.
       expect(markedRow(screen)).toMatch(/agent-38\s+\? waiting for you/);
       expect(detailName(screen)).toBe('agent-38');
@@ -80,15 +81,40 @@ describe('dashboard in a terminal', () => {
       screen = await term.waitForScreen((l) => l.some((x) => x.includes('[tasks]')) && !l.some((x) => x.includes('[diff]')));
       expect(screen.some((x) => x.includes('no tasks'))).toBe(true);
       term.type('?');
-      screen = await term.waitForScreen((l) => l.some((x) => x.includes('keys (Esc or ? closes)')));
+      screen = await term.waitForScreen((l) => l.some((x) => x.includes('Esc or ? closes')));
       expect(screen.some((x) => /Enter\s+agents: show the agent's pane/.test(x))).toBe(true);
       term.type('?');
-      await term.waitForScreen((l) => !l.some((x) => x.includes('keys (Esc or ? closes)')));
+      await term.waitForScreen((l) => !l.some((x) => x.includes('Esc or ? closes')));
       term.type('q');
       expect(await term.waitForExit()).toBe(0);
       expect(term.alternateScreen()).toBe(false);
     });
   }
+
+  it('at 40x12: the header shortens but still says connected and who waits; rows reachable; nothing past the edge', async () => {
+    const { term } = await start([], { cols: 40, rows: 12 }, manyAgents(50));
+    let screen = await term.waitForScreen((l) => rowOf(l, 'agent-38') !== undefined && l[0]?.includes('connected') === true);
+    expect(screen[0]).toBe(' demo-sessi~ | 50, 1 waiting | connected');
+    expect(markedRow(screen)).toMatch(/agent-38\s+\? waiting for you/);
+    expect(screen.filter((l) => l.length > 40)).toEqual([]);
+    term.type('j');
+    screen = await term.waitForScreen((l) => markedRow(l)?.includes('agent-01') === true);
+    term.type('G');
+    screen = await term.waitForScreen((l) => markedRow(l)?.includes('agent-50') === true);
+    expect(screen[0]).toBe(' demo-sessi~ | 50, 1 waiting | connected');
+    // The help scrolls in a small pane (j/k, g/G move it, not the selection) down to the last key.
+    term.type('?');
+    await term.waitForScreen((l) => l.some((x) => x.includes('keys (j/k scroll')));
+    term.type('G');
+    await term.waitForScreen((l) => l.some((x) => x.includes('keeps running)')) && !l.some((x) => x.includes('keys (j/k scroll')));
+    term.type('g');
+    await term.waitForScreen((l) => l.some((x) => x.includes('keys (j/k scroll')));
+    term.type('\x1b');
+    screen = await term.waitForScreen((l) => !l.some((x) => x.includes('keys (j/k scroll')));
+    expect(markedRow(screen)).toMatch(/agent-50/);
+    term.type('q');
+    expect(await term.waitForExit()).toBe(0);
+  });
 
   it('/ filters the rows; Esc clears the filter', async () => {
     const { term } = await start([], { cols: 80, rows: 24 }, manyAgents(50));

@@ -4,11 +4,26 @@ import { BUILTIN_LAYOUTS_DIR, listLayouts } from '../../config/load-layout.js';
 import { findProjectRoot } from '../../core/paths.js';
 import { table } from '../table.js';
 
-/** The first comment line of a layout file: what it is for. */
+/** The first sentence of a layout file's opening comment: what it is for (it may run over lines). */
+export function aboutText(text: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('#'));
+  if (start < 0) return '';
+  let out = '';
+  for (const l of lines.slice(start)) {
+    if (!l.startsWith('#')) break;
+    const part = l.replace(/^#\s*/, '').trim();
+    if (!part) break;
+    out = out ? `${out} ${part}` : part;
+    const end = /^.*?[.!?](?=\s|$)/.exec(out);
+    if (end) return end[0];
+  }
+  return out;
+}
+
 function about(file: string): string {
   try {
-    const first = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('#'));
-    return first ? first.replace(/^#\s*/, '') : '';
+    return aboutText(readFileSync(file, 'utf8'));
   } catch {
     return '';
   }

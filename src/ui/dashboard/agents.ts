@@ -139,7 +139,9 @@ function row(
 
 /** Waiting for a person first, then trouble, then busy, then idle; by name within a state. */
 export function sortRows(rows: AgentRow[]): AgentRow[] {
-  return [...rows].sort((a, b) => RANK[a.state] - RANK[b.state] || a.name.localeCompare(b.name));
+  // Names are a-z 0-9 _ - (NAME_PATTERN): code-unit order is their order, and far cheaper than
+  // localeCompare at a sort per record.
+  return [...rows].sort((a, b) => RANK[a.state] - RANK[b.state] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Rows whose name, state, branch, task or reason contain every word of the filter. */

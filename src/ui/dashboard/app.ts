@@ -1,18 +1,19 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { agentDetail, tableHeader, tableLines } from './agent-table.js';
+import { agentDetail, scrollTop, tableHeader, tableLines } from './agent-table.js';
 import { filterRows, type AgentRow } from './agents.js';
 import { DashboardData } from './data.js';
 import { diffPanel } from './diffs.js';
 import { busLines, journalLines, recoveryLines, triggerLines } from './feed.js';
 import { tailLines } from './files.js';
 import { actionFor, helpLines, keyLine, type Action } from './keys.js';
-import { geometry, nextTab, shownTab, tabBar, type Geometry, type Tab } from './layout.js';
+import { shortId } from '../../core/short-ids.js';
+import { headerLine } from './header.js';
+import { geometry, nextTab, shownTab, tabBar, TABLE_CHROME, type Geometry, type Tab } from './layout.js';
 import { ControllerLink, type LinkClient } from './link.js';
 import type { ConnectionState } from './model.js';
 import { LineInput } from './line-input.js';
 import { runPanelLines, taskLines } from './panels.js';
-import { connectionText } from './view.js';
 import { cut, makeWidgets, place, window, type Widgets } from './widgets.js';
 
 export interface DashboardOptions {
@@ -42,6 +43,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     let focus: Tab = 'agents';
     let lastPanel: Tab = 'preview';
     let scroll = 0;
+    let listTop = 0;
     let runSel = 0;
     let drill: string | null = null;
     let connection: ConnectionState = { kind: 'connecting' };
@@ -81,32 +83,26 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       }
     };
 
-    const headerLine = (): string => {
-      const parts = ['miyabi'];
-      if (data.status) parts.push(data.status.session);
-      const waiting = rows.filter((r) => r.state === 'waiting-for-input').length;
-      parts.push(`${rows.length} agents${waiting ? `, ${waiting} waiting for you` : ''}`);
-      if (filter) parts.push(`filter "${filter}"`);
-      parts.push(connectionText({ connection }));
-      return ' ' + parts.join(' | ');
-    };
+    const header = (cols: number): string => headerLine({
+      status: data.status, agents: rows.length, waiting: rows.filter((r) => r.state === 'waiting-for-input').length, filter, connection,
+    }, cols);
 
     // The preview is live: the selected agent's log is watched (no polling), and only that one.
-    let watched: { name: string; w: FSWatcher | null } | null = null;
+    let watched: { name: string; w: FSWatcher | null; at: number } | null = null;
     const watchSelected = () => {
       const r = selected();
       const p = paths();
-      if (!r || !p || watched?.name === r.name) return;
+      // An agent with no log yet is tried again a second later, not on every frame.
+      if (!r || !p || (watched?.name === r.name && (watched.w || Date.now() - watched.at < 1000))) return;
       watched?.w?.close();
       let fw: FSWatcher | null = null;
       try {
         fw = watch(join(p.logs, `${r.name}.txt`), () => renderSoon());
         fw.on('error', () => undefined);
       } catch {
-        // No log yet: the next refresh tries again.
+        // No log yet.
       }
-      watched = { name: r.name, w: fw };
-      if (!fw) watched = null;
+      watched = { name: r.name, w: fw, at: Date.now() };
     };
 
     const render = () => {
@@ -116,13 +112,16 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         const cols = (w.screen.width as number) || 80;
         const height = (w.screen.height as number) || 24;
         geo = geometry(cols, height, rows.length);
-        w.header.setContent(cut([headerLine()], cols + 2));
+        w.header.setContent(header(cols));
         place(w.table, geo.table);
         const inner = geo.table.width - 2;
         w.table.setLabel(focus === 'agents' ? ' [agents] ' : ' agents ');
         w.tableHead.setContent(tableHeader(inner, rows));
-        w.list.setItems(rows.length ? tableLines(rows, selectedIndex(), inner) : [data.status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
-        w.list.select(selectedIndex());
+        const room = Math.max(1, geo.table.height - TABLE_CHROME);
+        listTop = scrollTop(listTop, selectedIndex(), rows.length, room);
+        const shown = rows.slice(listTop, listTop + room);
+        w.list.setItems(rows.length ? tableLines(shown, selectedIndex() - listTop, inner, Date.now(), rows) : [data.status ? 'no agents (n spawns one)' : 'waiting for the controller\u2026']);
+        w.list.select(selectedIndex() - listTop);
         place(w.preview, geo.preview);
         if (geo.preview) {
           w.preview.setLabel(focus === 'preview' ? ' [preview] ' : ' preview ');
@@ -199,6 +198,11 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
     };
 
     const act = (a: Action) => {
+      if (!w.help.hidden && (a === 'down' || a === 'up' || a === 'first' || a === 'last')) {
+        if (a === 'first' || a === 'last') w.help.setScrollPerc(a === 'first' ? 0 : 100);
+        else w.help.scroll(a === 'down' ? 1 : -1);
+        return render();
+      }
       const r = selected();
       const inTable = focus === 'agents';
       switch (a) {
@@ -238,7 +242,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           input.open('filter: ', (text) => { filter = text.trim(); rebuild(); render(); }, filter);
           break;
         case 'message':
-          if (r) ask(`message to ${r.name}: `, async (text) => `queued ${(await link.request('send', { to: r.name, text, from: 'dashboard' })).id} for ${r.name}`);
+          if (r) ask(`message to ${r.name}: `, async (text) => `queued ${shortId((await link.request('send', { to: r.name, text, from: 'dashboard' })).id)} for ${r.name}`);
           break;
         case 'task':
           if (r) ask(`task for ${r.name}: `, async (text) => `task ${(await link.request('task.add', { text, agent: r.name })).id} queued for ${r.name}`);
@@ -259,7 +263,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
           break;
         case 'refresh': link.refresh(); void data.refreshTasks(); void data.refreshRuns(); void data.refreshUsage(); data.diffs.touchAll(); break;
         case 'help':
-          if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.show(); w.help.setFront(); } else w.help.hide();
+          if (w.help.hidden) { w.help.setContent(helpLines().join('\n')); w.help.setScroll(0); w.help.show(); w.help.setFront(); } else w.help.hide();
           break;
         case 'quit':
           if (!opts.inSession) return leave();

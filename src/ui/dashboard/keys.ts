@@ -60,5 +60,5 @@ export function keyLine(width: number): string {
 
 export function helpLines(): string[] {
   const w = Math.max(...BINDINGS.map((b) => b.label.length));
-  return ['keys (Esc or ? closes)', '', ...BINDINGS.map((b) => `  ${b.label.padEnd(w)}  ${b.help}`)];
+  return ['keys (j/k scroll, Esc or ? closes)', '', ...BINDINGS.map((b) => `  ${b.label.padEnd(w)}  ${b.help}`)];
 }

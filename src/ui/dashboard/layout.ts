@@ -68,14 +68,15 @@ export function nextTab(t: Tab, delta: number): Tab {
 }
 
 /**
- * The tab bar a box's label shows: the shown tab in brackets. A label longer than its box spills
- * into the box's first row (blessed does not clip it), so a narrow box shows the shown tab and as
- * many neighbours as fit, with … where tabs are left out.
+ * The tab bar a box's label shows: the shown tab in brackets. blessed puts a label at the box's
+ * third column and wraps one that passes the corner into the box's first row (over its text), so
+ * the label is at most width - 3 and a narrow box shows the shown tab and as many neighbours as
+ * fit, with … where tabs are left out.
  */
 export function tabBar(shown: Tab, mode: Geometry['mode'], width = Infinity): string {
   const tabs = TABS.filter((t) => t !== 'agents' && !(mode === 'split' && t === 'preview'));
   const name = (t: Tab) => (t === shown ? `[${t}]` : t);
-  const room = width - 4; // the two corners and a space each side
+  const room = width - 5; // the label starts at column 3 and stops before the corner; a space each side
   const full = tabs.map(name).join(' ');
   if (full.length <= room) return ` ${full} `;
   const at = Math.max(0, tabs.indexOf(shown));

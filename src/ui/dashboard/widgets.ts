@@ -37,7 +37,9 @@ export function makeWidgets(opts: { input?: NodeJS.ReadableStream; output?: Node
   const footer = blessed.box({ ...plain, bottom: 0, left: 0, width: '100%', height: 1, style: { fg: 'black', bg: 'white' } });
   const help = blessed.box({
     ...plain, top: 'center', left: 'center', width: '90%', height: '90%', border: { type: 'line' }, label: ' help ', hidden: true,
-  });
+    // A small pane shows a few keys at a time: j/k scroll it (app.ts).
+    scrollable: true, alwaysScroll: true,
+  } as blessed.Widgets.BoxOptions);
   return { screen, header, table, tableHead, list, preview, tabs, footer, help };
 }
 

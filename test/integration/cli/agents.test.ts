@@ -31,12 +31,17 @@ async function agents(t: TestProject): Promise<AgentRow[]> {
 describe('miyabi spawn / kill / agents', () => {
   it('spawns four agents, each on its own branch and starting in its own worktree', async () => {
     p = makeProject();
-    await up(p);
+    const st = await up(p);
+    // The pane a person types in keeps the keyboard: a spawned pane does not take it (#16).
+    const active = () => p!.tmux.tmux('display-message', '-p', '-t', 'ag:main', '#{pane_id}').trim();
+    const before = active();
+    expect(before).toBe(st.panes.find((x) => x.name === 'lead')?.paneId);
     for (const n of ['a1', 'a2', 'a3', 'a4']) {
       const r = await p.miyabi(['spawn', n, '--command', 'sleep 3600']);
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain(`spawned ${n}`);
     }
+    expect(active()).toBe(before);
     const list = await agents(p);
     const spawned = list.filter((a) => a.spawned);
     expect(spawned.map((a) => a.name)).toEqual(['a1', 'a2', 'a3', 'a4']);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { loadLayout } from '../../../src/config/load-layout.js';
 import { onPath, programOf } from '../../../src/core/find-program.js';
 import { table } from '../../../src/cli/table.js';
 import { initLayout } from '../../../src/cli/verbs/init.js';
+import { aboutText } from '../../../src/cli/verbs/layouts.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,5 +62,16 @@ describe('list verbs', () => {
       'a       idle               claude',
       'longer  waiting-for-input  x',
     ]);
+  });
+});
+
+describe('miyabi layouts', () => {
+  it("says what each layout is for in a whole sentence, also when it runs over two comment lines", () => {
+    const builtin = (name: string) => aboutText(readFileSync(join(import.meta.dirname, '../../../layouts', `${name}.yaml`), 'utf8'));
+    expect(builtin('default')).toBe('The layout miyabi uses when you give none: the conductor, the dashboard and two agents running your shell ($SHELL, or /bin/sh), all in the project root.');
+    expect(builtin('quad')).toBe('Four agents side by side, with the conductor and dashboard in a window of their own.');
+    expect(aboutText(initLayout([]))).toBe("This project's miyabi layout, written by `miyabi init`.");
+    expect(aboutText('# no full stop\n#\n# more\nwindows: []\n')).toBe('no full stop');
+    expect(aboutText('windows: []\n')).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnsFor, tableHeader, tableLines } from '../../../src/ui/dashboard/agent-table.js';
+import { columnsFor, scrollTop, tableHeader, tableLines } from '../../../src/ui/dashboard/agent-table.js';
 import { buildRows, emptyMemory, filterRows, noteEvent, sortRows, tasksByAgent, type AgentReply, type AgentRow } from '../../../src/ui/dashboard/agents.js';
 import { busLines, emptyFeed, noteFeed, triggerLines } from '../../../src/ui/dashboard/feed.js';
 import { actionFor, BINDINGS, helpLines, keyLine } from '../../../src/ui/dashboard/keys.js';
@@ -67,11 +67,12 @@ describe('dashboard layout', () => {
   it('keeps the tab bar inside its box: a narrow box shows the shown tab and its neighbours with …', () => {
     const wide = tabBar('runs', 'tabs', 200);
     expect(wide).toBe(' preview diff tasks [runs] triggers recovery events bus ');
-    for (const width of [20, 30, 40]) {
+    for (const width of [20, 30, 39, 40, 41, 60]) {
+      // blessed draws the label from the box's third column; one that reaches the corner wraps.
       const bar = tabBar('triggers', 'tabs', width);
-      expect(bar.length).toBeLessThanOrEqual(width - 2);
+      expect(bar.length).toBeLessThanOrEqual(width - 3);
       expect(bar).toContain('[triggers]');
-      expect(bar).toContain('…');
+      if (width < 59) expect(bar).toContain('…');
     }
     expect(tabBar('preview', 'tabs', 40)).toMatch(/^ \[preview\] diff tasks .* … $/);
   });
@@ -182,5 +183,27 @@ describe('feed and text rendering', () => {
     expect(renderLine('abc\b\bX')).toBe('aXc');
     expect(renderLine('\x1b[31mred\x1b[0m')).toBe('red');
     expect(renderText('a\r\nb\rc')).toBe('a\nc');
+  });
+});
+
+describe('dashboard agent list window', () => {
+  it('moves only as far as keeps the selected row in view, and never past the end', () => {
+    // 50 rows, 10 fit: going down from the top scrolls once the selection passes row 10.
+    expect(scrollTop(0, 9, 50, 10)).toBe(0);
+    expect(scrollTop(0, 10, 50, 10)).toBe(1);
+    expect(scrollTop(1, 5, 50, 10)).toBe(1);
+    expect(scrollTop(5, 4, 50, 10)).toBe(4);
+    expect(scrollTop(0, 49, 50, 10)).toBe(40);
+    // Rows removed (a filter): the window comes back so the end is not left empty.
+    expect(scrollTop(40, 3, 5, 10)).toBe(0);
+    expect(scrollTop(30, 35, 38, 10)).toBe(28);
+  });
+
+  it('a window of rows keeps the columns of the whole table', () => {
+    const rows = ['a', 'a-very-long-name', 'b'].map((name) => ({ name } as unknown as AgentRow));
+    const mk = (r: AgentRow[]) => r.map((x) => ({ ...x, state: 'idle', reason: '', since: 0, sinceKnown: true, task: '', queued: 0, failed: 0, branch: '', lastLine: '', command: '', agent: true, diff: null, spark: '', context: null, cost: null } as AgentRow));
+    const all = mk(rows);
+    const whole = tableLines(all, 0, 80, 1000);
+    expect(tableLines(all.slice(2), -1, 80, 1000, all)).toEqual([whole[2]]);
   });
 });
