@@ -28,7 +28,10 @@ function project(agents, extra) {
     bus: join(root, '.miyabi', 'bus'),
     records: (a) => {
       const f = join(root, 'rec', `${a}.jsonl`);
-      return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+      if (!existsSync(f)) return [];
+      // Whole lines only: the reader may be half way through writing the last one.
+      const t = readFileSync(f, 'utf8');
+      return t.slice(0, t.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l));
     },
     stop: () => {
       spawnSync(process.execPath, [BIN, 'down'], { cwd: root, env });
