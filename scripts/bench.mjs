@@ -23,6 +23,11 @@ if (!only || only === 'bus' || only === 'fullscreen') {
   const n = Number(process.env.BENCH_TUI_MESSAGES ?? 60);
   rows.push(await benchFullScreen(n), await benchFullScreen(n, 500));
 }
+if (only === 'bus-work') {
+  // Work per message (tmux commands, controller CPU), not time: BENCH_BEFORE_ROOT adds another build.
+  const { benchBusWork } = await import('./bench/bus-work.mjs');
+  rows.push(...(await benchBusWork(Number(process.env.BENCH_MESSAGES ?? 200), Math.max(3, Math.min(runs, 5)))));
+}
 if (only === 'agents') {
   // Real Claude Code and Codex: not in the default run (they are installed by npm run test:agents).
   const { benchAgents } = await import('./bench/agents.mjs');

@@ -29,10 +29,9 @@ function project(agents, extra) {
     records: (a) => {
       const f = join(root, 'rec', `${a}.jsonl`);
       if (!existsSync(f)) return [];
-      // The recorder may be mid-line: only newline-terminated lines are whole records.
-      const lines = readFileSync(f, 'utf8').split('\n');
-      lines.pop();
-      return lines.filter(Boolean).map((l) => JSON.parse(l));
+      // Whole lines only: the reader may be half way through writing the last one.
+      const t = readFileSync(f, 'utf8');
+      return t.slice(0, t.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l));
     },
     stop: () => {
       spawnSync(process.execPath, [BIN, 'down'], { cwd: root, env });

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarize } from './stats.mjs';
+import { anthropicStream } from '../../test/helpers/agents/streams.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'miyabi.js');
@@ -20,15 +21,7 @@ function modelServer() {
     req.on('end', () => {
       if (req.method === 'HEAD') return res.writeHead(200).end();
       if (req.method !== 'POST' || !req.url.startsWith('/v1/messages')) return res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const ev = (type, d) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...d })}\n\n`);
-      ev('message_start', { message: { id: 'm', type: 'message', role: 'assistant', model: 'claude-test', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } });
-      ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'ack' } });
-      ev('content_block_stop', { index: 0 });
-      ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 1 } });
-      ev('message_stop', {});
-      res.end();
+      anthropicStream(res, 0, 'ack');
     });
   });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));

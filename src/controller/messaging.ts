@@ -80,6 +80,7 @@ export class Messaging {
       locks: this.locks,
       journal,
       inflight,
+      delaysFile: join(paths.state, 'submit-delays.json'),
       recipient: (name) => {
         const c = this.configs.get(name);
         const paneId = this.paneIds.get(name);

@@ -44,6 +44,8 @@ export interface DelivererDeps {
    * not known).
    */
   inflight: Map<string, number | null>;
+  /** Where the learned waits before the submit key are kept across restarts (submit-delays.ts). */
+  delaysFile?: string;
 }
 
 /** tmux errors that say nothing about the message: it waits for the pane or the server. */
@@ -67,12 +69,20 @@ export class Deliverer {
   private readonly waitingFor = new Map<string, string>();
   /** Per recipient, ids whose outcome is decided, even if moving the file to cur/ failed. */
   private readonly decided = new Map<string, Set<string>>();
-  private readonly delays = new SubmitDelays();
+  private readonly delays: SubmitDelays;
   /** What agents' own hooks said they took. */
   readonly prompts = new HookPrompts();
   private closed = false;
 
-  constructor(private readonly d: DelivererDeps) {}
+  constructor(private readonly d: DelivererDeps) {
+    this.delays = new SubmitDelays(d.delaysFile, (error) => {
+      try {
+        d.journal.append('delivery.delays-error', { error });
+      } catch {
+        // said in `status` and `doctor` (the journal's health)
+      }
+    });
+  }
 
   kick(name: string, delayMs = 0): void {
     if (this.closed) return;
@@ -186,7 +196,7 @@ export class Deliverer {
     const probe = probeOf(text);
     // `line` lets a later controller look for exactly this typing, and nothing printed before it.
     this.d.journal.appendDurable('message.delivering', { to: r.name, pane: r.paneId, ids, line });
-    const known = this.delays.get(r.name);
+    const known = this.delays.get(r.name, r.profile);
     try {
       const res = await pasteAndSubmit(
         {

@@ -29,6 +29,8 @@ export const MESSAGE_EVENTS = {
   }),
   'message.tmp-cleaned': z.object({ path: z.string() }),
   'delivery.error': z.object({ to, id: z.string().optional(), error: z.string() }),
+  /** The learned submit waits' file (.miyabi/state/submit-delays.json) could not be read or saved. */
+  'delivery.delays-error': z.object({ error: z.string() }),
   'bus.watch-error': z.object({ to, error: z.string() }),
   'relay.sent': z.object({ from: z.string(), to, id: z.string() }),
   'relay.refused': z.object({ from: z.string(), to, error: z.string() }),

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback, responsesStream } from './streams.mjs';
 
 /**
  * A fake OpenAI Responses API on 127.0.0.1 for a real Codex (config `base_url = <url>/v1`,
@@ -51,24 +51,10 @@ function allTexts(body: { input?: InputItem[] }): string {
   return (body.input ?? []).flatMap((m) => (typeof m.content === 'string' ? [m.content] : (m.content ?? []).map((p) => p.text ?? ''))).join('\n');
 }
 
-function stream(res: import('node:http').ServerResponse, n: number, text: string): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const ev = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-  const id = `resp_test_${n}`;
-  const item = { type: 'message', id: `msg_test_${n}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
-  ev('response.created', { response: { id, object: 'response', status: 'in_progress', output: [] } });
-  ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
-  ev('response.output_text.delta', { output_index: 0, content_index: 0, item_id: item.id, delta: text });
-  ev('response.output_item.done', { output_index: 0, item });
-  ev('response.completed', { response: { id, object: 'response', status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } });
-  res.end();
-}
-
 export async function startCodexServer(opts: { reply?: string } = {}): Promise<CodexServer> {
   const bodies: { input?: InputItem[] }[] = [];
   const sessions: string[] = [];
   const held: (() => void)[] = [];
-  const sockets = new Set<Socket>();
   let holding = false;
   let n = 0;
   const server = createServer((req, res) => {
@@ -86,27 +72,19 @@ export async function startCodexServer(opts: { reply?: string } = {}): Promise<C
         body = undefined;
       }
       const k = ++n;
-      if (String(req.headers['x-codex-turn-metadata'] ?? '').includes('thread_title')) return stream(res, k, 'Test title');
+      if (String(req.headers['x-codex-turn-metadata'] ?? '').includes('thread_title')) return responsesStream(res, k, 'Test title');
       bodies.push(body ?? {});
       sessions.push(String(req.headers['session-id'] ?? ''));
       const send = () => {
-        if (!res.destroyed) stream(res, k, opts.reply ?? 'OK from the test model');
+        if (!res.destroyed) responsesStream(res, k, opts.reply ?? 'OK from the test model');
       };
       if (holding) held.push(send);
       else send();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     turns: () => bodies.map((b) => userTexts(b).at(-1) ?? ''),
     turnUsers: () => bodies.map(userTexts),
     requests: () => bodies.map((b, i) => ({ sessionId: sessions[i] ?? '', history: allTexts(b) })),
@@ -121,8 +99,7 @@ export async function startCodexServer(opts: { reply?: string } = {}): Promise<C
     close: async () => {
       holding = false;
       held.splice(0);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
   };
 }

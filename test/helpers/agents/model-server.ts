@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import { anthropicStream, listenLoopback, type StreamUsage } from './streams.mjs';
 
 /**
  * A fake Anthropic Messages API on 127.0.0.1 (a random port; never any other address) for a real
@@ -87,40 +87,11 @@ function classify(method: string, url: string, body: MessagesBody | undefined): 
 }
 
 /** What the server reports a reply cost, as the Messages API does (message_start, then message_delta). */
-export interface ReplyUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens?: number;
-  cache_read_input_tokens?: number;
-}
-
-function sse(res: ServerResponse, id: number, text: string, usage?: ReplyUsage): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const event = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-  event('message_start', {
-    message: {
-      id: `msg_test_${id}`,
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-test',
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: usage ? { ...usage, output_tokens: 1 } : { input_tokens: 1, output_tokens: 1 },
-    },
-  });
-  event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-  event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
-  event('content_block_stop', { index: 0 });
-  event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage?.output_tokens ?? 1 } });
-  event('message_stop', {});
-  res.end();
-}
+export type ReplyUsage = StreamUsage;
 
 export async function startModelServer(opts: { reply?: string; usage?: ReplyUsage } = {}): Promise<ModelServer> {
   const recorded: RecordedRequest[] = [];
   const held: (() => void)[] = [];
-  const sockets = new Set<Socket>();
   let holding = false;
   let reply: string | ((turn: string) => string) = opts.reply ?? 'OK';
 
@@ -143,11 +114,11 @@ export async function startModelServer(opts: { reply?: string; usage?: ReplyUsag
       if (kind === 'probe') {
         res.writeHead(200).end();
       } else if (kind === 'title') {
-        sse(res, n, 'Test session');
+        anthropicStream(res, n, 'Test session');
       } else if (kind === 'main' || (kind === 'other' && method === 'POST' && url.startsWith('/v1/messages?'))) {
         const turn = lastUserBlocks(body).join('');
         const send = () => {
-          if (!res.destroyed) sse(res, n, typeof reply === 'function' ? reply(turn) : reply, opts.usage);
+          if (!res.destroyed) anthropicStream(res, n, typeof reply === 'function' ? reply(turn) : reply, opts.usage);
         };
         if (holding && kind === 'main') held.push(send);
         else send();
@@ -157,19 +128,11 @@ export async function startModelServer(opts: { reply?: string; usage?: ReplyUsag
       }
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, url, close } = await listenLoopback(server);
   const mains = () => recorded.filter((r) => r.kind === 'main');
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     requests: () => [...recorded],
     turns: () => mains().map((r) => lastUserBlocks(r.body).join('')),
@@ -192,8 +155,7 @@ export async function startModelServer(opts: { reply?: string; usage?: ReplyUsag
     close: async () => {
       holding = false;
       held.splice(0);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
   };
 }

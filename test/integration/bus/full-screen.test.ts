@@ -87,6 +87,10 @@ describe('delivery into a full-screen program', () => {
     const done = journal().filter((e) => e.type === 'message.delivered' && (e.payload?.to as string) === 'known');
     expect(done[0]?.payload?.attempts).toBeGreaterThan(1);
     expect(journal().filter((e) => e.type === 'message.delivering' && e.payload?.to === 'known')).toHaveLength(texts.length);
+    // The wait that worked is kept for the next controller (read back at its start: unit-tested).
+    const kept = JSON.parse(readFileSync(join(p.root, '.miyabi', 'state', 'submit-delays.json'), 'utf8')) as { agents: Record<string, { profile: string; delayMs: number }> };
+    expect(kept.agents.known?.profile).toBe('codex');
+    expect(kept.agents.known?.delayMs).toBeGreaterThan(50);
   }, 120_000);
 
   it('a program slow to act on the Enter (starting up, or redrawing the same screen) gets one key, not a second', async () => {

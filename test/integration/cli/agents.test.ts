@@ -3,15 +3,13 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResult } from '../../../src/ipc/protocol.js';
-import type { AgentRow } from '../../../src/agents/agents-host.js';
+import { agentRows, cleanupWithWorktrees } from '../../helpers/agents-cli.js';
 import { makeProject, pidAlive, until, type TestProject } from '../../helpers/project.js';
 import { READER, received } from '../../helpers/readers.js';
 
 let p: TestProject | undefined;
 afterEach(async () => {
-  const root = p?.root;
-  await p?.cleanup();
-  if (root) rmSync(`${root.replace(/\/[^/]+$/, '')}/.${root.split('/').pop()}-miyabi-worktrees`, { recursive: true, force: true });
+  await cleanupWithWorktrees(p);
   p = undefined;
 });
 
@@ -22,10 +20,6 @@ async function up(t: TestProject): Promise<StatusResult> {
   const r = await t.miyabi(['up', '-l', 'l.yaml', '--json']);
   expect(r.exitCode, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as StatusResult;
-}
-
-async function agents(t: TestProject): Promise<AgentRow[]> {
-  return JSON.parse((await t.miyabi(['agents', '--json'])).stdout) as AgentRow[];
 }
 
 describe('miyabi spawn / kill / agents', () => {
@@ -42,7 +36,7 @@ describe('miyabi spawn / kill / agents', () => {
       expect(r.stdout).toContain(`spawned ${n}`);
     }
     expect(active()).toBe(before);
-    const list = await agents(p);
+    const list = await agentRows(p);
     const spawned = list.filter((a) => a.spawned);
     expect(spawned.map((a) => a.name)).toEqual(['a1', 'a2', 'a3', 'a4']);
     // A layout agent shows its command as written, not the launch script its pane runs.
@@ -64,7 +58,7 @@ describe('miyabi spawn / kill / agents', () => {
       expect(r.exitCode, bad).toBe(2);
       expect(r.stderr, bad).toMatch(bad === 'lead' ? /already a pane named lead/ : /agent name .*(contains|is empty|characters long)/);
     }
-    expect((await agents(p)).map((a) => a.name)).toEqual(['lead']);
+    expect((await agentRows(p)).map((a) => a.name)).toEqual(['lead']);
   });
 
   it('a spawned agent takes messages, also after its controller was SIGKILLed and replaced', async () => {
@@ -85,17 +79,17 @@ describe('miyabi spawn / kill / agents', () => {
     p = makeProject();
     await up(p);
     expect((await p.miyabi(['spawn', 'w1', '--command', 'sleep 3600'])).exitCode).toBe(0);
-    const a = (await agents(p)).find((x) => x.name === 'w1')!;
+    const a = (await agentRows(p)).find((x) => x.name === 'w1')!;
     writeFileSync(join(a.worktree!, 'work.txt'), 'unsaved\n');
     const refused = await p.miyabi(['kill', 'w1', '--clean']);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('work.txt');
-    expect((await agents(p)).some((x) => x.name === 'w1' && x.alive)).toBe(true);
+    expect((await agentRows(p)).some((x) => x.name === 'w1' && x.alive)).toBe(true);
     const forced = await p.miyabi(['kill', 'w1', '--clean', '--force']);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/kept as refs\/miyabi\/archive\/w1\//);
     expect(existsSync(a.worktree!)).toBe(false);
-    expect((await agents(p)).some((x) => x.name === 'w1')).toBe(false);
+    expect((await agentRows(p)).some((x) => x.name === 'w1')).toBe(false);
     expect((await p.miyabi(['worktree', 'restore', 'w1'])).exitCode).toBe(0);
     expect(existsSync(join(a.worktree!, 'work.txt'))).toBe(true);
   });
@@ -109,7 +103,7 @@ describe('layout agents with worktree: true', () => {
       'session: wt\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: b1\n        command: [sleep, "3600"]\n        worktree: true\n      - role: agent\n        name: b2\n        command: [sleep, "3600"]\n        worktree: true\n        branch: feature/<agent>\n',
     );
     expect((await p.miyabi(['up', '-l', 'w.yaml', '--detach'])).exitCode).toBe(0);
-    const rows = await agents(p);
+    const rows = await agentRows(p);
     const b1 = rows.find((a) => a.name === 'b1')!;
     const b2 = rows.find((a) => a.name === 'b2')!;
     expect(b1.branch).toBe('miyabi/b1/work');
@@ -119,7 +113,7 @@ describe('layout agents with worktree: true', () => {
     expect((await p.miyabi(['down'])).exitCode).toBe(0);
     expect(existsSync(join(b1.worktree!, 'draft.txt'))).toBe(true);
     expect((await p.miyabi(['up', '-l', 'w.yaml', '--detach'])).exitCode).toBe(0);
-    const again = (await agents(p)).find((a) => a.name === 'b1')!;
+    const again = (await agentRows(p)).find((a) => a.name === 'b1')!;
     expect(again.worktree).toBe(b1.worktree);
     await until(() => p!.tmux.tmux('display', '-p', '-t', again.paneId, '#{pane_current_path}').trim() === b1.worktree, 'b1 back in its worktree');
   });
@@ -137,7 +131,7 @@ describe("the layout's worktrees settings", () => {
     try {
       const up = await p.miyabi(['up', '-l', 'w.yaml', '--detach']);
       expect(up.exitCode, up.stderr).toBe(0);
-      const c1 = (await agents(p)).find((a) => a.name === 'c1')!;
+      const c1 = (await agentRows(p)).find((a) => a.name === 'c1')!;
       expect(c1.worktree!.startsWith(wtRoot)).toBe(true);
       expect((await import('node:fs')).readFileSync(join(c1.worktree!, '.env'), 'utf8')).toBe('SECRET=1\n');
       expect(existsSync(join(c1.worktree!, 'setup.txt'))).toBe(true);
@@ -150,7 +144,7 @@ describe("the layout's worktrees settings", () => {
       await until(() => journal().includes('"worktree.pool-filled"'), 'the pool to be filled', 30_000);
       const r = await p.miyabi(['spawn', 'c2', '--command', 'sleep 3600']);
       expect(r.exitCode, r.stderr).toBe(0);
-      expect((await agents(p)).find((a) => a.name === 'c2')?.worktree?.startsWith(wtRoot)).toBe(true);
+      expect((await agentRows(p)).find((a) => a.name === 'c2')?.worktree?.startsWith(wtRoot)).toBe(true);
     } finally {
       rmSync(wtRoot, { recursive: true, force: true });
     }

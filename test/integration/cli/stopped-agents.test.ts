@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentRow } from '../../../src/ipc/messages/agents.js';
+import { agentRows, cleanupWithWorktrees } from '../../helpers/agents-cli.js';
 import { makeProject, until, type TestProject } from '../../helpers/project.js';
 import { READER, received } from '../../helpers/readers.js';
 
@@ -11,9 +11,7 @@ const SEND_SH = join(import.meta.dirname, '..', '..', '..', 'scripts', 'miyabi-s
 
 let p: TestProject | undefined;
 afterEach(async () => {
-  const root = p?.root;
-  await p?.cleanup();
-  if (root) rmSync(`${root.replace(/\/[^/]+$/, '')}/.${root.split('/').pop()}-miyabi-worktrees`, { recursive: true, force: true });
+  await cleanupWithWorktrees(p);
   p = undefined;
 });
 
@@ -22,10 +20,6 @@ async function up(t: TestProject): Promise<void> {
   execFileSync('mkdir', ['-p', join(t.root, 'rec')]);
   const r = await t.miyabi(['up', '-l', 'l.yaml', '--detach']);
   expect(r.exitCode, r.stderr).toBe(0);
-}
-
-async function agents(t: TestProject): Promise<AgentRow[]> {
-  return JSON.parse((await t.miyabi(['agents', '--json'])).stdout) as AgentRow[];
 }
 
 describe('a killed agent', () => {
@@ -75,7 +69,7 @@ describe('a killed agent', () => {
     p = makeProject();
     await up(p);
     expect((await p.miyabi(['spawn', 'w1', '--command', 'sleep 3600'])).exitCode).toBe(0);
-    const w = (await agents(p)).find((a) => a.name === 'w1')!;
+    const w = (await agentRows(p)).find((a) => a.name === 'w1')!;
     const git = (...a: string[]) => execFileSync('git', ['-C', w.worktree!, '-c', 'user.email=t@t.invalid', '-c', 'user.name=t', ...a], { encoding: 'utf8' });
     writeFileSync(join(w.worktree!, 'work.txt'), 'committed work\n');
     git('add', 'work.txt');
@@ -92,7 +86,7 @@ describe('a killed agent', () => {
     expect(plain.stderr).toContain('miyabi spawn w1 --reuse');
     const reuse = await p.miyabi(['spawn', 'w1', '--reuse', '--command', 'pwd > ../w1-pwd.txt; git log -1 --format=%H >> ../w1-pwd.txt; exec sleep 3600']);
     expect(reuse.exitCode, reuse.stderr).toBe(0);
-    const again = (await agents(p)).find((a) => a.name === 'w1')!;
+    const again = (await agentRows(p)).find((a) => a.name === 'w1')!;
     expect(again).toMatchObject({ worktree: w.worktree, branch: w.branch, alive: true });
     const out = join(w.worktree!, '..', 'w1-pwd.txt');
     await until(() => existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 2, 'the agent to report where it runs');
