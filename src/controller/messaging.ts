@@ -65,7 +65,7 @@ export class Messaging {
   constructor(
     paths: ProjectPaths,
     layout: SessionLayout,
-    tmux: PaneRunner,
+    private readonly tmux: PaneRunner,
     private readonly journal: JournalLike & AppendSource,
     inflight: Map<string, number | null>,
   ) {
@@ -158,9 +158,21 @@ export class Messaging {
     // The watcher is only a hint; the rescan below is the truth.
     for (const name of this.configs.keys()) this.watchInbox(name);
     this.started = true;
+    void this.seedLogs();
     this.sweep = setInterval(() => this.kickAll(), SWEEP_MS);
     this.sweep.unref();
     this.kickAll();
+  }
+
+  /** A pane's first screen (drawn before miyabi watched it) into its empty log. */
+  private async seedLogs(): Promise<void> {
+    for (const id of this.tracker.unwritten()) {
+      try {
+        this.tracker.seed(id, (await this.tmux.pane(id).run('capture-pane', ['-p', '-J'])).join('\n'));
+      } catch {
+        // Gone or dead: nothing to show, and the sweep tells the rest.
+      }
+    }
   }
 
   /** Pane ids change on respawn and server restarts: keep the name → %id map current. */

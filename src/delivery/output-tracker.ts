@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { appendStreamNoFollow } from '../core/no-follow.js';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ interface PaneOutput {
   raw: Writable;
   plain: Writable;
   partialLine: string;
+  /** Fed or seeded: a screen read now would repeat what the log holds. */
+  written: boolean;
 }
 
 type Waiter = { paneId: string; test: () => boolean; resolve: (ok: boolean) => void; timer: NodeJS.Timeout };
@@ -43,6 +46,7 @@ export class OutputTracker {
       raw: appendStreamNoFollow(join(this.logDir, `${name}.log`)),
       plain: appendStreamNoFollow(join(this.logDir, `${name}.txt`)),
       partialLine: '',
+      written: false,
     });
   }
 
@@ -62,6 +66,7 @@ export class OutputTracker {
     const p = this.panes.get(paneId);
     if (!p) return;
     p.lastAt = Date.now();
+    p.written = true;
     p.raw.write(data);
     const plain = stripVTControlCharacters(data.toString('utf8'));
     p.plain.write(plain);
@@ -77,6 +82,24 @@ export class OutputTracker {
       for (const l of lines) for (const f of this.lineListeners) f(p.name, paneId, l);
     }
     this.wake(paneId);
+  }
+
+  /** Panes whose logs are empty and have had nothing written since they were tracked. */
+  unwritten(): string[] {
+    return [...this.panes].filter(([, p]) => !p.written && logEmpty(join(this.logDir, `${p.name}.txt`))).map(([id]) => id);
+  }
+
+  /**
+   * What a pane showed before its output was watched (a shell's first prompt, printed before the
+   * control client attached), written once to the plain log so `tail` and the dashboard's preview
+   * are not empty. Never into the delivery window: it proves nothing about a message.
+   */
+  seed(paneId: string, screen: string): void {
+    const p = this.panes.get(paneId);
+    const text = screen.replace(/\s+$/, '');
+    if (!p || p.written || !text) return;
+    p.written = true;
+    p.plain.write(`${text}\n`);
   }
 
   /** Absolute offset of the end of what the pane has printed so far. */
@@ -140,5 +163,13 @@ export class OutputTracker {
       w.resolve(false);
     }
     this.waiters = [];
+  }
+}
+
+function logEmpty(file: string): boolean {
+  try {
+    return statSync(file).size === 0;
+  } catch {
+    return true;
   }
 }
