@@ -4,6 +4,7 @@
  * replayed journal must hold.
  */
 import { z } from 'zod';
+import { joined, lazily } from './lazy.js';
 
 /** Same names and order as the bus's message priorities. */
 export const TASK_PRIORITIES = ['high', 'normal', 'low'] as const;
@@ -29,8 +30,10 @@ export const TASK_PAYLOADS = {
   'task.cancelled': z.object({ id, reason }),
 } as const;
 
-export const TASK_EVENTS = {
-  ...TASK_PAYLOADS,
-  /** The router could not hand a task over (not a queue change: the task stays queued). */
-  'task.handover-failed': z.object({ id, agent: z.string(), error: z.string() }),
-} as const;
+export const TASK_EVENTS = joined(
+  TASK_PAYLOADS,
+  lazily({
+    /** The router could not hand a task over (not a queue change: the task stays queued). */
+    'task.handover-failed': () => z.object({ id, agent: z.string(), error: z.string() }),
+  }),
+);
