@@ -1,6 +1,6 @@
 /** Agents joining, leaving and changing state (controller/agents.ts, controller/agent-states.ts). */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 /** Same names as agents/states' StateName (core imports nothing of ours; a unit test pins them equal). */
 export const AGENT_STATE_NAMES = ['starting', 'idle', 'busy', 'waiting-for-input', 'rate-limited', 'unresponsive', 'dead'] as const;

@@ -1,6 +1,6 @@
 /** The controller's life and the journal's own records (controller/controller.ts, core/journal.ts). */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 export const CONTROLLER_EVENTS = lazily({
   'controller.started': () => z.object({

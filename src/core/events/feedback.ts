@@ -4,7 +4,7 @@
  * user's price table at the time, never a bill.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 /** A metric name as conditions and `miyabi metric set` write it: `ctr`, `content.ctr`. */
 export const METRIC_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;

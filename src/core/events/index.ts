@@ -23,7 +23,7 @@ import { RUN_TAGGED, STAGE_EVENTS } from './stage.js';
 import { TASK_EVENTS } from './task.js';
 import { TRIGGER_EVENTS } from './trigger.js';
 import { WORKTREE_EVENTS } from './worktree.js';
-import { joined } from './lazy.js';
+import { joined } from '../lazy.js';
 
 export { AGENT_SIGNALS, AGENT_STATE_NAMES } from './agent.js';
 export { METRIC_NAME } from './feedback.js';

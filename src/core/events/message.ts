@@ -4,7 +4,7 @@
  * looks there for a message caught between typing and recording.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const to = z.string().min(1);
 const ids = z.array(z.string().min(1)).min(1);

@@ -1,6 +1,6 @@
 /** What the controller's pane sweep sees change (controller/sweep.ts). */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const pane = z.object({
   /** The pane's @miyabi_agent ("" when unset). */

@@ -4,7 +4,7 @@
  * task) back from these records.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const runId = z.string().min(1);
 const stage = z.string().min(1);

@@ -5,7 +5,7 @@
  * controller rebuilds each agent's place on the ladder from them.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const agent = z.string().min(1);
 const level = z.number().int().min(1).max(4);

@@ -4,7 +4,7 @@
  * catalogue's schemas hold the tagged payload, as it is on disk.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const runId = z.string().min(1);
 /** Pipeline variables: open-ended by design (`--var k=v`, a trigger's fields). */

@@ -1,6 +1,6 @@
 /** The project's tmux session and the controller's control-mode client (controller/open-session.ts, controller.ts). */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const brief = z.object({ name: z.string(), role: z.string(), paneId: z.string().min(1), pid: z.number().int() });
 

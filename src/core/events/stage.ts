@@ -3,7 +3,7 @@
  * `runId` by the run's RunJournal like run.* records.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const runId = z.string().min(1);
 const stage = z.string().min(1);

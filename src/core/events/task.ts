@@ -4,7 +4,7 @@
  * replayed journal must hold.
  */
 import { z } from 'zod';
-import { joined, lazily } from './lazy.js';
+import { joined, lazily } from '../lazy.js';
 
 /** Same names and order as the bus's message priorities. */
 export const TASK_PRIORITIES = ['high', 'normal', 'low'] as const;

@@ -3,7 +3,7 @@
  * and what it skipped or refused. Feedback reads `trigger.fired` for activations and latency.
  */
 import { z } from 'zod';
-import { lazily } from './lazy.js';
+import { lazily } from '../lazy.js';
 
 const rule = z.string().min(1);
 const CAUSES = ['event', 'schedule', 'missed', 'condition'] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvent, EVENT_TYPES, EVENTS, TASK_PAYLOADS } from '../../../src/core/events/index.js';
-import { joined, lazily } from '../../../src/core/events/lazy.js';
+import { joined, lazily } from '../../../src/core/lazy.js';
 import { gatedTable } from '../../../src/controller/gated-handlers.js';
 import { handlerTable, type Impls } from '../../../src/ipc/handlers.js';
 import { messages } from '../../../src/ipc/messages/index.js';

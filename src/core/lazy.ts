@@ -1,7 +1,7 @@
 /**
- * The catalogue's schemas are built on first use, not when the module loads (issue #17): zod
- * builds each schema with dozens of closures, and the controller's start-up built every record
- * type's (≈ 400 schemas) to append the handful it writes on `up`'s path.
+ * Values built on first use, not when the module loads (issue #17). zod builds each schema with
+ * dozens of closures: the controller's start-up built every schema of the event catalogue, the
+ * IPC protocol and the agent profiles (≈ 900 zod constructions) to use a handful on `up`'s path.
  */
 
 /** Each key's value made by its thunk on first read, then kept; keys enumerable as usual. */
