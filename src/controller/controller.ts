@@ -4,7 +4,6 @@ import { Journal, type JournalHealth } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
 import { writeFileNoFollow } from '../core/no-follow.js';
 import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
-import { trackedStateFilesSoon } from '../core/state-trust.js';
 import type { StatusResult } from '../ipc/protocol.js';
 import { handlerTable } from '../ipc/handlers.js';
 import { IpcServer, type HandlerTable } from '../ipc/server.js';
@@ -94,8 +93,6 @@ export class Controller {
     this.mark('imported');
     const version = this.o.tmux.version();
     version.catch(() => undefined); // awaited below, after the layout check
-    // git answers while the layout loads (its process on the other core, not after it).
-    const tracked = trackedStateFilesSoon(p.root);
     // Check the layout and tmux before touching anything: a bad layout creates nothing.
     const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
     if (!loaded.ok) throw loaded.error;
@@ -105,7 +102,7 @@ export class Controller {
     this.parts.check(this.layout, p.root);
     await version;
     this.mark('checked');
-    this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: () => (this.stateChecked = true), tracked: await tracked });
+    this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: () => (this.stateChecked = true) });
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');

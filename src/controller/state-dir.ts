@@ -10,11 +10,8 @@ import { miyabiBinDir, writeMiyabiShim } from './miyabi-shim.js';
  * brought is read as state (core/state-trust.ts), every folder is then ours and 0700, git ignores
  * it, one controller holds it, and panes find the `miyabi` this controller runs. Returns the lock.
  */
-export function takeStateDir(
-  p: ProjectPaths,
-  o: { env: NodeJS.ProcessEnv; miyabiBin: string; onTrusted: () => void; tracked?: string[] },
-): { release: () => void } {
-  trustState(p.root, { create: true, git: true, env: o.env, ...(o.tracked ? { tracked: o.tracked } : {}) });
+export function takeStateDir(p: ProjectPaths, o: { env: NodeJS.ProcessEnv; miyabiBin: string; onTrusted: () => void }): { release: () => void } {
+  trustState(p.root, { create: true, git: true, env: o.env });
   for (const d of [p.run, p.logs, p.journal, p.state, p.launch, p.bus]) ensurePrivateDir(d);
   o.onTrusted();
   ensureExcluded(p.root);

@@ -15,7 +15,7 @@
  * A new `.miyabi/` appears whole: it is built as `.miyabi.new-<random>` with its token inside and
  * renamed into place, so nobody ever sees one without its token; the record is written first.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 // rmdir is not part of FsPort (no test needs to fail it); the real call is enough here.
 import { rmdirSync as nodeRmdir } from 'node:fs';
@@ -41,8 +41,6 @@ export interface TrustOptions {
    * where state is opened for real (`up`, `run`, `doctor`); quick verbs skip it.
    */
   git?: boolean;
-  /** With `git`: what git tracks under `.miyabi/`, asked beforehand (trackedStateFilesSoon). */
-  tracked?: string[];
 }
 
 export type TrustState =
@@ -117,18 +115,6 @@ export function trackedStateFiles(root: string): string[] {
   }
 }
 
-/**
- * trackedStateFiles without blocking: the controller asks git while it loads the layout, so the
- * git process is not one more step on `up`'s path (issue #17).
- */
-export function trackedStateFilesSoon(root: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    execFile('git', ['ls-files', '-z', '--', basename(miyabiDir(root))], { cwd: root, encoding: 'utf8', timeout: 10_000 }, (err, out) =>
-      resolve(err ? [] : out.split('\0').filter((l) => l !== '')),
-    );
-  });
-}
-
 /** Creates `.miyabi/` whole (see the file comment); false when another process made one first. */
 function createStateDir(root: string, fs: FsPort, env: NodeJS.ProcessEnv): boolean {
   const records = ownedRecordDir(env);
@@ -191,7 +177,7 @@ export function inspectState(root: string, o: TrustOptions = {}): TrustState {
   if (st.isSymbolicLink()) return { state: 'untrusted', error: untrusted(root, 'it is a symbolic link') };
   if (!st.isDirectory()) return { state: 'untrusted', error: untrusted(root, 'it is not a folder') };
   if (o.git && !created) {
-    const tracked = o.tracked ?? trackedStateFiles(root);
+    const tracked = trackedStateFiles(root);
     if (tracked.length > 0) {
       const list = tracked.slice(0, 3).join(', ') + (tracked.length > 3 ? ` and ${tracked.length - 3} more` : '');
       return { state: 'untrusted', error: untrusted(root, `git tracks ${list}`, 'untrack it (git rm -r --cached .miyabi && git commit), then ') };
