@@ -13,8 +13,8 @@ const id = z.string().min(1).max(64);
 const reason = z.string().max(4096).optional();
 const agent = z.string().min(1).max(32);
 
-export const TASK_PAYLOADS = {
-  'task.added': z.object({
+export const TASK_PAYLOADS = lazily({
+  'task.added': () => z.object({
     id,
     text: z.string().min(1),
     agent: agent.nullable().optional(),
@@ -22,13 +22,13 @@ export const TASK_PAYLOADS = {
     labels: z.array(z.string()).default([]),
     timeoutMs: z.number().int().positive().nullable().default(null),
   }),
-  'task.assigned': z.object({ id, agent, branch: z.string().nullable().optional(), worktree: z.string().nullable().optional() }),
-  'task.started': z.object({ id }),
-  'task.done': z.object({ id }),
-  'task.failed': z.object({ id, reason: z.string().max(4096) }),
-  'task.timed-out': z.object({ id, reason }),
-  'task.cancelled': z.object({ id, reason }),
-} as const;
+  'task.assigned': () => z.object({ id, agent, branch: z.string().nullable().optional(), worktree: z.string().nullable().optional() }),
+  'task.started': () => z.object({ id }),
+  'task.done': () => z.object({ id }),
+  'task.failed': () => z.object({ id, reason: z.string().max(4096) }),
+  'task.timed-out': () => z.object({ id, reason }),
+  'task.cancelled': () => z.object({ id, reason }),
+});
 
 export const TASK_EVENTS = joined(
   TASK_PAYLOADS,
