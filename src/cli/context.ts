@@ -33,14 +33,11 @@ export function checkTmuxSocket(name: string, fromFlag: boolean): string {
 /**
  * The project and its tmux server. Its `.miyabi/` is checked first (core/state-trust.ts): one a
  * clone brought is refused before anything in it is read. `create` makes it when absent (verbs
- * that write state without a controller) and asks git whether it tracks anything in it; `bus`
- * makes it too but, like `send`, does not ask git: a writer onto the bus reads nothing there,
- * the controller asks git when it starts, and a git process would be most of `emit`'s own cost
- * (issue #17). `skip` is for `doctor`, which reports it instead.
+ * that write state without a controller); `skip` is for `doctor`, which reports it instead.
  */
-export function cliContext(g: GlobalOptions, state: 'check' | 'create' | 'bus' | 'skip' = 'check'): CliContext {
+export function cliContext(g: GlobalOptions, state: 'check' | 'create' | 'skip' = 'check'): CliContext {
   const paths = projectPaths(findProjectRoot());
-  if (state !== 'skip') trustState(paths.root, { create: state === 'create' || state === 'bus', git: state === 'create' });
+  if (state !== 'skip') trustState(paths.root, { create: state === 'create', git: state === 'create' });
   return {
     paths,
     tmuxSocket: checkTmuxSocket(tmuxSocketName(g.socket), g.socket !== undefined && g.socket !== process.env.MIYABI_TMUX_SOCKET),

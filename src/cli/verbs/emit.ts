@@ -28,7 +28,7 @@ export function parsePairs(pairs: readonly string[], json?: string): Record<stri
 }
 
 export async function emit(o: GlobalOptions & { type: string; pairs?: string[]; json?: string; id?: string; source?: string }): Promise<number> {
-  const { paths } = cliContext(o, 'bus');
+  const { paths } = cliContext(o, 'create');
   const data = parsePairs(o.pairs ?? [], o.json);
   const r = writeEvent(paths.bus, { type: o.type, data, ...(o.id ? { id: o.id } : {}), ...(o.source ? { source: o.source } : {}) });
   process.stdout.write(`${r.id}\n`);
