@@ -3,7 +3,7 @@
 // the unit: miyabi's own cost is (up − raw tmux) / node, in node start-ups. Each tool's stop is
 // timed too: `miyabi down`, `tmuxinator stop`, and tmuxp's (it has none: `tmux kill-session`).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ms, now, summarize } from './stats.mjs';
@@ -45,9 +45,31 @@ function runMiyabi(i, bin = BIN) {
   const d = spawnSync(process.execPath, [bin, 'down'], { cwd: root, env });
   const down = ms(t1);
   if (d.status !== 0) throw new Error(`miyabi down failed: ${d.stderr}`);
+  const marks = startupMarks(root);
   killServer(sock);
   rmSync(root, { recursive: true, force: true });
-  return { t, down, ready };
+  return { t, down, ready, marks };
+}
+
+/** Where the controller's start went: its own marks (ms since its process started), each step's share. */
+const STEPS = [
+  ['imported', 'node start + the bundle loaded'],
+  ['checked', 'layout, tmux and parts config checked'],
+  ['journal', '.miyabi/ trusted, lock, journal opened'],
+  ['session', 'session built (prepare + one chained tmux command)'],
+  ['listening', 'socket bound'],
+];
+function startupMarks(root) {
+  try {
+    const lines = readFileSync(join(root, '.miyabi', 'journal', 'events.jsonl'), 'utf8').split('\n');
+    const rec = lines.filter(Boolean).map((l) => JSON.parse(l)).find((r) => r.type === 'controller.started');
+    const m = rec?.payload?.startupMs;
+    if (!m) return null;
+    let prev = 0;
+    return Object.fromEntries(STEPS.map(([k]) => { const d = m[k] - prev; prev = m[k]; return [k, d]; }));
+  } catch {
+    return null;
+  }
 }
 
 function runNode() {
@@ -120,6 +142,7 @@ export function benchUp(runs) {
   const samples = new Map(contenders.map(([n]) => [n, []]));
   const downs = new Map(contenders.map(([n]) => [n, []]));
   const ready = [];
+  const marks = new Map(); // contender name → step → samples
   // Interleave the contenders so that machine noise falls on all of them alike.
   for (let i = 0; i < runs; i++) {
     for (const [n, f] of contenders) {
@@ -127,6 +150,10 @@ export function benchUp(runs) {
       samples.get(n).push(typeof r === 'number' ? r : r.t);
       if (typeof r === 'object') downs.get(n).push(r.down);
       if (r.ready !== undefined && n === contenders[2][0]) ready.push(r.ready);
+      if (r.marks) for (const [k, v] of Object.entries(r.marks)) {
+        if (!marks.has(n)) marks.set(n, new Map());
+        marks.get(n).set(k, [...(marks.get(n).get(k) ?? []), v]);
+      }
     }
   }
   const rows = contenders.map(([n]) => ({ name: n, ...summarize(samples.get(n)) }));
@@ -163,6 +190,15 @@ export function benchUp(runs) {
       r.target = [`${r.ratio.toFixed(1)} node starts (≤ 3)`, ...vs].join(', ');
     }
     rows.push(r);
+  }
+  // The controller's start-up, step by step, for miyabi (and the build before): in node starts.
+  for (const [n, steps] of marks) {
+    const tag = n.includes(', before (') ? 'before' : 'now';
+    for (const [k, what] of STEPS) {
+      const r = { name: `  controller start (${tag}): ${what}`, ...summarize(steps.get(k) ?? []), baseline: 'node -e 0' };
+      r.ratio = r.p50 / node.p50;
+      rows.push(r);
+    }
   }
   return rows;
 }

@@ -37,6 +37,15 @@ export function paneEnv(layout: SessionLayout, p: PaneLayout, ctx: SpecContext):
   return env;
 }
 
+/**
+ * miyabi's own conductor and dashboard are clients of the controller: each starts once its socket
+ * is there, so that their two node start-ups do not share the CPU with the controller's own
+ * while `up` waits for it (issue #17; on 2 cores they cost `up` about 2 node start-ups).
+ */
+export function waitsForController(p: PaneLayout): boolean {
+  return p.command.kind === 'default' && (p.role === 'conductor' || p.role === 'dashboard');
+}
+
 export function sessionSpec(layout: SessionLayout, ctx: SpecContext, launchDir: string): SessionSpec {
   return {
     name: layout.session,
@@ -46,7 +55,10 @@ export function sessionSpec(layout: SessionLayout, ctx: SpecContext, launchDir: 
       name: w.name,
       arrangement: w.arrangement,
       panes: w.panes.map(
-        (p): PaneSpec => ({ name: p.name, role: p.role, argv: p.command.argv, cwd: p.cwd, env: paneEnv(layout, p, ctx) }),
+        (p): PaneSpec => ({
+          name: p.name, role: p.role, argv: p.command.argv, cwd: p.cwd, env: paneEnv(layout, p, ctx),
+          ...(waitsForController(p) ? { waitFor: ctx.ipcSocket } : {}),
+        }),
       ),
     })),
   };

@@ -32,7 +32,9 @@ export function gatedTable(ready: Promise<HandlerTable>, now: Partial<Impls> = {
     const m = messages[name];
     const at = now[name] as HandlerTable[string]['handle'] | undefined;
     table[name] = {
-      schema: m.request,
+      get schema() {
+        return m.request; // built on the first such request (ipc/messages/define.ts)
+      },
       describe: m.describe,
       handle:
         at ??

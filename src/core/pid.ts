@@ -43,12 +43,16 @@ export function sameProcessAlive(pid: number, start: string | undefined): boolea
   return pidAlive(pid) && !pidReused(pid, start);
 }
 
-/** Waits until `pid` is gone (polled every 20 ms, no signal of its own); false when still alive after `deadlineMs`. */
-export async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
+/**
+ * Waits until `pid` is gone (polled every `everyMs`, no signal of its own); false when still
+ * alive after `deadlineMs`. `down` polls every 5 ms: a poll is one kill(pid, 0), and its wait
+ * is on the path of every `down` (issue #17).
+ */
+export async function waitGone(pid: number, deadlineMs: number, everyMs = 20): Promise<boolean> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
     if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   return !pidAlive(pid);
 }

@@ -6,17 +6,23 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MiyabiError } from '../core/errors.js';
+import { lazily } from '../core/lazy.js';
 
-const price = z.object({
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cache_write: z.number().nonnegative(),
-  cache_read: z.number().nonnegative(),
-  window: z.number().int().positive(),
-}).strict();
-const table = z.object({ note: z.string().optional(), models: z.record(z.string(), price) }).strict();
-export type PriceTable = z.infer<typeof table>;
-export type ModelPrice = z.infer<typeof price>;
+// Built at the first price table read, not when the controller loads (issue #17).
+const schemas = lazily({
+  table: () => {
+    const price = z.object({
+      input: z.number().nonnegative(),
+      output: z.number().nonnegative(),
+      cache_write: z.number().nonnegative(),
+      cache_read: z.number().nonnegative(),
+      window: z.number().int().positive(),
+    }).strict();
+    return z.object({ note: z.string().optional(), models: z.record(z.string(), price) }).strict();
+  },
+});
+export type PriceTable = z.infer<typeof schemas.table>;
+export type ModelPrice = PriceTable['models'][string];
 
 /** src/feedback/ and dist/feedback/ are both two levels below the package root. */
 export const DEFAULT_PRICES = fileURLToPath(new URL('../../data/prices.json', import.meta.url));
@@ -29,7 +35,7 @@ export function loadPrices(file = DEFAULT_PRICES): PriceTable {
   } catch (e) {
     throw new MiyabiError('CONFIG', `price table ${file}: ${(e as Error).message}`, { hint: 'fix the file, or drop `prices:` from feedback.yaml to use miyabi\'s own' });
   }
-  const r = table.safeParse(raw);
+  const r = schemas.table.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
     throw new MiyabiError('CONFIG', `price table ${file}: ${i?.path.join('.') || 'the file'}: ${i?.message ?? 'invalid'}`, { hint: 'each model needs input, output, cache_write, cache_read (USD per million tokens) and window (tokens)' });

@@ -12,7 +12,14 @@ export function handlerTable(impls: Impls): HandlerTable {
   const table: HandlerTable = {};
   for (const name of Object.keys(messages) as MessageName[]) {
     const m = messages[name];
-    table[name] = { schema: m.request, describe: m.describe, handle: impls[name] as HandlerTable[string]['handle'] };
+    // A getter: the request's schema is built when the first such request comes (define.ts).
+    table[name] = {
+      get schema() {
+        return m.request;
+      },
+      describe: m.describe,
+      handle: impls[name] as HandlerTable[string]['handle'],
+    };
   }
   return table;
 }

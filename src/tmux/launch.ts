@@ -15,6 +15,8 @@ import type { PaneSpec } from './port.js';
 
 /** tmux sets these for the pane itself; copies from wherever miyabi was started would be wrong. */
 export const TMUX_OWNED_ENV: ReadonlySet<string> = new Set(['TMUX', 'TMUX_PANE', 'TERM']);
+/** How long a pane waits for its `waitFor` socket before it starts anyway (its program then says what is wrong). */
+export const WAIT_FOR_LIMIT_S = 10;
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function noNul(what: string, value: string, pane: string): void {
@@ -38,6 +40,12 @@ export function launchScript(p: PaneSpec): string {
     if (!SHELL_NAME.test(k) || TMUX_OWNED_ENV.has(k)) continue;
     noNul(`env ${k}`, v, p.name);
     lines.push(`export ${k}=${shQuote(v)}`);
+  }
+  if (p.waitFor !== undefined) {
+    noNul('waitFor', p.waitFor, p.name);
+    // 20 polls a second: a sleep process each, nothing beside the controller's start-up.
+    const polls = WAIT_FOR_LIMIT_S * 20;
+    lines.push(`n=0; while [ ! -S ${shQuote(p.waitFor)} ] && [ "$n" -lt ${polls} ]; do sleep 0.05; n=$((n+1)); done`);
   }
   lines.push(`exec ${p.argv.map(shQuote).join(' ')}`);
   return `${lines.join('\n')}\n`;

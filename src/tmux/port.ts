@@ -18,6 +18,12 @@ export interface PaneSpec {
   cwd: string;
   /** Full environment for the pane's process. */
   env: Record<string, string>;
+  /**
+   * A unix socket the pane waits for (polled by its launch script, at most WAIT_FOR_LIMIT_S)
+   * before its program starts: the conductor and the dashboard, clients of the controller, wait
+   * for its socket instead of loading beside it while `up` waits for it (issue #17).
+   */
+  waitFor?: string;
 }
 
 export interface WindowSpec {

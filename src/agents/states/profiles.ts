@@ -14,36 +14,61 @@ import claude from '../profiles/claude.json' with { type: 'json' };
 import codex from '../profiles/codex.json' with { type: 'json' };
 import gemini from '../profiles/gemini.json' with { type: 'json' };
 import shell from '../profiles/shell.json' with { type: 'json' };
+import { lazily } from '../../core/lazy.js';
 import type { CompiledPattern, StateProfile } from './types.js';
 
-const PatternSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ re: z.string().min(1), flags: z.string().regex(/^[gimsuyd]*$/).optional() }),
-]);
-const Patterns = z.array(PatternSchema).default([]);
+// Built on first use (issue #17): the controller's start-up needs them only for a layout's own profile file.
+const schemas = lazily({
+  profile: () => {
+    const pattern = z.union([
+      z.string().min(1),
+      z.strictObject({ re: z.string().min(1), flags: z.string().regex(/^[gimsuyd]*$/).optional() }),
+    ]);
+    const patterns = z.array(pattern).default([]);
 
-export const ProfileFileSchema = z.strictObject({
-  $comment: z.string().optional(),
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
-  commands: z.array(z.string().min(1)).default([]),
-  scanLines: z.number().int().min(1).max(500).default(20),
-  otherwise: z.enum(['unrecognized', 'busy']).default('unrecognized'),
-  timings: z.strictObject({
-    startupGraceMs: z.number().int().min(0).default(30_000),
-    idleAfterMs: z.number().int().min(0).default(3_000),
-    unresponsiveAfterMs: z.number().int().min(1).default(300_000),
-    hookHoldMs: z.number().int().min(0).default(3_000),
-  }),
-  patterns: z.strictObject({
-    ready: Patterns,
-    busy: Patterns,
-    waiting: Patterns,
-    rateLimited: Patterns,
-  }),
+    return z.strictObject({
+      $comment: z.string().optional(),
+      name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+      commands: z.array(z.string().min(1)).default([]),
+      scanLines: z.number().int().min(1).max(500).default(20),
+      otherwise: z.enum(['unrecognized', 'busy']).default('unrecognized'),
+      timings: z.strictObject({
+        startupGraceMs: z.number().int().min(0).default(30_000),
+        idleAfterMs: z.number().int().min(0).default(3_000),
+        unresponsiveAfterMs: z.number().int().min(1).default(300_000),
+        hookHoldMs: z.number().int().min(0).default(3_000),
+      }),
+      patterns: z.strictObject({
+        ready: patterns,
+        busy: patterns,
+        waiting: patterns,
+        rateLimited: patterns,
+      }),
+    });
+  },
+  delivery: () =>
+    z.strictObject({
+      $comment: z.string().optional(),
+      submitKey: z.string().min(1),
+      submitDelayMs: z.number().int().min(0),
+      settleMs: z.number().int().min(0),
+      // null: never type before the program shows its prompt (a shell: what is typed early is echoed
+      // by the tty long before the shell reads it, and lost if it is killed meanwhile).
+      readyGraceMs: z.number().int().min(0).nullable().transform((v) => v ?? Number.POSITIVE_INFINITY),
+      inputLine: z.string().min(1).optional(),
+      queued: z.string().min(1).optional(),
+      inputArea: z.enum(['cursor', 'screen']).default('cursor'),
+      busy: z.string().min(1).optional(),
+      readLimitMs: z.number().int().min(1).default(30_000),
+      commandStart: z.string().min(1).optional(),
+      header: z.boolean(),
+      confirmTimeoutMs: z.number().int().min(1),
+      maxAttempts: z.number().int().min(1),
+    }),
 });
-export type ProfileFile = z.input<typeof ProfileFileSchema>;
+export type ProfileFile = z.input<typeof schemas.profile>;
 
-function compile(p: z.output<typeof PatternSchema>, where: string): CompiledPattern {
+function compile(p: string | { re: string; flags?: string | undefined }, where: string): CompiledPattern {
   const source = typeof p === 'string' ? p : p.re;
   const extra = typeof p === 'string' ? '' : (p.flags ?? '');
   const flags = [...new Set(`mu${extra}`.replace(/g/g, ''))].join('');
@@ -56,7 +81,7 @@ function compile(p: z.output<typeof PatternSchema>, where: string): CompiledPatt
 
 /** Validates and compiles a profile's data; `origin` names it in errors (a file path). */
 export function parseProfile(data: unknown, origin: string): StateProfile {
-  const r = ProfileFileSchema.safeParse(data);
+  const r = schemas.profile.safeParse(data);
   if (!r.success) {
     const why = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`${origin}: not a state profile: ${why}`);
@@ -87,32 +112,14 @@ export function loadProfileFile(path: string): StateProfile {
   return parseProfile(data, path);
 }
 
-const DeliverySchema = z.strictObject({
-  $comment: z.string().optional(),
-  submitKey: z.string().min(1),
-  submitDelayMs: z.number().int().min(0),
-  settleMs: z.number().int().min(0),
-  // null: never type before the program shows its prompt (a shell: what is typed early is echoed
-  // by the tty long before the shell reads it, and lost if it is killed meanwhile).
-  readyGraceMs: z.number().int().min(0).nullable().transform((v) => v ?? Number.POSITIVE_INFINITY),
-  inputLine: z.string().min(1).optional(),
-  queued: z.string().min(1).optional(),
-  inputArea: z.enum(['cursor', 'screen']).default('cursor'),
-  busy: z.string().min(1).optional(),
-  readLimitMs: z.number().int().min(1).default(30_000),
-  commandStart: z.string().min(1).optional(),
-  header: z.boolean(),
-  confirmTimeoutMs: z.number().int().min(1),
-  maxAttempts: z.number().int().min(1),
-});
 
 type Regexes = 'inputLine' | 'queued' | 'commandStart' | 'busy';
 
 /** How to type into a CLI: src/delivery's DeliveryProfile, which the controller hands it. */
-export type DeliverySettings = Omit<z.output<typeof DeliverySchema>, Regexes | '$comment'> & { name: string; guessed?: boolean } & { [K in Regexes]?: RegExp };
+export type DeliverySettings = Omit<z.output<typeof schemas.delivery>, Regexes | '$comment'> & { name: string; guessed?: boolean } & { [K in Regexes]?: RegExp };
 
 function parseDelivery(name: string, data: unknown, origin: string): DeliverySettings {
-  const r = DeliverySchema.safeParse(data);
+  const r = schemas.delivery.safeParse(data);
   if (!r.success) throw new Error(`${origin}: delivery: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   const { $comment: _, inputLine, queued, commandStart, busy, ...rest } = r.data;
   // No flags: these match one line of a plain capture.
@@ -120,19 +127,27 @@ function parseDelivery(name: string, data: unknown, origin: string): DeliverySet
   return { name, ...rest, ...re('inputLine', inputLine), ...re('queued', queued), ...re('commandStart', commandStart), ...re('busy', busy) };
 }
 
-const BUILTIN = [shell, claude, codex, aider, gemini].map((d) => {
-  // `recovery` (how the CLI takes, tells and resumes its conversation) is src/recovery's to read.
-  const { delivery, recovery: _r, ...states } = d as Record<string, unknown>;
-  const origin = `built-in profile ${String(states.name)}`;
-  const p = parseProfile(states, origin);
-  return { states: p, delivery: parseDelivery(p.name, delivery, origin) };
-});
+const BUILTIN_DATA = [shell, claude, codex, aider, gemini] as Record<string, unknown>[];
+let builtins: { states: StateProfile; delivery: DeliverySettings }[] | undefined;
+/** The built-in profiles, parsed at the first use of any (not when the module loads). */
+function builtin(i: number): { states: StateProfile; delivery: DeliverySettings } {
+  builtins ??= BUILTIN_DATA.map((d) => {
+    // `recovery` (how the CLI takes, tells and resumes its conversation) is src/recovery's to read.
+    const { delivery, recovery: _r, ...states } = d;
+    const origin = `built-in profile ${String(states.name)}`;
+    const p = parseProfile(states, origin);
+    return { states: p, delivery: parseDelivery(p.name, delivery, origin) };
+  });
+  return builtins[i]!;
+}
+const byName = <T>(pick: (b: { states: StateProfile; delivery: DeliverySettings }) => T): Readonly<Record<string, T>> =>
+  Object.freeze(lazily(Object.fromEntries(BUILTIN_DATA.map((d, i) => [String(d.name), () => pick(builtin(i))]))) as Record<string, T>);
 
 /** The built-in state profiles, by name. */
-export const BUILTIN_PROFILES: Readonly<Record<string, StateProfile>> = Object.freeze(Object.fromEntries(BUILTIN.map((b) => [b.states.name, b.states])));
+export const BUILTIN_PROFILES: Readonly<Record<string, StateProfile>> = byName((b) => b.states);
 
 /** The built-in delivery settings, by profile name. */
-export const BUILTIN_DELIVERY: Readonly<Record<string, DeliverySettings>> = Object.freeze(Object.fromEntries(BUILTIN.map((b) => [b.states.name, b.delivery])));
+export const BUILTIN_DELIVERY: Readonly<Record<string, DeliverySettings>> = byName((b) => b.delivery);
 
 /**
  * The delivery settings a pane's command most likely needs: the profile named, else the one whose

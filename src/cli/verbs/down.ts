@@ -15,7 +15,7 @@ async function stopSupervisor(runDir: string): Promise<void> {
   } catch {
     return;
   }
-  if (!(await waitGone(pid, 5000))) process.stderr.write(`the controller's supervisor (pid ${pid}) did not stop within 5 s\n`);
+  if (!(await waitGone(pid, 5000, 5))) process.stderr.write(`the controller's supervisor (pid ${pid}) did not stop within 5 s\n`);
 }
 
 /** Sessions on this tmux server whose `@miyabi_root` is this project (none when no server runs). */
@@ -57,7 +57,7 @@ export async function down(o: GlobalOptions): Promise<number> {
   if (client) {
     const r = await client.request('down');
     client.close();
-    if (!(await waitGone(r.pid, 10_000))) {
+    if (!(await waitGone(r.pid, 10_000, 5))) {
       process.stderr.write(`the controller (pid ${r.pid}) did not stop within 10 s; it was sent SIGTERM\n`);
       process.kill(r.pid, 'SIGTERM');
       return 1;

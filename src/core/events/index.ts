@@ -23,6 +23,7 @@ import { RUN_TAGGED, STAGE_EVENTS } from './stage.js';
 import { TASK_EVENTS } from './task.js';
 import { TRIGGER_EVENTS } from './trigger.js';
 import { WORKTREE_EVENTS } from './worktree.js';
+import { joined } from '../lazy.js';
 
 export { AGENT_SIGNALS, AGENT_STATE_NAMES } from './agent.js';
 export { METRIC_NAME } from './feedback.js';
@@ -30,21 +31,22 @@ export { RUN_OUTCOMES } from './run.js';
 export { RUN_TAGGED, STAGE_OUTCOMES } from './stage.js';
 export { TASK_PAYLOADS, TASK_PRIORITIES } from './task.js';
 
-export const EVENTS = {
-  ...AGENT_EVENTS,
-  ...MESSAGE_EVENTS,
-  ...TASK_EVENTS,
-  ...RUN_EVENTS,
-  ...STAGE_EVENTS,
-  ...PIPELINE_EVENTS,
-  ...PANE_EVENTS,
-  ...SESSION_EVENTS,
-  ...CONTROLLER_EVENTS,
-  ...WORKTREE_EVENTS,
-  ...FEEDBACK_EVENTS,
-  ...TRIGGER_EVENTS,
-  ...RECOVERY_EVENTS,
-} as const;
+/** Read through, never spread: each schema is built when first used (lazy.ts). */
+export const EVENTS = joined(
+  AGENT_EVENTS,
+  MESSAGE_EVENTS,
+  TASK_EVENTS,
+  RUN_EVENTS,
+  STAGE_EVENTS,
+  PIPELINE_EVENTS,
+  PANE_EVENTS,
+  SESSION_EVENTS,
+  CONTROLLER_EVENTS,
+  WORKTREE_EVENTS,
+  FEEDBACK_EVENTS,
+  TRIGGER_EVENTS,
+  RECOVERY_EVENTS,
+);
 
 type Catalogue = typeof EVENTS;
 /** Every record type there is. */

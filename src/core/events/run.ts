@@ -4,6 +4,7 @@
  * catalogue's schemas hold the tagged payload, as it is on disk.
  */
 import { z } from 'zod';
+import { lazily } from '../lazy.js';
 
 const runId = z.string().min(1);
 /** Pipeline variables: open-ended by design (`--var k=v`, a trigger's fields). */
@@ -11,8 +12,8 @@ const vars = z.record(z.string(), z.string());
 
 export const RUN_OUTCOMES = ['succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 
-export const RUN_EVENTS = {
-  'run.started': z.object({
+export const RUN_EVENTS = lazily({
+  'run.started': () => z.object({
     runId,
     pipeline: z.string().min(1),
     source: z.string(),
@@ -25,12 +26,12 @@ export const RUN_EVENTS = {
     /** The first stage, null for a pipeline with none. */
     entry: z.string().nullable(),
   }),
-  'run.resumed': z.object({ runId, from: z.string().nullable(), restarted: z.array(z.string()), pid: z.number().int() }),
+  'run.resumed': () => z.object({ runId, from: z.string().nullable(), restarted: z.array(z.string()), pid: z.number().int() }),
   /** The host stopped: the run is resumable from here. */
-  'run.interrupted': z.object({ runId, reason: z.string() }),
-  'run.finished': z.object({ runId, outcome: z.enum(RUN_OUTCOMES), durationMs: z.number(), reason: z.string().optional() }),
-  'run.skipped': z.object({ runId, pipeline: z.string(), others: z.array(z.string()), reason: z.string() }),
-  'run.queued': z.object({
+  'run.interrupted': () => z.object({ runId, reason: z.string() }),
+  'run.finished': () => z.object({ runId, outcome: z.enum(RUN_OUTCOMES), durationMs: z.number(), reason: z.string().optional() }),
+  'run.skipped': () => z.object({ runId, pipeline: z.string(), others: z.array(z.string()), reason: z.string() }),
+  'run.queued': () => z.object({
     runId,
     pipeline: z.string(),
     source: z.string(),
@@ -39,5 +40,5 @@ export const RUN_EVENTS = {
     event: z.record(z.string(), z.unknown()).optional(),
     waitingFor: z.array(z.string()),
   }),
-  'run.dequeued': z.object({ runId, reason: z.string() }),
-} as const;
+  'run.dequeued': () => z.object({ runId, reason: z.string() }),
+});

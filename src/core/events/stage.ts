@@ -3,6 +3,7 @@
  * `runId` by the run's RunJournal like run.* records.
  */
 import { z } from 'zod';
+import { lazily } from '../lazy.js';
 
 const runId = z.string().min(1);
 const stage = z.string().min(1);
@@ -12,13 +13,13 @@ const next = z.string().nullable();
 /** pipelines/run-state.ts's StageOutcome, less 'running' (a fold state, never written). */
 export const STAGE_OUTCOMES = ['passed', 'failed', 'skipped', 'stopped', 'cancelled'] as const;
 
-export const STAGE_EVENTS = {
-  'stage.started': z.object({ runId, stage, attempt: z.number().int(), continuous: z.boolean().optional() }),
-  'stage.retry': z.object({ runId, stage, attempt: z.number().int(), error: z.string(), delayMs: z.number() }),
-  'stage.escalated': z.object({ runId, pipeline: z.string(), stage, attempts: z.number().int(), error: z.string(), next }),
+export const STAGE_EVENTS = lazily({
+  'stage.started': () => z.object({ runId, stage, attempt: z.number().int(), continuous: z.boolean().optional() }),
+  'stage.retry': () => z.object({ runId, stage, attempt: z.number().int(), error: z.string(), delayMs: z.number() }),
+  'stage.escalated': () => z.object({ runId, pipeline: z.string(), stage, attempts: z.number().int(), error: z.string(), next }),
   /** A continuous stage started beside the run, which moves on. */
-  'stage.backgrounded': z.object({ runId, stage, next }),
-  'stage.finished': z.object({
+  'stage.backgrounded': () => z.object({ runId, stage, next }),
+  'stage.finished': () => z.object({
     runId,
     stage,
     outcome: z.enum(STAGE_OUTCOMES),
@@ -34,19 +35,19 @@ export const STAGE_EVENTS = {
     via: z.string(),
     unhandledFailure: z.boolean().optional(),
   }),
-  'action.finished': z.object({
+  'action.finished': () => z.object({
     runId, stage, action: z.string(), attempt: z.number().int(), ok: z.boolean(), durationMs: z.number(), error: z.string().optional(),
   }),
   /** A note from an action that is not its result (e.g. a configured command that is not set). */
-  'action.log': z.object({ runId, stage, action: z.string(), message: z.string() }),
-  'escalation.failed': z.object({ runId, stage, error: z.string() }),
+  'action.log': () => z.object({ runId, stage, action: z.string(), message: z.string() }),
+  'escalation.failed': () => z.object({ runId, stage, error: z.string() }),
   /** The notify-conductor built-in: the controller relays it to the conductor pane. */
-  'conductor.notify': z.object({
+  'conductor.notify': () => z.object({
     runId, stage, message: z.string(),
     /** The stage's inputs as the pipeline named them: open-ended. */
     inputs: z.record(z.string(), z.string()),
   }),
-} as const;
+});
 
 /** Record types a run writes through its RunJournal, which adds `runId` to each payload. */
 export const RUN_TAGGED = [

@@ -18,6 +18,6 @@ export type AgentRow = z.infer<typeof agentRow>;
 export const agents = message({
   name: 'agents',
   describe: 'the agents, with state (and the signal that decided it), pane, worktree and branch',
-  request: z.object({}).strict(),
-  reply: z.array(agentRow.extend({ state: z.string(), signal: z.string().nullable(), reason: z.string().nullable() })),
+  request: () => z.object({}).strict(),
+  reply: () => z.array(agentRow.extend({ state: z.string(), signal: z.string().nullable(), reason: z.string().nullable() })),
 });

@@ -5,6 +5,6 @@ import { taskReply } from './task.js';
 export const assign = message({
   name: 'assign',
   describe: 'hand a task to an agent now',
-  request: z.object({ agent: z.string(), id: z.string() }).strict(),
-  reply: taskReply,
+  request: () => z.object({ agent: z.string(), id: z.string() }).strict(),
+  reply: () => taskReply,
 });

@@ -6,12 +6,32 @@ import type { z } from 'zod';
  * their types from here, so the two cannot drift.
  */
 export interface MessageDef<N extends string = string, Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
-  name: N;
-  describe: string;
-  request: Q;
-  reply: R;
+  readonly name: N;
+  readonly describe: string;
+  readonly request: Q;
+  readonly reply: R;
 }
 
-export function message<const N extends string, Q extends z.ZodType, R extends z.ZodType>(m: MessageDef<N, Q, R>): MessageDef<N, Q, R> {
-  return m;
+/**
+ * The schemas are built on first use (issue #17): zod builds each with dozens of closures, and
+ * the controller's start-up built all of the protocol's (≈ 300) before it answered anything.
+ */
+export function message<const N extends string, Q extends z.ZodType, R extends z.ZodType>(m: {
+  name: N;
+  describe: string;
+  request: () => Q;
+  reply: () => R;
+}): MessageDef<N, Q, R> {
+  let q: Q | undefined;
+  let r: R | undefined;
+  return {
+    name: m.name,
+    describe: m.describe,
+    get request() {
+      return (q ??= m.request());
+    },
+    get reply() {
+      return (r ??= m.reply());
+    },
+  };
 }

@@ -8,6 +8,6 @@ import { message } from './define.js';
 export const detach = message({
   name: 'detach',
   describe: 'detach the tmux clients attached to the session (the session and its panes keep running)',
-  request: z.object({}).strict(),
-  reply: z.object({ detached: z.boolean() }),
+  request: () => z.object({}).strict(),
+  reply: () => z.object({ detached: z.boolean() }),
 });

@@ -11,8 +11,8 @@ export const diffFile = z.object({ path: z.string(), added: z.number().int(), re
 export const diff = message({
   name: 'diff',
   describe: "an agent's worktree against its base: files with lines added and removed (git diff --numstat), and with `patch` the diff itself",
-  request: z.object({ agent: z.string().min(1), patch: z.boolean().default(false) }).strict(),
-  reply: z.object({
+  request: () => z.object({ agent: z.string().min(1), patch: z.boolean().default(false) }).strict(),
+  reply: () => z.object({
     agent: z.string(),
     dir: z.string(),
     /** The base as given ('HEAD', 'main', a sha) and the commit compared against. */

@@ -5,6 +5,6 @@ import { taskReply } from './task.js';
 export const done = message({
   name: 'done',
   describe: "an agent's task is finished (or failed, with a reason)",
-  request: z.object({ agent: z.string().optional(), id: z.string().optional(), fail: z.string().optional() }).strict(),
-  reply: taskReply,
+  request: () => z.object({ agent: z.string().optional(), id: z.string().optional(), fail: z.string().optional() }).strict(),
+  reply: () => taskReply,
 });

@@ -8,6 +8,6 @@ import { message } from './define.js';
 export const focus = message({
   name: 'focus',
   describe: "bring a pane of the session to the front in tmux (select its window and pane, zoom it)",
-  request: z.object({ paneId: z.string().regex(/^%\d+$/, 'a pane id like %3'), zoom: z.boolean().default(true) }).strict(),
-  reply: z.object({ paneId: z.string(), window: z.string(), zoomed: z.boolean() }),
+  request: () => z.object({ paneId: z.string().regex(/^%\d+$/, 'a pane id like %3'), zoom: z.boolean().default(true) }).strict(),
+  reply: () => z.object({ paneId: z.string(), window: z.string(), zoomed: z.boolean() }),
 });

@@ -24,6 +24,6 @@ export type HealthRow = z.output<typeof healthRow>;
 export const health = message({
   name: 'health',
   describe: "each pane's last heartbeat, state, restarts per level and next escalation",
-  request: z.object({}).strict().optional(),
-  reply: z.object({ supervised: z.boolean(), agents: z.array(healthRow) }),
+  request: () => z.object({}).strict().optional(),
+  reply: () => z.object({ supervised: z.boolean(), agents: z.array(healthRow) }),
 });

@@ -9,8 +9,8 @@ import { message } from './define.js';
 export const messageWait = message({
   name: 'message.wait',
   describe: 'wait until a message is delivered or failed (send --wait)',
-  request: z.object({ to: z.string().min(1), id: z.string().min(1), timeoutMs: z.number().int().positive().max(24 * 3600_000) }).strict(),
-  reply: z.object({
+  request: () => z.object({ to: z.string().min(1), id: z.string().min(1), timeoutMs: z.number().int().positive().max(24 * 3600_000) }).strict(),
+  reply: () => z.object({
     state: z.enum(['delivered', 'failed', 'timeout']),
     outcome: z.string().nullable(),
     reason: z.string().nullable(),

@@ -13,6 +13,6 @@ export const seriesSchema = z.object({
 export const metrics = message({
   name: 'metrics',
   describe: 'every metric the controller keeps from the journal, as series',
-  request: z.object({}).strict().optional(),
-  reply: z.array(seriesSchema),
+  request: () => z.object({}).strict().optional(),
+  reply: () => z.array(seriesSchema),
 });

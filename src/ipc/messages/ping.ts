@@ -17,6 +17,6 @@ export type JournalHealthReply = z.infer<typeof journalHealth>;
 export const ping = message({
   name: 'ping',
   describe: 'liveness, pid, and the journal health',
-  request: z.object({}).strict(),
-  reply: z.object({ pid: z.number(), session: z.string(), journal: journalHealth.optional() }),
+  request: () => z.object({}).strict(),
+  reply: () => z.object({ pid: z.number(), session: z.string(), journal: journalHealth.optional() }),
 });

@@ -5,6 +5,6 @@ import { message } from './define.js';
 export const restart = message({
   name: 'restart',
   describe: 'restart a pane in place (respawn-pane) with its own command, cwd, env and worktree',
-  request: z.object({ name: z.string().min(1) }).strict(),
-  reply: z.object({ name: z.string(), paneId: z.string(), pid: z.number().int(), durationMs: z.number() }),
+  request: () => z.object({ name: z.string().min(1) }).strict(),
+  reply: () => z.object({ name: z.string(), paneId: z.string(), pid: z.number().int(), durationMs: z.number() }),
 });

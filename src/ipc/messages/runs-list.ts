@@ -17,6 +17,6 @@ export type RunRow = z.infer<typeof runRow>;
 export const runsList = message({
   name: 'runs.list',
   describe: 'the latest runs, newest last',
-  request: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(),
-  reply: z.array(runRow),
+  request: () => z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(),
+  reply: () => z.array(runRow),
 });

@@ -4,7 +4,7 @@ import { message } from './define.js';
 export const send = message({
   name: 'send',
   describe: 'put a message on the bus (for the conductor and dashboard, which speak only IPC)',
-  request: z
+  request: () => z
     .object({
       to: z.string(),
       text: z.string(),
@@ -12,5 +12,5 @@ export const send = message({
       priority: z.enum(['high', 'normal', 'low']).default('normal'),
     })
     .strict(),
-  reply: z.object({ id: z.string() }),
+  reply: () => z.object({ id: z.string() }),
 });

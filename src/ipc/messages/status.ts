@@ -32,6 +32,6 @@ export type StatusResult = z.infer<typeof statusResult>;
 export const status = message({
   name: 'status',
   describe: 'session, controller and panes',
-  request: z.object({}).strict(),
-  reply: statusResult,
+  request: () => z.object({}).strict(),
+  reply: () => statusResult,
 });

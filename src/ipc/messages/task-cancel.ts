@@ -5,6 +5,6 @@ import { taskReply } from './task.js';
 export const taskCancel = message({
   name: 'task.cancel',
   describe: 'cancel a task',
-  request: z.object({ id: z.string() }).strict(),
-  reply: taskReply,
+  request: () => z.object({ id: z.string() }).strict(),
+  reply: () => taskReply,
 });

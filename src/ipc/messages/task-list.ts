@@ -5,6 +5,6 @@ import { taskReply } from './task.js';
 export const taskList = message({
   name: 'task.list',
   describe: 'every task with its state',
-  request: z.object({}).strict(),
-  reply: z.array(taskReply),
+  request: () => z.object({}).strict(),
+  reply: () => z.array(taskReply),
 });

@@ -25,6 +25,6 @@ export type TriggerRow = z.infer<typeof triggerRow>;
 export const triggersList = message({
   name: 'triggers.list',
   describe: 'every trigger rule with its last and next firing and its activation count',
-  request: z.object({}).strict().optional(),
-  reply: z.object({ rules: z.array(triggerRow), files: z.array(z.string()), problem: z.string().optional() }),
+  request: () => z.object({}).strict().optional(),
+  reply: () => z.object({ rules: z.array(triggerRow), files: z.array(z.string()), problem: z.string().optional() }),
 });

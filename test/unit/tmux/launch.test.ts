@@ -1,11 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shQuote } from '../../../src/core/sh-quote.js';
 import { ensureLaunchDir, launchScript, writeLaunchScript } from '../../../src/tmux/launch.js';
 import type { PaneSpec } from '../../../src/tmux/port.js';
+import { until } from '../../helpers/project.js';
 
 let dir: string;
 beforeEach(() => {
@@ -57,6 +60,37 @@ describe('launchScript', () => {
   it('quotes like sh', () => {
     expect(shQuote("a'b")).toBe("'a'\\''b'");
     expect(shQuote('')).toBe("''");
+  });
+});
+
+describe('launchScript waitFor', () => {
+  it('starts the program only once the socket is there (a real /bin/sh, a real unix socket)', async () => {
+    const sock = join(dir, 'ctl.sock');
+    const out = join(dir, 'out');
+    const path = writeLaunchScript(dir, 'w.sh', launchScript(pane({ argv: ['/bin/sh', '-c', `echo started > ${shQuote(out)}`], env: {}, waitFor: sock })));
+    const child = spawn('/bin/sh', [path], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    // Proof that it is waiting, not merely slow to start: it has polled (a sleep child) three times.
+    let polls = 0;
+    await until(() => {
+      const r = spawnSync('pgrep', ['-P', String(child.pid), 'sleep']);
+      if (r.status === 0) polls++;
+      return polls >= 3;
+    }, 'the launch script polling for the socket');
+    expect(existsSync(out)).toBe(false);
+    const server = createServer().listen(sock);
+    await once(server, 'listening');
+    try {
+      expect(await exited).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe('started\n');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('waits for nothing without it, and refuses a NUL in it', () => {
+    expect(launchScript(pane())).not.toMatch(/while/);
+    expect(() => launchScript(pane({ waitFor: 'a\0b' }))).toThrow(/NUL/);
   });
 });
 
