@@ -1,18 +1,26 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { lazily } from '../core/lazy.js';
 import type { DeliveryProfile } from './profiles.js';
+import { MAX_DELAY_MS as MAX_LEARNED_MS } from './submit-flow.js';
 
 /** Each first-key success takes this share of the learned wait before the submit key. */
 const EASE = 0.75;
-/** The longest wait submit-flow ever learns (its MAX_DELAY_MS); more in the file is not ours. */
-const MAX_LEARNED_MS = 3000;
 const VERSION = 1;
 
-interface Learned {
-  /** The profile it was learned under: another program in the same pane starts afresh. */
-  profile: string;
-  delayMs: number;
-}
+/** Built on first read (core/lazy.ts): the controller loads this module on `up`'s path. */
+const SCHEMA = lazily({
+  /** The file's shape; an entry that does not fit is left out, the rest kept. */
+  file: () => z.object({ version: z.literal(VERSION), agents: z.record(z.string(), z.unknown()) }),
+  /** One agent's wait; more than submit-flow ever learns is not ours. */
+  entry: () => z.object({
+    /** The profile it was learned under: another program in the same pane starts afresh. */
+    profile: z.string().min(1),
+    delayMs: z.number().int().min(0).max(MAX_LEARNED_MS),
+  }),
+});
+type Learned = z.infer<typeof SCHEMA.entry>;
 
 /**
  * Per agent, the wait before the submit key learned from a paste window that ate one. It grows
@@ -70,18 +78,15 @@ export class SubmitDelays {
       this.onError(`${file}: not JSON (${(e as Error).message}); learned submit delays start afresh`);
       return;
     }
-    const agents = (j as { version?: unknown; agents?: unknown } | null)?.agents;
-    if ((j as { version?: unknown } | null)?.version !== VERSION || typeof agents !== 'object' || agents === null || Array.isArray(agents)) {
+    const shape = SCHEMA.file.safeParse(j);
+    if (!shape.success) {
       this.onError(`${file}: expected {"version":${VERSION},"agents":{…}}; learned submit delays start afresh`);
       return;
     }
-    for (const [agent, v] of Object.entries(agents as Record<string, unknown>)) {
-      const { profile, delayMs } = (v ?? {}) as Partial<Learned>;
-      if (typeof profile !== 'string' || profile === '' || !Number.isInteger(delayMs) || (delayMs as number) < 0 || (delayMs as number) > MAX_LEARNED_MS) {
-        this.onError(`${file}: agents.${agent}: expected {"profile": a name, "delayMs": a whole number 0–${MAX_LEARNED_MS}}; left out`);
-        continue;
-      }
-      this.learned.set(agent, { profile, delayMs: delayMs as number });
+    for (const [agent, v] of Object.entries(shape.data.agents)) {
+      const e = SCHEMA.entry.safeParse(v);
+      if (e.success) this.learned.set(agent, e.data);
+      else this.onError(`${file}: agents.${agent}: expected {"profile": a name, "delayMs": a whole number 0–${MAX_LEARNED_MS}}; left out`);
     }
   }
 

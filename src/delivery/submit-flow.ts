@@ -46,7 +46,7 @@ export const UNKNOWN_TUI_DELAY_MS = 400;
 const STILL_MS = 40;
 /** After the submit key: the text still in the input area, and nothing drawn for this long: not taken. */
 const HELD_QUIET_MS = 250;
-const MAX_DELAY_MS = 3000;
+export const MAX_DELAY_MS = 3000;
 /** How long a last submit key may wait for the agent's own hook to say it took the prompt. */
 const HOOK_GRACE_MS = 3000;
 
