@@ -7,7 +7,7 @@
 import { journalTrouble } from '../format-status.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import type { ConnectionState } from './model.js';
-import { NOT_REACHABLE } from './view.js';
+import { connectionText, NOT_REACHABLE } from './view.js';
 
 export interface HeaderFacts {
   status: Pick<StatusResult, 'session' | 'controller'> | null;
@@ -19,15 +19,12 @@ export interface HeaderFacts {
 
 type Part = { name: string; forms: string[] };
 
+/** The full form first (view.ts, as elsewhere), then shorter ones for a controller that is down. */
 function connectionForms(c: ConnectionState): string[] {
-  switch (c.kind) {
-    case 'connecting': return ['connecting\u2026'];
-    case 'connected': return ['connected'];
-    case 'down': {
-      const s = `${(c.retryInMs / 1000).toFixed(1)}s`;
-      return [`${NOT_REACHABLE} (next try in ${s}: ${c.reason})`, `${NOT_REACHABLE} (next try in ${s})`, `controller down, retry in ${s}`, 'controller down', 'down'];
-    }
-  }
+  const full = connectionText({ connection: c });
+  if (c.kind !== 'down') return [full];
+  const s = `${(c.retryInMs / 1000).toFixed(1)}s`;
+  return [full, `${NOT_REACHABLE} (next try in ${s})`, `controller down, retry in ${s}`, 'controller down', 'down'];
 }
 
 function parts(f: HeaderFacts): Part[] {
