@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { joined, lazily } from '../../core/lazy.js';
 
 /**
  * One request type of the protocol: its name, what it asks (checked by the server before a
@@ -22,16 +23,5 @@ export function message<const N extends string, Q extends z.ZodType, R extends z
   request: () => Q;
   reply: () => R;
 }): MessageDef<N, Q, R> {
-  let q: Q | undefined;
-  let r: R | undefined;
-  return {
-    name: m.name,
-    describe: m.describe,
-    get request() {
-      return (q ??= m.request());
-    },
-    get reply() {
-      return (r ??= m.reply());
-    },
-  };
+  return joined({ name: m.name, describe: m.describe }, lazily({ request: m.request, reply: m.reply }));
 }
