@@ -15,16 +15,21 @@
  * A new `.miyabi/` appears whole: it is built as `.miyabi.new-<random>` with its token inside and
  * renamed into place, so nobody ever sees one without its token; the record is written first.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 // rmdir is not part of FsPort (no test needs to fail it); the real call is enough here.
 import { rmdirSync as nodeRmdir } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MiyabiError } from './errors.js';
 import { type FsPort, O, closeQuietly, errnoCode, isNotFound, realFs, writeAll } from './fs-port.js';
 import { miyabiDir } from './paths.js';
 import { ensurePrivateDir } from './private-dir.js';
+
+// Loaded on first use: most verbs only check that .miyabi/ is ours, and node:child_process and
+// node:crypto (with what they pull in) cost each of them about a tenth of a node start (issue #17).
+const req = createRequire(import.meta.url);
+const childProcess = () => req('node:child_process') as typeof import('node:child_process');
+const randomBytes = (n: number): Buffer => (req('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 
 /** The folders a `.miyabi/` may hold at its top; each must be a real folder of ours when present. */
 const STATE_DIRS = ['run', 'logs', 'journal', 'state', 'bus', 'runs', 'reports'] as const;
@@ -103,7 +108,7 @@ function writeNew(fs: FsPort, path: string, text: string): void {
 /** What git tracks under `.miyabi/` (empty outside git, or when git is missing). */
 export function trackedStateFiles(root: string): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--', basename(miyabiDir(root))], {
+    const out = childProcess().execFileSync('git', ['ls-files', '-z', '--', basename(miyabiDir(root))], {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -7,9 +7,14 @@ import { liveSupervisor } from '../../core/supervisor-file.js';
 import type { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 
-async function stopSupervisor(runDir: string): Promise<void> {
+/**
+ * `graceMs`: after a clean stop its supervisor ends by itself as soon as it hears the channel
+ * close (controller/supervisor.ts); given that long, it is not signalled (which costs it a round
+ * of its own stop, some 40 ms of `down`).
+ */
+async function stopSupervisor(runDir: string, graceMs = 0): Promise<void> {
   const pid = liveSupervisor(runDir);
-  if (pid === null) return;
+  if (pid === null || (graceMs > 0 && (await waitGone(pid, graceMs, 2)))) return;
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
@@ -63,7 +68,7 @@ export async function down(o: GlobalOptions): Promise<number> {
       return 1;
     }
     // The supervisor ends when its controller stops cleanly; one that has not is told to.
-    await stopSupervisor(ctx.paths.run);
+    await stopSupervisor(ctx.paths.run, 1000);
     process.stdout.write(`stopped: controller pid ${r.pid}, session ended\n`);
     keptUndelivered(ctx.paths.bus);
     return 0;
