@@ -4,7 +4,21 @@
 // controller start here; one file takes that away. The rest of the CLI stays unbundled: its
 // verbs import lazily.
 import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+
+// zod puts every locale it ships (~240 KB, some 40 languages) behind `z.locales`, so a bundle
+// holds and evaluates them all at load: a third of the controller's start-up code. miyabi's
+// messages are English, zod's default (its own `config(en())`): only that one is kept.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-en' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: process.cwd() }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -13,6 +27,7 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  plugins: [zodEnglishOnly],
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __miyabiRequire } from 'node:module'; const require = __miyabiRequire(import.meta.url);" },
 };
