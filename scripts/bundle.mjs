@@ -28,6 +28,9 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [zodEnglishOnly],
+  // yaml's "node" export is CommonJS, bundled whole and evaluated at load; its ESM build (the
+  // same code, for browsers, no node APIs) lets esbuild keep only what miyabi calls.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __miyabiRequire } from 'node:module'; const require = __miyabiRequire(import.meta.url);" },
 };
