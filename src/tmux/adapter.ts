@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { MiyabiError, isMiyabiError } from '../core/errors.js';
 import { ControlClient } from './control/client.js';
 import { DEFAULT_TIMEOUT_MS, tmuxExec, tmuxExecChain, type ExecOptions } from './exec.js';
@@ -16,6 +17,15 @@ export interface TmuxOptions {
   launchDir?: string;
   /** `-f` config file, read only when miyabi starts the server (tests use /dev/null). */
   configFile?: string;
+}
+
+/**
+ * Where tmux 3.x puts `-L name`'s socket when $TMUX_TMPDIR is unset: /tmp/tmux-<uid>/name. With
+ * it set, tmux may fall back to /tmp when that folder is unusable, so we do not guess: null.
+ */
+export function defaultSocketPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const uid = process.getuid?.();
+  return uid === undefined || env.TMUX_TMPDIR !== undefined ? null : `/tmp/tmux-${uid}/${name}`;
 }
 
 const OPTION_KEY = /^@[A-Za-z0-9_-]{1,64}$/;
@@ -55,6 +65,9 @@ export class Tmux implements TmuxPort {
   /** Exact-name check (`=NAME:`); false when the server is not running. */
   async hasSession(name: string): Promise<boolean> {
     assertName('session name', name);
+    // No socket, no server: said without starting a tmux client (a fresh `up`'s usual case).
+    const socket = defaultSocketPath(this.socketName);
+    if (socket !== null && !existsSync(socket)) return false;
     try {
       await this.exec(['has-session', '-t', sessionTarget(name)]);
       return true;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PaneInfo, SessionSpec } from '../../../src/tmux/index.js';
 import { Tmux, readTmuxVersion, tmuxExec } from '../../../src/tmux/index.js';
+import { defaultSocketPath } from '../../../src/tmux/adapter.js';
+import { existsSync } from 'node:fs';
 import { fixture, isAlive, type Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -36,6 +38,18 @@ function asRaw(p: PaneInfo): string {
 }
 
 describe('Tmux adapter', () => {
+  it('finds the server where tmux puts it, so a missing socket may answer "no session" without a tmux client', async () => {
+    const tmux = f.tmux();
+    const path = defaultSocketPath(tmux.socketName);
+    if (process.env.TMUX_TMPDIR !== undefined) return expect(path).toBeNull();
+    expect(existsSync(path!)).toBe(false);
+    expect(await tmux.hasSession('guess')).toBe(false);
+    await tmux.createSession(spec('guess'));
+    expect(existsSync(path!)).toBe(true); // tmux's own socket, at the path hasSession looks at
+    expect(await tmux.hasSession('guess')).toBe(true);
+    expect(defaultSocketPath('x', { TMUX_TMPDIR: '/elsewhere' })).toBeNull(); // tmux may fall back from it: not guessed
+  });
+
   it('matches session names exactly, never by prefix (RELIABILITY 8)', async () => {
     const tmux = f.tmux();
     expect(await tmux.hasSession('foo')).toBe(false); // no server yet
