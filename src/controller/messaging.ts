@@ -168,7 +168,9 @@ export class Messaging {
   private async seedLogs(): Promise<void> {
     for (const id of this.tracker.unwritten()) {
       try {
-        this.tracker.seed(id, (await this.tmux.pane(id).run('capture-pane', ['-p', '-J'])).join('\n'));
+        const pane = this.tmux.pane(id);
+        const [x = ''] = await pane.run('display-message', ['-p', '#{cursor_x}']);
+        this.tracker.seed(id, (await pane.run('capture-pane', ['-p', '-J'])).join('\n'), x === '' ? undefined : Number(x));
       } catch {
         // Gone or dead: nothing to show, and the sweep tells the rest.
       }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -104,4 +104,24 @@ export function projectPaths(rootIn: string, env: NodeJS.ProcessEnv = process.en
 /** The tmux server miyabi uses: its own (`-L miyabi`) unless told otherwise. */
 export function tmuxSocketName(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.MIYABI_TMUX_SOCKET ?? 'miyabi';
+}
+
+/**
+ * The log to read an agent's output back from (`miyabi tail`, the dashboard's preview): the raw
+ * `<agent>.log`, whose cursor moves core/render-text applies (the stripped `.txt` has lost them,
+ * so bash's redraw of a pasted line landed at the wrong column). The `.txt` only when the raw log
+ * is missing or empty and it is not: state a controller before this one left (it seeded only there).
+ */
+export function agentOutputLog(logs: string, agent: string): string {
+  const raw = join(logs, `${agent}.log`);
+  const plain = join(logs, `${agent}.txt`);
+  return byteSize(raw) > 0 || byteSize(plain) === 0 ? raw : plain;
+}
+
+function byteSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

@@ -25,7 +25,8 @@ type Waiter = { paneId: string; test: () => boolean; resolve: (ok: boolean) => v
 /**
  * Everything panes print, read from the control client's %output: kept as a window of recent
  * ANSI-stripped text (for proof of delivery and relay), and appended to
- * `.miyabi/logs/<agent>.log` (raw) and `<agent>.txt` (stripped, for `tail` and error patterns).
+ * `.miyabi/logs/<agent>.log` (raw: `tail` and the dashboard render it) and `<agent>.txt`
+ * (stripped: plain text to grep; the dashboard's activity sparkline measures its growth).
  */
 export class OutputTracker {
   private readonly panes = new Map<string, PaneOutput>();
@@ -91,15 +92,21 @@ export class OutputTracker {
 
   /**
    * What a pane showed before its output was watched (a shell's first prompt, printed before the
-   * control client attached), written once to the plain log so `tail` and the dashboard's preview
+   * control client attached), written once to both logs so `tail` and the dashboard's preview
    * are not empty. Never into the delivery window: it proves nothing about a message.
+   * In the raw log, with the cursor at `cursorX` on the last line (a prompt's end), that line is
+   * left open there: bash redraws a pasted line with CR and one ESC[C per prompt column, and
+   * without the prompt's cells in front the redraw lands over the first echo of the paste.
    */
-  seed(paneId: string, screen: string): void {
+  seed(paneId: string, screen: string, cursorX?: number): void {
     const p = this.panes.get(paneId);
     const text = screen.replace(/\s+$/, '');
     if (!p || p.written || !text) return;
     p.written = true;
     p.plain.write(`${text}\n`);
+    const last = text.slice(text.lastIndexOf('\n') + 1);
+    const crlf = text.replace(/\n/g, '\r\n');
+    p.raw.write(cursorX !== undefined && cursorX >= last.length ? `${crlf}\x1b[${cursorX + 1}G` : `${crlf}\r\n`);
   }
 
   /** Absolute offset of the end of what the pane has printed so far. */

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync, watch } from 'node:fs';
-import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { MiyabiError } from '../../core/errors.js';
+import { agentOutputLog } from '../../core/paths.js';
 import { renderText } from '../../core/render-text.js';
 import { cliContext, type GlobalOptions } from '../context.js';
 
@@ -15,28 +16,37 @@ function lastLines(file: string, n: number): { text: string; size: number } {
     closeSync(fd);
   }
   const lines = buf.toString('utf8').split('\n');
+  // Read from mid-file, the first piece is a line's end: maybe half an escape or a character.
+  if (len < size && lines.length > 1) lines.shift();
   return { text: lines.slice(-n - 1).join('\n'), size };
 }
 
-/** `miyabi tail <agent>`: what the agent's pane printed, without terminal escapes. */
+/** `miyabi tail <agent>`: what the agent's pane printed, rendered as its terminal showed it. */
 export async function tail(o: GlobalOptions & { agent: string; follow?: boolean; lines?: string }): Promise<number> {
   const { paths } = cliContext(o);
   const n = Number(o.lines ?? 20);
   if (!Number.isInteger(n) || n < 0) throw new MiyabiError('USAGE', `-n must be a whole number, not "${o.lines}"`);
-  const file = join(paths.logs, `${o.agent}.txt`);
+  const file = agentOutputLog(paths.logs, o.agent);
   if (!existsSync(file)) throw new MiyabiError('NOT_FOUND', `no output recorded for "${o.agent}" (${file})`, { hint: 'miyabi status lists the panes' });
   const first = lastLines(file, n);
-  // Carriage returns and backspaces as the terminal showed them (a progress bar is its last state).
-  process.stdout.write(renderText(first.text));
+  // Carriage returns, backspaces and cursor moves as the terminal showed them (a progress bar is
+  // its last state, bash's redraw of a pasted line lands over the line, not after it).
+  const shown = renderText(first.text);
+  process.stdout.write(shown);
   if (!o.follow) {
     if (!first.text.endsWith('\n')) process.stdout.write('\n');
     return 0;
   }
   let pos = first.size;
-  let partial = '';
+  // The unfinished last line (a shell's prompt) is rendered again with the rest of it once that
+  // comes: bash's redraw after a paste goes back over the prompt, so it needs the prompt's bytes.
+  let partial = first.text.slice(first.text.lastIndexOf('\n') + 1);
+  let printed = shown.slice(shown.lastIndexOf('\n') + 1);
+  // A character whose bytes come in two reads is decoded once they are both there.
+  const utf8 = new StringDecoder('utf8');
   const pump = () => {
     const size = statSync(file).size;
-    if (size < pos) pos = 0;
+    if (size < pos) [pos, partial, printed] = [0, '', ''];
     if (size === pos) return;
     const buf = Buffer.alloc(size - pos);
     const fd = openSync(file, 'r');
@@ -47,11 +57,14 @@ export async function tail(o: GlobalOptions & { agent: string; follow?: boolean;
     }
     pos = size;
     // Whole lines only, so a line's carriage returns are rendered together.
-    partial += buf.toString('utf8');
+    partial += utf8.write(buf);
     const cut = partial.lastIndexOf('\n');
     if (cut === -1) return;
-    process.stdout.write(renderText(partial.slice(0, cut + 1)));
+    const text = renderText(partial.slice(0, cut + 1));
+    // What is on screen already stays; a line redrawn from its start is shown whole below it.
+    process.stdout.write(text.startsWith(printed) ? text.slice(printed.length) : `\n${text}`);
     partial = partial.slice(cut + 1);
+    printed = '';
   };
   const w = watch(file, pump);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));

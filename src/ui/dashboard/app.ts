@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { agentOutputLog } from '../../core/paths.js';
 import { agentDetail, scrollTop, tableHeader, tableLines } from './agent-table.js';
 import { filterRows, type AgentRow } from './agents.js';
 import { DashboardData } from './data.js';
@@ -69,7 +69,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
         case 'preview': {
           const r = selected();
           const head = agentDetail(r);
-          const log = r && p ? tailLines(join(p.logs, `${r.name}.txt`), Math.max(1, height - head.length - 3)) : [];
+          const log = r && p ? tailLines(agentOutputLog(p.logs, r.name), Math.max(1, height - head.length - 3)) : [];
           return [...head, '\u2500'.repeat(20), ...(log.length ? log : ['(no output recorded yet)'])];
         }
         case 'diff': return diffPanel(selected(), data.diffs);
@@ -97,7 +97,7 @@ export function runDashboard(opts: DashboardOptions): Promise<void> {
       watched?.w?.close();
       let fw: FSWatcher | null = null;
       try {
-        fw = watch(join(p.logs, `${r.name}.txt`), () => renderSoon());
+        fw = watch(agentOutputLog(p.logs, r.name), () => renderSoon());
         fw.on('error', () => undefined);
       } catch {
         // No log yet.

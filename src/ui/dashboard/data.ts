@@ -3,7 +3,7 @@
  * agents (with what the records and the state folder add), runs, tasks, the panels' feed.
  */
 import { join } from 'node:path';
-import { projectPaths, type ProjectPaths } from '../../core/paths.js';
+import { agentOutputLog, projectPaths, type ProjectPaths } from '../../core/paths.js';
 import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { buildRows, emptyMemory, noteEvent, tasksByAgent, type AgentReply, type AgentRow } from './agents.js';
@@ -73,7 +73,7 @@ export class DashboardData {
     if (p && Date.now() - this.filesAt > 1000) {
       this.filesAt = Date.now();
       for (const a of [...this.agents.map((x) => x.name), ...(this.status?.panes ?? []).map((x) => x.name)]) {
-        this.mem.lastLine.set(a, lastLine(join(p.logs, `${a}.txt`)));
+        this.mem.lastLine.set(a, lastLine(agentOutputLog(p.logs, a)));
         this.mem.inbox.set(a, inboxCounts(p.bus, a));
         this.activity.sample(a, fileSize(join(p.logs, `${a}.txt`)));
         this.sparks.set(a, this.activity.spark(a));

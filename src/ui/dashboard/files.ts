@@ -7,8 +7,11 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderText } from '../../core/render-text.js';
 
-/** The last `n` lines of a file (reading at most `maxBytes` from its end); [] when absent. */
-export function tailLines(file: string, n: number, maxBytes = 32 * 1024): string[] {
+/**
+ * The last `n` lines of a log as its terminal showed them (reading at most `maxBytes` from its
+ * end: raw logs carry colours and cursor moves, so more bytes a line); [] when absent.
+ */
+export function tailLines(file: string, n: number, maxBytes = 64 * 1024): string[] {
   let fd: number | undefined;
   try {
     const size = statSync(file).size;
@@ -17,6 +20,8 @@ export function tailLines(file: string, n: number, maxBytes = 32 * 1024): string
     fd = openSync(file, 'r');
     readSync(fd, buf, 0, len, size - len);
     const lines = renderText(buf.toString('utf8')).split('\n');
+    // Read from mid-file, the first piece is a line's end: maybe half an escape or a character.
+    if (len < size && lines.length > 1) lines.shift();
     while (lines.length && lines[lines.length - 1]?.trim() === '') lines.pop();
     return lines.slice(-n);
   } catch {

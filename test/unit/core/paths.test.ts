@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectPaths } from '../../../src/core/paths.js';
+import { agentOutputLog, projectPaths } from '../../../src/core/paths.js';
 
 const SRC = join(import.meta.dirname, '..', '..', '..', 'src');
 
@@ -27,5 +28,24 @@ describe('project paths', () => {
       .filter((f) => /(['"`])\.miyabi\1/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(SRC, f));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('an agent\'s output log, to read back', () => {
+  it('is the raw .log; the .txt only when the raw one is missing or empty and the .txt is not', () => {
+    const logs = mkdtempSync(join(tmpdir(), 'miyabi-logs-'));
+    try {
+      expect(agentOutputLog(logs, 'a')).toBe(join(logs, 'a.log'));
+      writeFileSync(join(logs, 'a.txt'), '$\n');
+      expect(agentOutputLog(logs, 'a')).toBe(join(logs, 'a.txt'));
+      writeFileSync(join(logs, 'a.log'), '');
+      expect(agentOutputLog(logs, 'a')).toBe(join(logs, 'a.txt'));
+      writeFileSync(join(logs, 'a.log'), '$ ');
+      expect(agentOutputLog(logs, 'a')).toBe(join(logs, 'a.log'));
+      writeFileSync(join(logs, 'b.log'), '');
+      expect(agentOutputLog(logs, 'b')).toBe(join(logs, 'b.log'));
+    } finally {
+      rmSync(logs, { recursive: true, force: true });
+    }
   });
 });
