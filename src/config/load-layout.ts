@@ -14,11 +14,10 @@ import { layoutFileSchema } from './layout-schema.js';
 import type { SessionLayout } from './layout-types.js';
 import { captureEnv, normalizeLayout } from './normalize-layout.js';
 import { displayPath, homeFrom } from './paths.js';
-import { loadYamlSource } from './load-yaml.js';
+import { checkParsed, validateSource } from './load-yaml.js';
 import { fileIssue, parseYamlSource, readConfigFile } from './yaml-source.js';
 import { convertForeign, foreignKind } from './foreign-layout.js';
 import { runRules, type Rule } from './rules.js';
-import { validateSource } from './load-yaml.js';
 import type { LayoutFile } from './layout-schema.js';
 
 /**
@@ -99,13 +98,15 @@ export function loadLayoutFile(absPath: string, opts: LoadLayoutOptions): Config
   const projectRoot = path.resolve(opts.projectRoot);
   const rules = layoutRules({ projectRoot, home: homeFrom(env) });
   // A tmuxinator or tmuxp file is read as the layout it describes (foreign-layout.ts).
-  const foreign = readForeign(file, read.value, rules, opts.maxBytes);
+  // Parsed once: the same document is looked at as a foreign file, then checked as ours.
+  const parsed = parseYamlSource(file, read.value, { maxBytes: opts.maxBytes });
+  const foreign = readForeign(parsed, rules);
   if (foreign) {
     if (!foreign.ok) return foreign;
     const layout = normalizeLayout(foreign.value, { source: absPath, projectRoot, miyabiBin: opts.miyabiBin, env });
     return ok(layout, foreign.warnings);
   }
-  const loaded = loadYamlSource(file, read.value, layoutFileSchema, rules, { maxBytes: opts.maxBytes });
+  const loaded = checkParsed(parsed, layoutFileSchema, rules);
   if (!loaded.ok) return loaded;
   const layout = normalizeLayout(loaded.value.value, { source: absPath, projectRoot, miyabiBin: opts.miyabiBin, env });
   return ok(layout, loaded.warnings);
@@ -123,8 +124,7 @@ export function loadLayout(opts: LoadLayoutOptions): ConfigResult<SessionLayout>
 }
 
 /** A tmuxinator/tmuxp file converted and checked as a layout, every issue at its place in that file; null for a miyabi layout. */
-function readForeign(file: string, input: Uint8Array, rules: readonly Rule<unknown>[], maxBytes: number | undefined): ConfigResult<LayoutFile> | null {
-  const parsed = parseYamlSource(file, input, { maxBytes });
+function readForeign(parsed: ReturnType<typeof parseYamlSource>, rules: readonly Rule<unknown>[]): ConfigResult<LayoutFile> | null {
   if (!parsed.ok) return null;
   const kind = foreignKind(parsed.value.data);
   if (kind === null) return null;

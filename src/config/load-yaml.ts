@@ -27,7 +27,15 @@ export function loadYamlSource<S extends z.ZodType>(
   rules: readonly Rule<unknown>[] = [],
   opts: YamlSourceOptions = {},
 ): ConfigResult<{ value: z.output<S>; source: YamlSource }> {
-  const parsed = parseYamlSource(file, input, opts);
+  return checkParsed(parseYamlSource(file, input, opts), schema, rules);
+}
+
+/** The schema and rules on a document already parsed (a layout file is parsed once, then read as tmuxinator's, tmuxp's or ours). */
+export function checkParsed<S extends z.ZodType>(
+  parsed: ReturnType<typeof parseYamlSource>,
+  schema: S,
+  rules: readonly Rule<unknown>[] = [],
+): ConfigResult<{ value: z.output<S>; source: YamlSource }> {
   const source = parsed.ok ? parsed.value : parsed.partial;
   if (source === undefined) return parsed.ok ? failed([]) : failed(parsed.issues, parsed.warnings);
   const issues = parsed.ok ? [] : [...parsed.issues];

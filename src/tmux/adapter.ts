@@ -6,7 +6,8 @@ import { PANE_FORMAT, parsePanes } from './format.js';
 import { ensureLaunchDir, launchScript, tempLaunchDir, writeLaunchScript } from './launch.js';
 import type { PaneHandle, PaneInfo, PaneSpec, SessionSpec, TmuxEvent, TmuxPort, TmuxRunOptions, TmuxVersion } from './port.js';
 import { assertName, packUnits, sessionTarget, sessionUnits, validateSpec, windowTarget } from './session.js';
-import { assertSupported, readTmuxVersion } from './version.js';
+import { assertSupported } from './version.js';
+import { cachedTmuxVersion } from './version-cache.js';
 
 export interface TmuxOptions {
   /** `-L` socket name of the tmux server miyabi owns. */
@@ -53,7 +54,7 @@ export class Tmux implements TmuxPort {
 
   /** Installed tmux version; throws TMUX_MISSING, or TMUX_VERSION when older than 3.2. */
   async version(): Promise<TmuxVersion> {
-    this.checked ??= assertSupported(await readTmuxVersion(this.timeoutMs));
+    this.checked ??= assertSupported(await cachedTmuxVersion(this.timeoutMs));
     return this.checked;
   }
 

@@ -8,7 +8,7 @@ import { inspectState } from '../../core/state-trust.js';
 import { foreignPeer } from '../ask-controller.js';
 import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
-import { Tmux } from '../../tmux/index.js';
+import { Tmux, assertSupported, readTmuxVersion } from '../../tmux/index.js';
 import type { ReplyOf } from '../../ipc/messages/index.js';
 import { journalTrouble } from '../../ui/format-status.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
@@ -58,7 +58,8 @@ export async function doctor(o: GlobalOptions & WatchdogOptions & { json?: boole
   const info = trusted ? readControllerInfo(p) : null;
   const tmux = new Tmux({ socket: info && !ctx.tmuxSocketGiven ? info.tmuxSocket : ctx.tmuxSocket });
   try {
-    const v = await tmux.version();
+    // tmux itself, not the start-up's cached answer (tmux/version-cache.ts): doctor checks.
+    const v = assertSupported(await readTmuxVersion());
     checks.push({ level: 'ok', what: `${v.raw} (3.2 or newer needed)` });
   } catch (e) {
     checks.push({ level: 'fail', what: isMiyabiError(e) ? e.message : String(e), fix: isMiyabiError(e) ? e.hint : 'install tmux 3.2 or newer' });
