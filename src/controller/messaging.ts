@@ -185,6 +185,7 @@ export class Messaging {
       if (!this.configs.has(p.agent)) continue;
       ids.set(p.agent, p.paneId);
       this.tracker.track(p.paneId, p.agent);
+      if (p.width !== undefined) this.tracker.resize(p.paneId, p.width);
     }
     for (const [name, id] of this.paneIds) if (ids.get(name) !== id) this.tracker.untrack(id);
     this.paneIds = ids;

@@ -13,13 +13,35 @@ const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\ua4cf
 // The second column of a wide character.
 const CONT = '';
 
-export function renderLine(raw: string): string {
+/**
+ * `cols`: the terminal's width when the line was written (the controller marks it in the raw log,
+ * see COLS_MARK). Known, a long line wraps onto rows of that width and a move up a row (`ESC M`,
+ * `ESC[nA`: bash redraws a wrapped pasted line so) stays within the line; unknown, the line is one
+ * row as wide as it needs.
+ */
+export function renderLine(raw: string, cols?: number): string {
   const cells: string[] = [];
+  let row = 0;
   let col = 0;
+  const w = cols !== undefined && cols > 0 ? cols : 0;
+  const at = () => row * w + col;
+  // The row's end, or the line's when it has no width.
+  const rowEnd = () => (w ? row * w + w : Number.POSITIVE_INFINITY);
+  const lastRow = () => rowEnd() >= cells.length;
   // A cell about to be overwritten may be half of a wide character: its other half goes blank.
   const unpair = (i: number) => {
     if (cells[i] === CONT && i > 0) cells[i - 1] = ' ';
     if (cells[i + 1] === CONT) cells[i + 1] = ' ';
+  };
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < Math.min(to, cells.length); i++) cells[i] = ' ';
+  };
+  // Pending wrap: a character written past the last column goes to the next row's first.
+  const wrap = () => {
+    if (w && col >= w) {
+      row++;
+      col = 0;
+    }
   };
   for (const m of raw.matchAll(TOKENS)) {
     const t = m[0];
@@ -29,27 +51,47 @@ export function renderLine(raw: string): string {
       if (m[2] || !/^[\d;]*$/.test(m[1] ?? '')) continue;
       const p = Number((m[1] ?? '').split(';')[0] || 0);
       const n = Math.max(1, p);
-      if ('KP@'.includes(final)) unpair(col);
-      if (final === 'C') col += n;
-      else if (final === 'D') col = Math.max(0, col - n);
-      else if (final === 'G') col = n - 1;
+      if ('KP@'.includes(final)) unpair(at());
+      if (final === 'C') col = w ? Math.min(w - 1, col + n) : col + n;
+      else if (final === 'D') col = Math.max(0, Math.min(col, w ? w - 1 : col) - n);
+      else if (final === 'G') col = w ? Math.min(w, n) - 1 : n - 1;
+      else if (final === 'A') row = w ? Math.max(0, row - n) : 0;
+      else if (final === 'B') row = w ? row + n : 0;
       else if (final === 'K') {
-        if (p === 0) cells.length = Math.min(cells.length, col);
-        else if (p === 1) for (let i = 0; i <= col && i < cells.length; i++) cells[i] = ' ';
-        else if (p === 2) cells.length = 0;
-      } else if (final === 'P' && col < cells.length) cells.splice(col, n);
-      else if (final === '@' && col < cells.length) cells.splice(col, 0, ...Array<string>(n).fill(' '));
-    } else if (t === '\r') col = 0;
-    else if (t === '\b') col = Math.max(0, col - 1);
+        const start = w ? row * w : 0;
+        if (p === 0) lastRow() ? (cells.length = Math.min(cells.length, at())) : blank(at(), rowEnd());
+        else if (p === 1) blank(start, at() + 1);
+        else if (p === 2) lastRow() ? (cells.length = Math.min(cells.length, start)) : blank(start, rowEnd());
+      } else if ((final === 'P' || final === '@') && at() < cells.length) {
+        const end = Math.min(rowEnd(), cells.length);
+        const rest = cells.slice(at(), end);
+        const edited = final === 'P' ? rest.slice(n) : [...Array<string>(n).fill(' '), ...rest];
+        // In a row of known width what is pushed past its end is gone, and what is pulled in is blank.
+        const fitted = !w ? edited : lastRow() ? edited.slice(0, rowEnd() - at()) : [...edited, ...Array<string>(n).fill(' ')].slice(0, rest.length);
+        cells.splice(at(), end - at(), ...fitted);
+      }
+    } else if (t === '\x1bM') row = w ? Math.max(0, row - 1) : 0;
+    else if (t === '\r') col = 0;
+    else if (t === '\b') col = Math.max(0, Math.min(col, w ? w - 1 : col) - 1);
     else if (t === '\t') {
-      const next = (Math.floor(col / 8) + 1) * 8;
-      while (col < next) cells[col++] ??= ' ';
+      wrap();
+      const next = Math.min((Math.floor(col / 8) + 1) * 8, w || Number.POSITIVE_INFINITY);
+      for (; col < next; col++) cells[at()] ??= ' ';
     } else if (t >= ' ' && t !== '\x7f') {
-      unpair(col);
-      cells[col++] = t;
+      wrap();
+      // A wide character does not fit in the last column: it goes to the next row.
+      if (w && col === w - 1 && WIDE.test(t)) {
+        cells[at()] ??= ' ';
+        col++;
+        wrap();
+      }
+      unpair(at());
+      cells[at()] = t;
+      col++;
       if (WIDE.test(t)) {
-        unpair(col);
-        cells[col++] = CONT;
+        unpair(at());
+        cells[at()] = CONT;
+        col++;
       }
     }
   }
@@ -57,7 +99,29 @@ export function renderLine(raw: string): string {
   return cells.join('');
 }
 
-/** Every line rendered; a trailing CR before the newline (CRLF) changes nothing. */
+/**
+ * What the controller writes into a raw log to say the pane's width from there on
+ * (delivery/output-tracker.ts): an OSC a terminal ignores, `ESC ] 7701 ; cols=N BEL`.
+ */
+export const colsMark = (cols: number): string => `\x1b]7701;cols=${cols}\x07`;
+const COLS_MARK = /\x1b\]7701;cols=(\d+)\x07/g;
+
+/**
+ * Every line rendered; a trailing CR before the newline (CRLF) changes nothing. Each line at the
+ * width the last mark before it gives (one in the line counts for it); lines before the first
+ * mark (a read from mid-file) at the first mark's width, the pane's most likely.
+ */
 export function renderText(raw: string): string {
-  return raw.split('\n').map((l) => renderLine(l.endsWith('\r') ? l.slice(0, -1) : l)).join('\n');
+  let cols: number | undefined;
+  for (const m of raw.matchAll(COLS_MARK)) {
+    cols = Number(m[1]);
+    break;
+  }
+  return raw
+    .split('\n')
+    .map((l) => {
+      for (const m of l.matchAll(COLS_MARK)) cols = Number(m[1]);
+      return renderLine(l.endsWith('\r') ? l.slice(0, -1) : l, cols);
+    })
+    .join('\n');
 }

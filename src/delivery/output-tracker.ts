@@ -1,10 +1,28 @@
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { appendStreamNoFollow } from '../core/no-follow.js';
+import { colsMark } from '../core/render-text.js';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
 const RING_BYTES = 256 * 1024;
+/** `tail` and the dashboard read the last 64 KB of a raw log: a width mark at least this often. */
+const MARK_EVERY = 32 * 1024;
+
+/**
+ * Whether a read ends between two characters and two escape sequences: a mark written after it
+ * must not land inside either (a read may end in the middle of one; the rest comes in the next).
+ */
+export function cutsNothing(data: Buffer): boolean {
+  let i = data.length - 1;
+  let cont = 0;
+  for (; i >= 0 && cont < 3 && ((data[i] ?? 0) & 0xc0) === 0x80; i--) cont++;
+  const lead = data[i] ?? 0;
+  if (i >= 0 && lead >= 0xc0 && cont < (lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1)) return false;
+  const esc = data.lastIndexOf(0x1b);
+  if (esc === -1) return true;
+  return /^\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\^_])/.test(data.subarray(esc).toString('latin1'));
+}
 
 interface PaneOutput {
   name: string;
@@ -18,6 +36,11 @@ interface PaneOutput {
   partialLine: string;
   /** Fed or seeded: a screen read now would repeat what the log holds. */
   written: boolean;
+  /** The pane's width as last told, and whether the raw log still has to be told it. */
+  cols?: number;
+  colsDue: boolean;
+  /** Raw bytes since the width was last marked: marked again now and then, so any read window holds one. */
+  sinceMark: number;
 }
 
 type Waiter = { paneId: string; test: () => boolean; resolve: (ok: boolean) => void; timer: NodeJS.Timeout };
@@ -48,6 +71,8 @@ export class OutputTracker {
       plain: appendStreamNoFollow(join(this.logDir, `${name}.txt`)),
       partialLine: '',
       written: false,
+      colsDue: false,
+      sinceMark: 0,
     });
   }
 
@@ -69,6 +94,8 @@ export class OutputTracker {
     p.lastAt = Date.now();
     p.written = true;
     p.raw.write(data);
+    p.sinceMark += data.length;
+    if (p.cols !== undefined && (p.colsDue || p.sinceMark >= MARK_EVERY) && cutsNothing(data)) this.markCols(p);
     const plain = stripVTControlCharacters(data.toString('utf8'));
     p.plain.write(plain);
     p.text += plain;
@@ -83,6 +110,27 @@ export class OutputTracker {
       for (const l of lines) for (const f of this.lineListeners) f(p.name, paneId, l);
     }
     this.wake(paneId);
+  }
+
+  /**
+   * The pane's width, from each sweep (tmux's pane_width): the raw log is told it when it changes,
+   * so that a line written at that width is read back at it (a wrapped line's redraw moves up
+   * rows: core/render-text.ts). The mark goes in after the next read that ends cleanly: a line
+   * with a mark in it is read back at that mark's width, so the prompt bash redraws on a resize and
+   * what is typed after it are.
+   */
+  resize(paneId: string, cols: number): void {
+    const p = this.panes.get(paneId);
+    if (!p || cols <= 0 || p.cols === cols) return;
+    p.cols = cols;
+    p.colsDue = true;
+  }
+
+  private markCols(p: PaneOutput): void {
+    if (p.cols === undefined) return;
+    p.raw.write(colsMark(p.cols));
+    p.colsDue = false;
+    p.sinceMark = 0;
   }
 
   /** Panes whose logs are empty and have had nothing written since they were tracked. */
@@ -105,8 +153,11 @@ export class OutputTracker {
     p.written = true;
     p.plain.write(`${text}\n`);
     const last = text.slice(text.lastIndexOf('\n') + 1);
+    // capture-pane -J joins a wrapped line: the cursor is on its last row.
+    const onRow = p.cols ? last.length - Math.floor(Math.max(0, last.length - 1) / p.cols) * p.cols : last.length;
     const crlf = text.replace(/\n/g, '\r\n');
-    p.raw.write(cursorX !== undefined && cursorX >= last.length ? `${crlf}\x1b[${cursorX + 1}G` : `${crlf}\r\n`);
+    this.markCols(p); // the log is empty: its start is a line's
+    p.raw.write(cursorX !== undefined && cursorX >= onRow ? `${crlf}\x1b[${cursorX + 1}G` : `${crlf}\r\n`);
   }
 
   /** Absolute offset of the end of what the pane has printed so far. */

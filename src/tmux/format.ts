@@ -22,6 +22,7 @@ const FIELDS = [
   'pane_dead',
   'pane_dead_status',
   'pane_in_mode',
+  'pane_width',
   '@miyabi_agent',
   '@miyabi_role',
   'pane_current_command',
@@ -48,8 +49,8 @@ function parseRecord(record: string): PaneInfo {
   if (parts.length < FIELDS.length) throw bad(record);
   const f = parts.slice(0, FIELDS.length - 1);
   f.push(parts.slice(FIELDS.length - 1).join(FIELD_SEP));
-  const [paneId, sessionName, windowId, windowName, windowIndex, paneIndex, pid, dead, deadStatus, inMode, agent, role, cmd, start, path] =
-    f as [string, string, string, string, string, string, string, string, string, string, string, string, string, string, string];
+  const [paneId, sessionName, windowId, windowName, windowIndex, paneIndex, pid, dead, deadStatus, inMode, width, agent, role, cmd, start, path] =
+    f as [string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string];
   if (!/^%\d+$/.test(paneId) || !/^@\d+$/.test(windowId)) throw bad(record);
   return {
     paneId,
@@ -65,6 +66,7 @@ function parseRecord(record: string): PaneInfo {
     currentPath: path,
     startCommand: start,
     inMode: inMode === '1',
+    ...(Number(width) > 0 ? { width: Number(width) } : {}),
     agent,
     role,
   };

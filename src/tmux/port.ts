@@ -60,6 +60,8 @@ export interface PaneInfo {
   currentPath: string;
   startCommand: string;
   inMode: boolean;
+  /** Columns (`pane_width`): logs of its output are rendered at it (core/render-text.ts). */
+  width?: number;
   /** @miyabi_agent and @miyabi_role, "" when unset. */
   agent: string;
   role: string;

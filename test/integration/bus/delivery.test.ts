@@ -142,11 +142,14 @@ describe('delivery into panes', () => {
   });
 
   it('relays `@agent: text` printed in a pane as a message to that agent', async () => {
+    // The talker speaks once its output is watched (its log is made then): a loaded machine may
+    // take longer than any fixed pause to attach the control client, and a line printed before
+    // is only in the pane's first screen, which proves and relays nothing.
     p = makeProject();
     const st = await upReaders(p, ['r1']);
     p.write(
       'relay.yaml',
-      `session: rl\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: talker\n        command: [sh, -c, "sleep 1; echo '@r2: hello from talker'; sleep 3600"]\n      - role: agent\n        name: r2\n        command: [node, ${JSON.stringify(join(import.meta.dirname, '..', '..', 'fixtures', 'reader.mjs'))}, rec/r2.jsonl]\n`,
+      `session: rl\nwindows:\n  - name: main\n    panes:\n      - role: agent\n        name: talker\n        command: [sh, -c, "until [ -e .miyabi/logs/talker.log ]; do sleep 0.05; done; echo '@r2: hello from talker'; sleep 3600"]\n      - role: agent\n        name: r2\n        command: [node, ${JSON.stringify(join(import.meta.dirname, '..', '..', 'fixtures', 'reader.mjs'))}, rec/r2.jsonl]\n`,
     );
     expect(st.session).toBe('rd');
     expect((await p.miyabi(['down'])).exitCode).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderLine, renderText } from '../../../src/core/render-text.js';
+import { colsMark, renderLine, renderText } from '../../../src/core/render-text.js';
 
 // Bytes bash 5.2 (--norc, PS1='root@host:/work# ') wrote to a tmux 3.3a pane, recorded with
 // pipe-pane: a line pasted the way miyabi types (load-buffer, paste-buffer -p -r), then Enter.
@@ -97,5 +97,36 @@ describe('renderLine: each line-local CSI', () => {
     expect(renderLine('abc\b\bX')).toBe('aXc');
     expect(renderLine('a\tb')).toBe('a       b');
     expect(renderText('a\r\nb\rc')).toBe('a\nc');
+  });
+});
+
+// Recorded from a real `miyabi up` at 80×24 (tmux 3.3a, bash 5.2): the agent's pane was 39
+// columns, so prompt (22) and paste (29) wrapped; bash moved up a row (ESC M) and forward over
+// the prompt before rewriting the line.
+const WRAPPED_PASTE =
+  '\x1b[?2004hroot@vm:/tmp/newuser# \x1b[7mecho hello from t\x1b[27m\x1b[7mh\x1b[27m\x1b[7me conductor\x1b[27m' +
+  '\x1bM' + '\x1b[C'.repeat(10) + 'echo hello from the conductor\r\n' +
+  '\x1b[?2004l\rhello from the conductor\r\n\x1b[?2004hroot@vm:/tmp/newuser# ';
+
+describe('renderText at the width the controller marked', () => {
+  it('shows a wrapped pasted line once: ESC M moves up a row of the pane, not off the line', () => {
+    const marked = colsMark(39) + WRAPPED_PASTE;
+    expect(renderText(marked)).toBe('root@vm:/tmp/newuser# echo hello from the conductor\nhello from the conductor\nroot@vm:/tmp/newuser# ');
+    // Without the width the move up is lost and the redraw lands after the first echo.
+    expect(renderText(WRAPPED_PASTE).split('\n')[0]).toMatch(/conductor +echo hello/);
+  });
+
+  it('uses each mark from its line on, and the first mark for lines before it (a read from mid-file)', () => {
+    const line = '0123456789abcdefghijKLM\x1bMxy'; // 23 columns, then up a row and two more
+    // At 20 columns the line is two rows: up a row is above "KLM", at column 3.
+    expect(renderText(`${line}\n${colsMark(20)}${line}`)).toBe('012xy56789abcdefghijKLM\n012xy56789abcdefghijKLM');
+    // After a resize to 30 the same bytes are one row: up a row stays on it, the two land at its end.
+    expect(renderText(`${colsMark(20)}${line}\n${colsMark(30)}${line}`)).toBe('012xy56789abcdefghijKLM\n0123456789abcdefghijKLMxy');
+  });
+
+  it('keeps each row its width: ESC[P and ESC[@ edit their row only, ESC[C stops at its last column', () => {
+    // Rows "0123456789" and "abc"; up to the first, column 2: delete 2, insert 1, forward past the end, write.
+    expect(renderLine('0123456789abc\x1bM\r\x1b[2C\x1b[2P', 10)).toBe('01456789  abc');
+    expect(renderLine('0123456789abc\x1bM\r\x1b[2C\x1b[2P\x1b[1@\x1b[20Cz', 10)).toBe('01 456789zabc');
   });
 });

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderText } from '../../../src/core/render-text.js';
-import { OutputTracker } from '../../../src/delivery/output-tracker.js';
+import { colsMark, renderText } from '../../../src/core/render-text.js';
+import { OutputTracker, cutsNothing } from '../../../src/delivery/output-tracker.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -36,14 +36,15 @@ describe('a pane\'s first screen in its log', () => {
     t.untrack('%1');
     await expect.poll(() => log('sh')).toBe('$\n');
     // No cursor given: the raw log's seed is whole lines too.
-    expect(await log('sh', 'log')).toBe('$\r\n');
+    await expect.poll(() => log('sh', 'log')).toBe('$\r\n');
   });
 
   it('the raw log\'s seed ends where the cursor was, so bash\'s redraw of a paste lands over its prompt', async () => {
     const { t, log } = tracker();
     t.track('%1', 'sh');
     t.seed('%1', 'welcome\nroot@host:/work# \n\n', 17);
-    expect(await log('sh')).toBe('welcome\nroot@host:/work#\n');
+    // A stream: its bytes reach the file a little later, the sooner on a quiet machine.
+    await expect.poll(() => log('sh')).toBe('welcome\nroot@host:/work#\n');
     // What bash 5.2 wrote for a pasted line and Enter (see test/unit/core/render-text.test.ts).
     t.feed('%1', Buffer.from('\x1b[7mhello from the conductor\x1b[27m\r' + '\x1b[C'.repeat(17) + 'hello from the conductor\r\n'));
     t.untrack('%1');
@@ -72,5 +73,60 @@ describe('a pane\'s first screen in its log', () => {
     t.untrack('%2');
     await expect.poll(() => log('live')).toBe('hello\n');
     expect(await log('old')).toBe('from the last controller\n');
+  });
+});
+
+describe('the pane width in the raw log', () => {
+  it('is marked before a seeded screen, and again at the next line start once the pane is resized', async () => {
+    const { t, log } = tracker();
+    t.track('%1', 'sh');
+    t.resize('%1', 39);
+    t.seed('%1', 'root@vm:/tmp/newuser# ', 22);
+    t.feed('%1', Buffer.from('echo hi'));
+    t.resize('%1', 99);
+    t.feed('%1', Buffer.from('\x1b[')); // half an escape: no mark may come between its halves
+    t.feed('%1', Buffer.from('Kdone\r\n'));
+    t.feed('%1', Buffer.from('next'));
+    t.untrack('%1');
+    await expect.poll(() => log('sh', 'log')).toBe(`${colsMark(39)}root@vm:/tmp/newuser#\x1b[23Gecho hi\x1b[Kdone\r\n${colsMark(99)}next`);
+  });
+
+  it('is marked after the first read that ends cleanly: a prompt bash redraws on a resize, not only a line end', async () => {
+    const { t, log } = tracker();
+    t.track('%1', 'sh');
+    t.resize('%1', 39);
+    t.feed('%1', Buffer.from('$ \r\n'));
+    t.resize('%1', 99);
+    t.feed('%1', Buffer.from('\x1b]0;tit')); // an OSC not yet ended
+    t.feed('%1', Buffer.from('le\x07\r\x1b[K$ '));
+    t.feed('%1', Buffer.from('typed'));
+    t.untrack('%1');
+    await expect.poll(() => log('sh', 'log')).toBe(`$ \r\n${colsMark(39)}\x1b]0;title\x07\r\x1b[K$ ${colsMark(99)}typed`);
+  });
+
+  it('never cuts a character or an escape sequence in half', () => {
+    expect(cutsNothing(Buffer.from('plain $ '))).toBe(true);
+    expect(cutsNothing(Buffer.from('colour \x1b[31mred\x1b[0m'))).toBe(true);
+    expect(cutsNothing(Buffer.from('title \x1b]0;x\x1b\\'))).toBe(true);
+    expect(cutsNothing(Buffer.from('half \x1b['))).toBe(false);
+    expect(cutsNothing(Buffer.from('half \x1b[3'))).toBe(false);
+    expect(cutsNothing(Buffer.from('osc \x1b]0;still going'))).toBe(false);
+    expect(cutsNothing(Buffer.from('bare \x1b'))).toBe(false);
+    const yen = Buffer.from('¥ 日本');
+    expect(cutsNothing(yen)).toBe(true);
+    expect(cutsNothing(yen.subarray(0, yen.length - 1))).toBe(false); // the last of 本's three bytes missing
+    expect(cutsNothing(yen.subarray(0, 1))).toBe(false); // ¥'s lead byte alone
+  });
+
+  it('is marked again after 32 KB, so a read of the last 64 KB always holds one', async () => {
+    const { t, log } = tracker();
+    t.track('%1', 'sh');
+    t.resize('%1', 80);
+    const line = `${'x'.repeat(1023)}\n`;
+    for (let i = 0; i < 40; i++) t.feed('%1', Buffer.from(line));
+    t.untrack('%1');
+    const raw = await log('sh', 'log');
+    // The first at the first line end, the next 32 lines (32 KB) later.
+    expect(raw.split(colsMark(80)).map((part) => part.length)).toEqual([1024, 32 * 1024, 7 * 1024]);
   });
 });
