@@ -1,10 +1,12 @@
 /**
- * Text as a terminal would show it, line by line: a carriage return goes back to the line's start
+ * Text as a terminal would show it, line by line: a carriage return goes back to the row's start
  * and what follows overwrites it (progress bars), a backspace steps back one column, and the
  * cursor moves and erases that stay on one line are applied (bash/readline redraws a pasted or
- * edited line with CR, `ESC[nC`, `ESC[K`, `ESC[n@`, `ESC[nP`; CLIs use `ESC[nG`, `ESC[2K`). Other
- * escapes (colours, moves to other lines) are dropped. Used where output logs are read back to
- * people (`miyabi tail`, the dashboard's preview), from the raw log so these sequences are there.
+ * edited line with CR, `ESC[nC`, `ESC[K`, `ESC[n@`, `ESC[nP`; CLIs use `ESC[nG`, `ESC[2K`). At
+ * the pane's width, when the log says it, a long line wraps onto rows and moves up and down stay
+ * within it (a wrapped line's redraw). Other escapes (colours, moves to other lines) are dropped.
+ * Used where output logs are read back to people (`miyabi tail`, the dashboard's preview), from
+ * the raw log so these sequences are there.
  */
 // CSI (params, intermediates, final), OSC … BEL/ST, two-byte escapes, or one character.
 const TOKENS = /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]?|[^]/gu;
