@@ -1,5 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileSize } from './log-tail.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -115,13 +116,5 @@ export function tmuxSocketName(flag: string | undefined, env: NodeJS.ProcessEnv 
 export function agentOutputLog(logs: string, agent: string): string {
   const raw = join(logs, `${agent}.log`);
   const plain = join(logs, `${agent}.txt`);
-  return byteSize(raw) > 0 || byteSize(plain) === 0 ? raw : plain;
-}
-
-function byteSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
+  return fileSize(raw) > 0 || fileSize(plain) === 0 ? raw : plain;
 }

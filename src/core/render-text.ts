@@ -8,8 +8,19 @@
  * Used where output logs are read back to people (`miyabi tail`, the dashboard's preview), from
  * the raw log so these sequences are there.
  */
-// CSI (params, intermediates, final), OSC … BEL/ST, two-byte escapes, or one character.
-const TOKENS = /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]?|[^]/gu;
+// CSI (params, intermediates, final) and OSC … BEL/ST: the escapes longer than two bytes.
+const CSI = String.raw`\x1b\[([0-?]*)([ -/]*)([@-~])`;
+const OSC = String.raw`\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`;
+// Those, two-byte escapes, or one character.
+const TOKENS = new RegExp(String.raw`${CSI}|${OSC}|\x1b[@-Z\\-_]?|[^]`, 'gu');
+// A whole escape at the start (`[` and `]` only begin the longer ones).
+const WHOLE_ESCAPE = new RegExp(String.raw`^(?:${CSI}|${OSC}|\x1b[@-Z\\^_])`);
+
+/** Whether `text`, which starts with ESC, holds the whole escape sequence (not the first bytes of one). */
+export function wholeEscape(text: string): boolean {
+  return WHOLE_ESCAPE.test(text);
+}
+
 // Two columns in a terminal (CJK, Hangul, full-width forms, most emoji): readline counts them so.
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 // The second column of a wide character.
@@ -107,6 +118,7 @@ export function renderLine(raw: string, cols?: number): string {
  */
 export const colsMark = (cols: number): string => `\x1b]7701;cols=${cols}\x07`;
 const COLS_MARK = /\x1b\]7701;cols=(\d+)\x07/g;
+const FIRST_MARK = new RegExp(COLS_MARK.source);
 
 /**
  * Every line rendered; a trailing CR before the newline (CRLF) changes nothing. Each line at the
@@ -114,11 +126,8 @@ const COLS_MARK = /\x1b\]7701;cols=(\d+)\x07/g;
  * mark (a read from mid-file) at the first mark's width, the pane's most likely.
  */
 export function renderText(raw: string): string {
-  let cols: number | undefined;
-  for (const m of raw.matchAll(COLS_MARK)) {
-    cols = Number(m[1]);
-    break;
-  }
+  const first = FIRST_MARK.exec(raw);
+  let cols = first ? Number(first[1]) : undefined;
   return raw
     .split('\n')
     .map((l) => {

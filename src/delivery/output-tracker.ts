@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { fileSize } from '../core/log-tail.js';
 import { appendStreamNoFollow } from '../core/no-follow.js';
-import { colsMark } from '../core/render-text.js';
+import { colsMark, wholeEscape } from '../core/render-text.js';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -21,7 +21,7 @@ export function cutsNothing(data: Buffer): boolean {
   if (i >= 0 && lead >= 0xc0 && cont < (lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1)) return false;
   const esc = data.lastIndexOf(0x1b);
   if (esc === -1) return true;
-  return /^\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\^_])/.test(data.subarray(esc).toString('latin1'));
+  return wholeEscape(data.subarray(esc).toString('latin1'));
 }
 
 interface PaneOutput {
@@ -135,7 +135,7 @@ export class OutputTracker {
 
   /** Panes whose logs are empty and have had nothing written since they were tracked. */
   unwritten(): string[] {
-    return [...this.panes].filter(([, p]) => !p.written && logEmpty(join(this.logDir, `${p.name}.txt`))).map(([id]) => id);
+    return [...this.panes].filter(([, p]) => !p.written && fileSize(join(this.logDir, `${p.name}.txt`)) === 0).map(([id]) => id);
   }
 
   /**
@@ -221,13 +221,5 @@ export class OutputTracker {
       w.resolve(false);
     }
     this.waiters = [];
-  }
-}
-
-function logEmpty(file: string): boolean {
-  try {
-    return statSync(file).size === 0;
-  } catch {
-    return true;
   }
 }

@@ -1,24 +1,14 @@
 import { closeSync, existsSync, openSync, readSync, statSync, watch } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MiyabiError } from '../../core/errors.js';
+import { readTail } from '../../core/log-tail.js';
 import { agentOutputLog } from '../../core/paths.js';
 import { renderText } from '../../core/render-text.js';
 import { cliContext, type GlobalOptions } from '../context.js';
 
 function lastLines(file: string, n: number): { text: string; size: number } {
-  const size = statSync(file).size;
-  const len = Math.min(size, Math.max(64 * 1024, n * 400));
-  const buf = Buffer.alloc(len);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buf, 0, len, size - len);
-  } finally {
-    closeSync(fd);
-  }
-  const lines = buf.toString('utf8').split('\n');
-  // Read from mid-file, the first piece is a line's end: maybe half an escape or a character.
-  if (len < size && lines.length > 1) lines.shift();
-  return { text: lines.slice(-n - 1).join('\n'), size };
+  const { text, size } = readTail(file, Math.max(64 * 1024, n * 400));
+  return { text: text.split('\n').slice(-n - 1).join('\n'), size };
 }
 
 /** `miyabi tail <agent>`: what the agent's pane printed, rendered as its terminal showed it. */

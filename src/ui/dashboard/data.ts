@@ -8,7 +8,8 @@ import type { MessageName, ReplyOf, RequestOf } from '../../ipc/messages/index.j
 import type { StatusResult } from '../../ipc/protocol.js';
 import { buildRows, emptyMemory, noteEvent, tasksByAgent, type AgentReply, type AgentRow } from './agents.js';
 import { emptyFeed, noteFeed } from './feed.js';
-import { inboxCounts, lastLine, fileSize } from './files.js';
+import { inboxCounts, lastLine } from './files.js';
+import { fileSize } from '../../core/log-tail.js';
 import { Activity } from './activity.js';
 import { DiffCache } from './diffs.js';
 import { UsageFold } from './usage.js';

@@ -3,8 +3,9 @@
  * and asking the controller would only copy it: each agent's output log (the preview and the last
  * line) and its Maildir (messages queued and failed). Reads are small and bounded.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTail } from '../../core/log-tail.js';
 import { renderText } from '../../core/render-text.js';
 
 /**
@@ -12,23 +13,14 @@ import { renderText } from '../../core/render-text.js';
  * end: raw logs carry colours and cursor moves, so more bytes a line); [] when absent.
  */
 export function tailLines(file: string, n: number, maxBytes = 64 * 1024): string[] {
-  let fd: number | undefined;
+  let lines: string[];
   try {
-    const size = statSync(file).size;
-    const len = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(len);
-    fd = openSync(file, 'r');
-    readSync(fd, buf, 0, len, size - len);
-    const lines = renderText(buf.toString('utf8')).split('\n');
-    // Read from mid-file, the first piece is a line's end: maybe half an escape or a character.
-    if (len < size && lines.length > 1) lines.shift();
-    while (lines.length && lines[lines.length - 1]?.trim() === '') lines.pop();
-    return lines.slice(-n);
+    lines = renderText(readTail(file, maxBytes).text).split('\n');
   } catch {
     return [];
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
+  while (lines.length && lines[lines.length - 1]?.trim() === '') lines.pop();
+  return lines.slice(-n);
 }
 
 /** The last line with something on it. */
@@ -39,15 +31,6 @@ export function lastLine(file: string): string {
     if (l) return l;
   }
   return '';
-}
-
-/** A file's size in bytes, 0 when absent. */
-export function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 function count(dir: string, pred: (name: string) => boolean): number {
