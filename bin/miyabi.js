@@ -1,27 +1,29 @@
 #!/usr/bin/env node
-// Runs the compiled CLI; `npm ci` builds it (the "prepare" script).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Runs the compiled CLI; `npm ci` builds it (the "prepare" script). CommonJS (bin/package.json):
+// the verbs run most often are CommonJS bundles required from here, so their processes never
+// start node's ESM loader (issue #17); every other verb goes to the full CLI, an ES module.
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write('miyabi: not built yet; run `npm ci` (or `npm run build`) in ' + fileURLToPath(new URL('..', import.meta.url)) + '\n');
+const cli = join(__dirname, '..', 'dist', 'cli');
+if (!existsSync(join(cli, 'main.js'))) {
+  process.stderr.write('miyabi: not built yet; run `npm ci` (or `npm run build`) in ' + join(__dirname, '..') + '\n');
   process.exit(1);
 }
-const verb = process.argv[2];
-if (verb === 'send' || verb === 'broadcast') {
-  // Scripts call send in tight loops: skip the full command parser and load only the bus.
-  const { runSend } = await import(new URL('../dist/cli/send.bundle.mjs', import.meta.url).href);
-  process.exitCode = await runSend(process.argv.slice(3), verb === 'broadcast');
-} else {
-  // The quick verbs in their plain shapes skip the command parser too (dist/cli/quick-entry.js).
-  const quick = ['status', 'agents', 'ls', 'inbox', 'down', 'up', 'emit'].includes(verb)
-    ? await (await import(new URL('../dist/cli/quick/entry.mjs', import.meta.url).href)).runQuick(process.argv.slice(2))
-    : null;
-  if (quick !== null) {
-    process.exitCode = quick;
-  } else {
-    const { main } = await import(entry.href);
-    process.exitCode = await main(process.argv);
-  }
+const [verb, ...rest] = process.argv.slice(2);
+// `ls` is `agents`; each file takes only its verb's plain shapes and answers null for the rest.
+const quick = { status: 'status', agents: 'agents', ls: 'agents', inbox: 'inbox', down: 'down', up: 'up', emit: 'emit' };
+
+async function run() {
+  // Scripts call send in tight loops: it never needs the full parser.
+  if (verb === 'send' || verb === 'broadcast') return require(join(cli, 'quick', 'send.cjs')).runSend(rest, verb === 'broadcast');
+  const code = Object.hasOwn(quick, verb) ? await require(join(cli, 'quick', `${quick[verb]}.cjs`)).run(rest) : null;
+  if (code !== null) return code;
+  const { main } = await import(require('node:url').pathToFileURL(join(cli, 'main.js')).href);
+  return main(process.argv);
 }
+
+run().then((code) => {
+  process.exitCode = code;
+});

@@ -1,12 +1,10 @@
 /**
- * The quick verbs as one bundled file without the command parser (issue #17, item 3): `status`,
- * `agents`/`ls`, `inbox`, `emit`, `down` and `up --detach`/`--json` are run many times a day and
- * by scripts, and their own work
- * is a request or two to the controller; loading commander and a graph of small modules cost
- * them a good part of a node start. Only the plain shapes are taken here (the flags below, the
- * tmux server from MIYABI_TMUX_SOCKET); anything else (--help, --socket, an unknown flag) goes to
- * the full CLI, which parses and reports it as before. Bundled with code splitting
- * (scripts/bundle.mjs): each verb loads its own chunk and the ones it shares, nothing else.
+ * The quick verbs without the command parser (issue #17, item 3): `status`, `agents`/`ls`,
+ * `inbox`, `emit`, `down` and `up --detach`/`--json` are run many times a day and by scripts, and
+ * their own work is a request or two to the controller; loading commander and a graph of small
+ * modules cost them a good part of a node start. Only the plain shapes are taken here (the flags
+ * below, the tmux server from MIYABI_TMUX_SOCKET); anything else (--help, --socket, an unknown
+ * flag) goes to the full CLI, which parses and reports it as before.
  */
 import { isMiyabiError } from '../core/errors.js';
 
@@ -45,31 +43,51 @@ function parseEmit(args: string[]): { type: string; pairs: string[] } | null {
   return { type, pairs };
 }
 
-/** The exit code, or null when the full CLI must take these arguments. */
-export async function runQuick(argv: string[]): Promise<number | null> {
-  const [verb, ...rest] = argv;
+type Run = () => Promise<number>;
+type Global = { socket?: string };
+
+const global = (): Global => {
   const socket = process.env.MIYABI_TMUX_SOCKET;
-  const g = socket === undefined ? {} : { socket };
-  let run: (() => Promise<number>) | null = null;
-  if (verb === 'status') {
-    const o = parse(rest, ['--json'], false);
-    if (o) run = async () => (await import('./verbs/status.js')).status({ ...g, ...o });
-  } else if (verb === 'agents' || verb === 'ls') {
-    const o = parse(rest, ['--json'], false);
-    if (o) run = async () => (await import('./verbs/agents.js')).agentsVerb({ ...g, ...o });
-  } else if (verb === 'inbox') {
-    const o = parse(rest, ['--json', '--all'], true);
-    if (o) run = async () => (await import('./verbs/inbox.js')).inbox({ ...g, ...o });
-  } else if (verb === 'down') {
-    if (rest.length === 0) run = async () => (await import('./verbs/down.js')).down(g);
-  } else if (verb === 'up') {
-    const o = parseUp(rest);
-    if (o) run = async () => (await import('./verbs/up.js')).up({ ...g, ...o });
-  } else if (verb === 'emit') {
-    const o = parseEmit(rest);
-    if (o) run = async () => (await import('./verbs/emit.js')).emit({ ...g, ...o });
-  }
-  if (!run) return null;
+  return socket === undefined ? {} : { socket };
+};
+
+// One picker per verb: each is the entry of its own CommonJS bundle (scripts/bundle.mjs), so a
+// verb's process compiles only its own code. Each returns the run, or null for the full CLI.
+export function quickStatus(rest: string[]): Run | null {
+  const o = parse(rest, ['--json'], false);
+  return o && (async () => (await import('./verbs/status.js')).status({ ...global(), ...o }));
+}
+
+export function quickAgents(rest: string[]): Run | null {
+  const o = parse(rest, ['--json'], false);
+  return o && (async () => (await import('./verbs/agents.js')).agentsVerb({ ...global(), ...o }));
+}
+
+export function quickInbox(rest: string[]): Run | null {
+  const o = parse(rest, ['--json', '--all'], true);
+  return o && (async () => (await import('./verbs/inbox.js')).inbox({ ...global(), ...o }));
+}
+
+export function quickDown(rest: string[]): Run | null {
+  return rest.length === 0 ? async () => (await import('./verbs/down.js')).down(global()) : null;
+}
+
+export function quickUp(rest: string[]): Run | null {
+  const o = parseUp(rest);
+  return o && (async () => (await import('./verbs/up.js')).up({ ...global(), ...o }));
+}
+
+export function quickEmit(rest: string[]): Run | null {
+  const o = parseEmit(rest);
+  return o && (async () => (await import('./verbs/emit.js')).emit({ ...global(), ...o }));
+}
+
+const pickers: Record<string, (rest: string[]) => Run | null> = {
+  status: quickStatus, agents: quickAgents, ls: quickAgents, inbox: quickInbox, down: quickDown, up: quickUp, emit: quickEmit,
+};
+
+/** The exit code of `run` behind the CLI's error boundary: a MiyabiError is its message and hint. */
+export async function guarded(run: Run): Promise<number> {
   try {
     return await run();
   } catch (e) {
@@ -80,4 +98,11 @@ export async function runQuick(argv: string[]): Promise<number | null> {
     process.stderr.write(`miyabi: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
+}
+
+/** The exit code, or null when the full CLI must take these arguments. */
+export async function runQuick(argv: string[]): Promise<number | null> {
+  const [verb, ...rest] = argv;
+  const run = verb !== undefined && Object.hasOwn(pickers, verb) ? pickers[verb]!(rest) : null;
+  return run ? guarded(run) : null;
 }
