@@ -5,9 +5,9 @@
  * The temp file is created O_EXCL | O_NOFOLLOW, so a planted symlink or another writer's temp file
  * is never written through. It goes through an FsPort, so fault-injection tests can fail any step.
  */
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { type FsPort, O, closeQuietly, fsyncDir, ioError, realFs, writeAll } from './fs-port.js';
+import { randomHex } from './lazy-builtins.js';
 
 export interface AtomicWriteOptions {
   fs?: FsPort;
@@ -24,7 +24,7 @@ export interface AtomicWriteOptions {
 
 /** `<name>.tmp-<pid>-<hex>`: cleaners match the pid to tell a dead writer's temp file from a live one's. */
 export function atomicTempName(path: string): string {
-  return join(dirname(path), `${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(path), `${basename(path)}.tmp-${process.pid}-${randomHex(4)}`);
 }
 
 /** Replaces `path` with `data` atomically (see the file comment). Returns the bytes written. */

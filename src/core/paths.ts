@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { lazyCrypto } from './lazy-builtins.js';
 import { fileSize } from './log-tail.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -75,8 +75,7 @@ export function projectPaths(rootIn: string, env: NodeJS.ProcessEnv = process.en
   let socketRelocated = false;
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
     // node:crypto only here, for the rare long path: loading it costs every `miyabi send` at start.
-    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-    const hash = createHash('sha256').update(root).digest('hex').slice(0, 16);
+    const hash = lazyCrypto().createHash('sha256').update(root).digest('hex').slice(0, 16);
     socket = join(socketFallbackDir(env), `${hash}.sock`);
     socketRelocated = true;
   }

@@ -17,19 +17,14 @@
  */
 // rmdir is not part of FsPort (no test needs to fail it); the real call is enough here.
 import { rmdirSync as nodeRmdir } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MiyabiError } from './errors.js';
 import { type FsPort, O, closeQuietly, errnoCode, isNotFound, realFs, writeAll } from './fs-port.js';
 import { miyabiDir } from './paths.js';
 import { ensurePrivateDir } from './private-dir.js';
+import { lazyChildProcess as childProcess, randomHex } from './lazy-builtins.js';
 
-// Loaded on first use: most verbs only check that .miyabi/ is ours, and node:child_process and
-// node:crypto (with what they pull in) cost each of them about a tenth of a node start (issue #17).
-const req = createRequire(import.meta.url);
-const childProcess = () => req('node:child_process') as typeof import('node:child_process');
-const randomBytes = (n: number): Buffer => (req('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 
 /** The folders a `.miyabi/` may hold at its top; each must be a real folder of ours when present. */
 const STATE_DIRS = ['run', 'logs', 'journal', 'state', 'bus', 'runs', 'reports'] as const;
@@ -125,10 +120,10 @@ function createStateDir(root: string, fs: FsPort, env: NodeJS.ProcessEnv): boole
   const records = ownedRecordDir(env);
   ensurePrivateDir(userStateDir(env), { fs });
   ensurePrivateDir(records, { fs });
-  const token = randomBytes(16).toString('hex');
+  const token = randomHex(16);
   const record = join(records, token);
   writeNew(fs, record, `${root}\n`);
-  const building = `${miyabiDir(root)}.new-${randomBytes(6).toString('hex')}`;
+  const building = `${miyabiDir(root)}.new-${randomHex(6)}`;
   try {
     fs.mkdirSync(building, { mode: 0o700 });
     writeNew(fs, join(building, OWNER_FILE), `${token}\n`);

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { MiyabiError, errorFromJSON } from '../core/errors.js';
+import { lazyNet } from '../core/lazy-builtins.js';
 import { encodeFrame, LineSplitter } from './frames.js';
 import type { MessageName, ReplyOf, RequestOf } from './messages/index.js';
 import type { IpcResponse, JournalEventFrame } from './protocol.js';
@@ -51,7 +52,7 @@ export class IpcClient implements Requester {
   static async connect(path: string, timeoutMs = 2000): Promise<IpcClient> {
     // Loaded here, not at the top: `miyabi send` bundles this client for --wait, and node:net
     // costs every plain send a few milliseconds at start for nothing.
-    const { createConnection } = await import('node:net');
+    const { createConnection } = lazyNet();
     return new Promise((resolve, reject) => {
       const socket = createConnection(path);
       const timer = setTimeout(() => {
