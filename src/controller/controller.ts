@@ -237,14 +237,14 @@ export class Controller {
     await step('sweep', () => this.sweeper?.stop());
     // In reverse order: runs stop (journaled interrupted, the next controller resumes them) before the bus.
     await this.parts.stop(opts.reason, step);
-    // The control client first: tmux then has no client of ours to tell about every pane it closes.
-    await step('control client', () => this.o.tmux.close());
     if (opts.killSession) {
-      // One tmux command, not has-session first: each is a process start, the bulk of `down`.
+      // One tmux command, not has-session first, and through the control client (the adapter's
+      // killSession): a tmux process started for it was the bulk of `down` after tmux's own work.
       await step('kill-session', async () => {
         if ((await this.o.tmux.killSession(this.sessionName)) !== false) journal?.append('session.killed', { session: this.sessionName });
       });
     }
+    await step('control client', () => this.o.tmux.close());
     await step('ipc', () => this.ipc?.server.close());
     await step('socket', () => this.ipc?.unlinkIfOurs());
     if (journal) {

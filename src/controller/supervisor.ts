@@ -128,6 +128,9 @@ function watch(pid: number): void {
   let code: number | null = null;
   process.on('message', (m: Partial<ExitNote>) => {
     if (typeof m?.exit === 'number') code = m.exit;
+    // A clean stop: nothing to start again, so no need to wait for the channel to close as the
+    // controller exits; `down` waits for both of us, and this ends the two exits side by side.
+    if (code === 0) exited(pid, 0, null, startedAt);
   });
   process.once('disconnect', () => {
     watched = null;

@@ -178,7 +178,9 @@ export class Tmux implements TmuxPort {
   async killSession(name: string): Promise<boolean> {
     assertName('session name', name);
     try {
-      await this.exec(['kill-session', '-t', sessionTarget(name)]);
+      // Through the control client while it is up: no tmux process to start (≈ 20 ms of `down`).
+      // tmux answers the command (%end) before it tells the client its session is gone (%exit).
+      await this.run('kill-session', ['-t', sessionTarget(name)]);
       return true;
     } catch (e) {
       if (isMiyabiError(e) && (e.code === 'TMUX_PANE_GONE' || e.code === 'TMUX_UNREACHABLE')) return false;
