@@ -23,6 +23,7 @@ import { MiyabiError } from './errors.js';
 import { type FsPort, O, closeQuietly, errnoCode, isNotFound, realFs, writeAll } from './fs-port.js';
 import { miyabiDir } from './paths.js';
 import { ensurePrivateDir } from './private-dir.js';
+import { trackedStateFilesMemo } from './git-clean-memo.js';
 import { lazyChildProcess as childProcess, randomHex } from './lazy-builtins.js';
 
 
@@ -177,7 +178,7 @@ export function inspectState(root: string, o: TrustOptions = {}): TrustState {
   if (st.isSymbolicLink()) return { state: 'untrusted', error: untrusted(root, 'it is a symbolic link') };
   if (!st.isDirectory()) return { state: 'untrusted', error: untrusted(root, 'it is not a folder') };
   if (o.git && !created) {
-    const tracked = trackedStateFiles(root);
+    const tracked = trackedStateFilesMemo(root, userStateDir(env), trackedStateFiles, env);
     if (tracked.length > 0) {
       const list = tracked.slice(0, 3).join(', ') + (tracked.length > 3 ? ` and ${tracked.length - 3} more` : '');
       return { state: 'untrusted', error: untrusted(root, `git tracks ${list}`, 'untrack it (git rm -r --cached .miyabi && git commit), then ') };
