@@ -49,20 +49,26 @@ describe('the clean-index memo', () => {
     expect(asked).toBe(4);
   });
 
-  it('always asks where it cannot see the index: a repository without one yet, .git as a file, GIT_INDEX_FILE set', () => {
+  it('a plain repository with no index yet tracks nothing: git is not asked', () => {
     rmSync(join(root, '.git', 'index'));
-    check();
-    check();
-    expect(asked).toBe(2);
-    git('add', 'a');
+    expect(check()).toEqual([]);
+    expect(asked).toBe(0);
+    writeFileSync(join(root, '.miyabi', 'state', 'planted'), 'x');
+    git('add', '-f', '.miyabi/state/planted');
+    expect(check()).toEqual(['.miyabi/state/planted']);
+    expect(asked).toBe(1);
+  });
+
+  it('always asks where it cannot see the index: .git as a file, GIT_INDEX_FILE set', () => {
     check();
     expect(trackedStateFilesMemo(root, stateDir, ask, { GIT_INDEX_FILE: join(box, 'other-index') })).toEqual([]);
-    expect(asked).toBe(4);
+    expect(trackedStateFilesMemo(root, stateDir, ask, { GIT_INDEX_FILE: join(box, 'other-index') })).toEqual([]);
+    expect(asked).toBe(3);
     const wt = join(box, 'wt');
     mkdirSync(wt);
     writeFileSync(join(wt, '.git'), `gitdir: ${join(root, '.git')}\n`);
     trackedStateFilesMemo(wt, stateDir, ask, env);
     trackedStateFilesMemo(wt, stateDir, ask, env);
-    expect(asked).toBe(6);
+    expect(asked).toBe(5);
   });
 });
