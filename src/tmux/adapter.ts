@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { MiyabiError, isMiyabiError } from '../core/errors.js';
+import { lazyNet } from '../core/lazy-builtins.js';
 import { ControlClient } from './control/client.js';
 import { DEFAULT_TIMEOUT_MS, tmuxExec, tmuxExecChain, type ExecOptions } from './exec.js';
 import { PANE_FORMAT, parsePanes } from './format.js';
@@ -27,6 +28,20 @@ export interface TmuxOptions {
 export function defaultSocketPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const uid = process.getuid?.();
   return uid === undefined || env.TMUX_TMPDIR !== undefined ? null : `/tmp/tmux-${uid}/${name}`;
+}
+
+/** False when nothing listens on the socket (no file, or tmux's file left by a server that exited). */
+function serverListens(path: string): Promise<boolean> {
+  if (!existsSync(path)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const c = lazyNet().createConnection(path);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    // ECONNREFUSED: a file without a server; anything else (EACCES…) is left for tmux to report.
+    c.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'ECONNREFUSED' && e.code !== 'ENOENT'));
+  });
 }
 
 const OPTION_KEY = /^@[A-Za-z0-9_-]{1,64}$/;
@@ -66,9 +81,11 @@ export class Tmux implements TmuxPort {
   /** Exact-name check (`=NAME:`); false when the server is not running. */
   async hasSession(name: string): Promise<boolean> {
     assertName('session name', name);
-    // No socket, no server: said without starting a tmux client (a fresh `up`'s usual case).
+    // No server: said without starting a tmux client (a fresh `up`'s usual case). tmux leaves its
+    // socket file behind when the server exits (after `down`), so a file that refuses a connection
+    // is no server either.
     const socket = defaultSocketPath(this.socketName);
-    if (socket !== null && !existsSync(socket)) return false;
+    if (socket !== null && !(await serverListens(socket))) return false;
     try {
       await this.exec(['has-session', '-t', sessionTarget(name)]);
       return true;

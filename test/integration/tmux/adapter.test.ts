@@ -47,6 +47,12 @@ describe('Tmux adapter', () => {
     await tmux.createSession(spec('guess'));
     expect(existsSync(path!)).toBe(true); // tmux's own socket, at the path hasSession looks at
     expect(await tmux.hasSession('guess')).toBe(true);
+    // A server that exits leaves its socket file: a file nothing listens on is no session either.
+    await tmux.killServer();
+    expect(existsSync(path!)).toBe(true);
+    expect(await tmux.hasSession('guess')).toBe(false);
+    await tmux.createSession(spec('guess'));
+    expect(await tmux.hasSession('guess')).toBe(true);
     expect(defaultSocketPath('x', { TMUX_TMPDIR: '/elsewhere' })).toBeNull(); // tmux may fall back from it: not guessed
   });
 
