@@ -46,7 +46,7 @@ function parseEmit(args: string[]): { type: string; pairs: string[] } | null {
 type Run = () => Promise<number>;
 type Global = { socket?: string };
 
-const global = (): Global => {
+const server = (): Global => {
   const socket = process.env.MIYABI_TMUX_SOCKET;
   return socket === undefined ? {} : { socket };
 };
@@ -55,31 +55,31 @@ const global = (): Global => {
 // verb's process compiles only its own code. Each returns the run, or null for the full CLI.
 export function quickStatus(rest: string[]): Run | null {
   const o = parse(rest, ['--json'], false);
-  return o && (async () => (await import('./verbs/status.js')).status({ ...global(), ...o }));
+  return o && (async () => (await import('./verbs/status.js')).status({ ...server(), ...o }));
 }
 
 export function quickAgents(rest: string[]): Run | null {
   const o = parse(rest, ['--json'], false);
-  return o && (async () => (await import('./verbs/agents.js')).agentsVerb({ ...global(), ...o }));
+  return o && (async () => (await import('./verbs/agents.js')).agentsVerb({ ...server(), ...o }));
 }
 
 export function quickInbox(rest: string[]): Run | null {
   const o = parse(rest, ['--json', '--all'], true);
-  return o && (async () => (await import('./verbs/inbox.js')).inbox({ ...global(), ...o }));
+  return o && (async () => (await import('./verbs/inbox.js')).inbox({ ...server(), ...o }));
 }
 
 export function quickDown(rest: string[]): Run | null {
-  return rest.length === 0 ? async () => (await import('./verbs/down.js')).down(global()) : null;
+  return rest.length === 0 ? async () => (await import('./verbs/down.js')).down(server()) : null;
 }
 
 export function quickUp(rest: string[]): Run | null {
   const o = parseUp(rest);
-  return o && (async () => (await import('./verbs/up.js')).up({ ...global(), ...o }));
+  return o && (async () => (await import('./verbs/up.js')).up({ ...server(), ...o }));
 }
 
 export function quickEmit(rest: string[]): Run | null {
   const o = parseEmit(rest);
-  return o && (async () => (await import('./verbs/emit.js')).emit({ ...global(), ...o }));
+  return o && (async () => (await import('./verbs/emit.js')).emit({ ...server(), ...o }));
 }
 
 const pickers: Record<string, (rest: string[]) => Run | null> = {
