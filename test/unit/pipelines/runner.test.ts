@@ -168,7 +168,10 @@ stages:
     const f = fixture(SKILL, yaml);
     const r1 = f.runner({ env: { PATH: process.env.PATH ?? '', SLOW: '30' } });
     const done = r1.start();
-    await until(() => f.journal.of('stage.started').some((p) => p['stage'] === 'second') && fs.existsSync(path.join(f.root, 'slow.count')));
+    // The line written, not just the file: the shell creates slow.count (>>) before echo writes to it,
+    // and a cancel between the two (a loaded CI run) left it empty.
+    const slowRan = () => fs.existsSync(path.join(f.root, 'slow.count')) && fs.readFileSync(path.join(f.root, 'slow.count'), 'utf8') === 'ran\n';
+    await until(() => f.journal.of('stage.started').some((p) => p['stage'] === 'second') && slowRan());
     // The crash: everything the journal held at this moment, and nothing after.
     const crashed = [...f.journal.records];
     r1.cancel();
