@@ -26,7 +26,6 @@ import { ensurePrivateDir } from './private-dir.js';
 import { trackedStateFilesMemo } from './git-clean-memo.js';
 import { lazyChildProcess as childProcess, randomHex } from './lazy-builtins.js';
 
-
 /** The folders a `.miyabi/` may hold at its top; each must be a real folder of ours when present. */
 const STATE_DIRS = ['run', 'logs', 'journal', 'state', 'bus', 'runs', 'reports'] as const;
 export const OWNER_FILE = 'owner';
@@ -38,8 +37,9 @@ export interface TrustOptions {
   /** Create `.miyabi/` (with its token) when there is none: the controller and `miyabi run` do. */
   create?: boolean;
   /**
-   * Also ask git whether it tracks anything under `.miyabi/` (one `git ls-files`, a few ms): done
-   * where state is opened for real (`up`, `run`, `doctor`); quick verbs skip it.
+   * Also ask git whether it tracks anything under `.miyabi/` (one `git ls-files`, asked again only
+   * when git's index changed: core/git-clean-memo.ts): done where state is opened for real or
+   * created (`up`, `run`, `doctor`, `emit`); the other quick verbs skip it.
    */
   git?: boolean;
 }
