@@ -20,7 +20,11 @@ function repo() {
   return root;
 }
 
-const killServer = (sock) => spawnSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
+// tmux leaves its socket file when the server ends: removed too, or every run leaves five behind.
+const killServer = (sock) => {
+  spawnSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
+  if (process.env.TMUX_TMPDIR === undefined) rmSync(`/tmp/tmux-${process.getuid()}/${sock}`, { force: true });
+};
 
 function miyabiLayout(root) {
   const agents = Array.from({ length: AGENTS }, (_, i) => `      - role: agent\n        name: a${i + 1}\n        command: [sleep, "3600"]\n`).join('');
