@@ -68,6 +68,7 @@ const cjs = {
   define: { 'import.meta.url': '__miyabiUrl' },
   banner: { js: "const __miyabiUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
+// bin/miyabi.js maps each verb (and `ls`, which is `agents`) to these files by the same names.
 const quick = { status: 'quickStatus', agents: 'quickAgents', inbox: 'quickInbox', emit: 'quickEmit', down: 'quickDown', up: 'quickUp' };
 const entries = [
   ['send', "export { runSend } from './send-entry.js';"],

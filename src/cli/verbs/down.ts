@@ -8,9 +8,9 @@ import type { Tmux } from '../../tmux/index.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 
 /**
- * `graceMs`: after a clean stop its supervisor ends by itself as soon as it hears the channel
- * close (controller/supervisor.ts); given that long, it is not signalled (which costs it a round
- * of its own stop, some 40 ms of `down`).
+ * `graceMs`: after a clean stop its supervisor ends by itself as soon as the controller's exit
+ * note reaches it (controller/supervisor.ts); given that long, it is not signalled (which costs it
+ * a round of its own stop, some 40 ms of `down`).
  */
 async function stopSupervisor(runDir: string, graceMs = 0): Promise<void> {
   const pid = liveSupervisor(runDir);
