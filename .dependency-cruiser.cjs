@@ -97,6 +97,13 @@ module.exports = {
       to: { path: '^src/config/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'session-not-its-users',
+      comment: "session/ builds a session before a controller owns it: `up` (cli/) and the controller both use it; it uses neither, nor the protocol's code.",
+      severity: 'error',
+      from: { path: '^src/session/' },
+      to: { path: '^src/(cli|controller|ui)/' },
+    },
+    {
       name: 'controller-not-clients',
       severity: 'error',
       comment: 'The controller serves clients; it does not import them.',

@@ -64,9 +64,10 @@ const cjs = {
   ...common,
   plugins: [...common.plugins, ownRequire],
   format: 'cjs',
-  // Their sources read import.meta.url (package-paths, createRequire): the bundle's own file URL.
+  // Their sources read import.meta.url to find the package's files (`../../layouts/` from
+  // dist/<part>/): the URL of a file in dist/cli/, one level above these bundles, gives them the same.
   define: { 'import.meta.url': '__miyabiUrl' },
-  banner: { js: "const __miyabiUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "const __miyabiUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', require('node:path').basename(__filename))).href;" },
 };
 // bin/miyabi.js maps each verb (and `ls`, which is `agents`) to these files by the same names.
 const quick = { status: 'quickStatus', agents: 'quickAgents', inbox: 'quickInbox', emit: 'quickEmit', down: 'quickDown', up: 'quickUp' };

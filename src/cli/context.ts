@@ -3,6 +3,8 @@ import { findProjectRoot, projectPaths, tmuxSocketName, type ProjectPaths } from
 import { trustState } from '../core/state-trust.js';
 import { MiyabiError } from '../core/errors.js';
 import { IpcClient } from '../ipc/client.js';
+import { readLock } from '../core/instance-lock.js';
+import { sameProcessAlive } from '../core/pid.js';
 
 export interface GlobalOptions {
   socket?: string;
@@ -61,15 +63,26 @@ export function readControllerInfo(paths: ProjectPaths): ControllerInfo | null {
   }
 }
 
-/** Connects to the running controller, or returns null when there is none. */
-export async function tryConnect(paths: ProjectPaths, timeoutMs = 1000): Promise<IpcClient | null> {
-  try {
-    return await IpcClient.connect(paths.socket, timeoutMs);
-  } catch {
-    return null;
-  }
+/**
+ * How long after taking the lock a controller that does not listen yet is taken for one starting:
+ * `up` returns before its controller listens (up-build.ts), and a verb run right after waits for it.
+ */
+const STARTING_MS = 20_000;
+
+/** The lock names a live controller that took it a moment ago (not a `miyabi run`, not a pid reused). */
+function controllerStarting(paths: ProjectPaths): boolean {
+  const l = readLock(paths.lock);
+  return l !== null && l.role !== 'run' && l.pid !== process.pid && Date.now() - l.startedAt < STARTING_MS && sameProcessAlive(l.pid, l.start);
 }
 
-export async function connect(paths: ProjectPaths): Promise<IpcClient> {
-  return IpcClient.connect(paths.socket);
+/** Connects to the running controller (waiting for one that is starting), or returns null when there is none. */
+export async function tryConnect(paths: ProjectPaths, timeoutMs = 1000): Promise<IpcClient | null> {
+  for (;;) {
+    try {
+      return await IpcClient.connect(paths.socket, timeoutMs);
+    } catch {
+      if (!controllerStarting(paths)) return null;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -3,6 +3,7 @@ import { errorFromJSON, MiyabiError } from '../core/errors.js';
 import { controllerMain } from '../core/package-paths.js';
 import type { ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../ipc/start-message.js';
+import type { UpMessage } from '../session/handover.js';
 import { readLock } from '../core/instance-lock.js';
 import { IpcClient } from '../ipc/client.js';
 import type { StatusResult } from '../ipc/protocol.js';
@@ -30,32 +31,55 @@ async function waitForRunning(paths: ProjectPaths, deadline: number): Promise<St
 }
 
 /**
- * Starts the controller detached from this terminal (own session and process group, no stdio,
- * unref'd) and waits for the one message it sends over the spawn IPC channel: its status once
- * the session is built, or why it could not start. The controller checks the layout itself
- * before creating anything, so `up` needs neither the YAML nor the tmux modules.
+ * The controller's command line. It starts its supervisor (which starts it again if it dies) once
+ * it has told the `up` that started it (controller/supervise.ts). MIYABI_SUPERVISE=0: none.
  */
-export function startController(
-  paths: ProjectPaths,
-  args: { tmuxSocket: string; layout?: string },
-  deadlineMs = 20_000,
-): Promise<StatusResult> {
-  const deadline = Date.now() + deadlineMs;
-  // The controller itself, one node start on `up`'s path; it starts its supervisor (which starts it
-  // again if it dies) once it has told us (controller/supervise.ts). MIYABI_SUPERVISE=0: none.
+function controllerArgv(paths: ProjectPaths, args: { tmuxSocket: string; layout?: string | undefined }, handover: boolean): string[] {
   const argv = [controllerMain(), '--root', paths.root, '--tmux-socket', args.tmuxSocket];
+  if (handover) argv.push('--handover');
   if (args.layout) argv.push('--layout', args.layout);
   if (process.env.MIYABI_SUPERVISE !== '0') argv.push('--supervise');
-  const child = spawn(process.execPath, argv, {
+  return argv;
+}
+
+export interface StartingController {
+  pid: number | undefined;
+  /** Its status once it listens, or why it could not start. */
+  started: Promise<StatusResult>;
+  /** Tells it the next step (with `handover`: session/handover.ts); false when it is gone. */
+  tell(m: UpMessage): boolean;
+  /** Tells it to stop (`abort`) and lets it go: its own report of that is not awaited. */
+  abandon(why: string): void;
+  /** It has answered (with its status, or why it could not start), or it has exited. */
+  readonly done: boolean;
+}
+
+/**
+ * Starts the controller detached from this terminal (own session and process group, no stdio,
+ * unref'd); `started` waits for the one message it sends over the spawn IPC channel: its status
+ * once it listens, or why it could not start. With `handover`, the controller waits to be told
+ * (session/handover.ts) while `up` builds the session itself; without, it checks the layout and
+ * builds or adopts the session itself.
+ */
+export function spawnController(
+  paths: ProjectPaths,
+  args: { tmuxSocket: string; layout?: string | undefined; handover?: boolean },
+  deadlineMs = 20_000,
+): StartingController {
+  const deadline = Date.now() + deadlineMs;
+  const child = spawn(process.execPath, controllerArgv(paths, args, args.handover === true), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     cwd: paths.root,
     // Only the supervisor says a controller is supervised (a bare one started from inside a pane is not).
     env: { ...process.env, MIYABI_SUPERVISED: undefined },
   });
-  return new Promise<StatusResult>((resolve, reject) => {
+  let giveUp = (_e: Error): void => undefined;
+  let done = false;
+  const timeout = new MiyabiError('CONTROLLER_START', `the controller did not start within ${deadlineMs} ms`, { hint: `see ${paths.controllerLog}` });
+  const started = new Promise<StatusResult>((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => settle(new MiyabiError('CONTROLLER_START', `the controller did not start within ${deadlineMs} ms`, { hint: `see ${paths.controllerLog}` })), deadlineMs);
+    const timer = setTimeout(() => settle(timeout), deadlineMs);
     const release = () => {
       clearTimeout(timer);
       if (child.connected) child.disconnect();
@@ -64,6 +88,7 @@ export function startController(
     const settle = (r: StatusResult | Error) => {
       if (settled) return;
       settled = true;
+      done = r !== timeout;
       release();
       if (r instanceof Error) reject(r);
       else resolve(r);
@@ -86,5 +111,29 @@ export function startController(
       settle(new MiyabiError('CONTROLLER_START', `the controller exited (${signal ?? code}) before it was ready`, { hint: `see ${paths.controllerLog}` })),
     );
     child.once('error', (e) => settle(new MiyabiError('CONTROLLER_START', `could not start the controller: ${e.message}`, { cause: e })));
+    giveUp = settle;
   });
+  return {
+    pid: child.pid,
+    started,
+    get done() {
+      return done;
+    },
+    tell: (m) => {
+      if (!child.connected) return false;
+      child.send(m);
+      return true;
+    },
+    abandon: (why) => {
+      started.catch(() => undefined);
+      // Best said; a channel that closes unsaid stops it the same (session/handover.ts).
+      if (child.connected) child.send({ step: 'abort', why } satisfies UpMessage);
+      giveUp(new MiyabiError('CONTROLLER_START', `abandoned: ${why}`));
+    },
+  };
+}
+
+/** Starts the controller, which checks the layout and builds or adopts the session itself; its status once it listens. */
+export function startController(paths: ProjectPaths, args: { tmuxSocket: string; layout?: string | undefined }, deadlineMs = 20_000): Promise<StatusResult> {
+  return spawnController(paths, args, deadlineMs).started;
 }

@@ -7,7 +7,6 @@ import { readSnapshot, writeSnapshot } from '../core/snapshot.js';
 import type { StatusResult } from '../ipc/protocol.js';
 import { handlerTable } from '../ipc/handlers.js';
 import { IpcServer, type HandlerTable } from '../ipc/server.js';
-import { checkLayoutCommands } from './check-commands.js';
 import { formatIssue } from '../config/config-issue.js';
 import { deferred, gatedTable } from './gated-handlers.js';
 import type { PaneInfo } from '../tmux/port.js';
@@ -16,12 +15,15 @@ import { coreHandlers } from './handlers/index.js';
 import { ipcConnectionBudget } from './fd-budget.js';
 import { listenIpc, type BoundSocket } from './ipc-listen.js';
 import { appendLog, stopSteps } from './log.js';
-import { openSession } from './open-session.js';
+import { openSession } from '../session/open-session.js';
+import type { Handover, UpChannel } from '../session/handover.js';
+import { MiyabiError } from '../core/errors.js';
+import { checkBeforeBuild, type Built } from '../session/prepare.js';
 import { controllerParts } from './parts/index.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
-import { takeStateDir } from './state-dir.js';
-import { statusOf } from './status.js';
+import { takeHandedStateDir, takeStateDir } from '../session/state-dir.js';
+import { statusOf } from '../session/status.js';
 import { PaneSweeper } from './sweep.js';
 
 export interface ControllerOptions {
@@ -37,6 +39,8 @@ export interface ControllerOptions {
   parts?: Part[];
   /** Runs under a supervisor (restart means a new controller); default: MIYABI_SUPERVISED=1. */
   supervised?: boolean;
+  /** The `up` that started us builds the session itself and tells us over this channel (session/handover.ts). */
+  up?: UpChannel;
 }
 
 /**
@@ -57,6 +61,8 @@ export class Controller {
   private readonly parts: Parts;
   /** True when this start built the session (not adopted it): a failed start ends it again. */
   private builtSession = false;
+  /** How this start's session was built (by us or by `up`), for the recovery part. */
+  private built?: Built;
   private stopping?: Promise<void>;
   /** The full handler table, once every part has started (requests wait for it). */
   private readonly ready = deferred<HandlerTable>();
@@ -98,21 +104,24 @@ export class Controller {
     if (!loaded.ok) throw loaded.error;
     this.layout = loaded.value;
     this.layoutWarnings = loaded.warnings.map(formatIssue);
-    checkLayoutCommands(this.layout);
-    this.parts.check(this.layout, p.root);
+    checkBeforeBuild(this.layout, p.root);
     await version;
     this.mark('checked');
-    this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: () => (this.stateChecked = true) });
+    // `up` checks the layout, takes .miyabi/ and passes us the lock while we load (session/handover.ts).
+    // It waits for our word (`started`), so it is still our parent.
+    const fromUp = this.o.up !== undefined && (await this.heard('lock'));
+    const trusted = () => (this.stateChecked = true);
+    this.lock = fromUp ? takeHandedStateDir(p, process.ppid, trusted) : takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: trusted });
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');
     let panes: PaneInfo[];
     try {
       // Adopts a live session of this project, or builds one from the layout (open-session.ts).
-      ({ panes, commands: this.commands, created: this.builtSession } = await openSession({
-        tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal,
+      ({ panes, commands: this.commands, created: this.builtSession, built: this.built } = await openSession({
+        tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal, miyabiBin: this.o.miyabiBin,
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
-        prepare: (l) => this.parts.prepare(l, { paths: p, miyabiBin: this.o.miyabiBin }),
+        handover: fromUp ? await this.heard('built') : null,
       }));
       this.mark('session');
       // Every request waits for the parts (gated-handlers.ts); the socket is bound now so that
@@ -133,6 +142,17 @@ export class Controller {
     }
     writeFileNoFollow(p.info, JSON.stringify({ pid: process.pid, socket: p.socket, tmuxSocket: this.o.tmux.socketName, session: this.sessionName }));
     return panes;
+  }
+
+  /** The next word of the `up` that started us: `lock`, then the session it built. `abort`, or its channel closing, stops us. */
+  private async heard(step: 'lock'): Promise<true>;
+  private async heard(step: 'built'): Promise<Handover | null>;
+  private async heard(step: 'lock' | 'built'): Promise<true | Handover | null> {
+    const m = await this.o.up!();
+    if (m === null) throw new MiyabiError('CONTROLLER_START', `miyabi up went away before it said ${step}`);
+    if (m.step === 'abort') throw new MiyabiError('CONTROLLER_START', `miyabi up gave up: ${m.why}`);
+    if (m.step !== step) throw new MiyabiError('INTERNAL', `miyabi up said ${m.step} where ${step} was due`);
+    return m.step === 'lock' ? true : m.handover;
   }
 
   /**
@@ -157,7 +177,7 @@ export class Controller {
     const p = this.o.paths;
     try {
       await this.parts.start({
-        paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot,
+        paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot, built: this.built,
         commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
         sweepNow: () => void this.sweeper?.tick(), supervised: this.o.supervised ?? this.o.env.MIYABI_SUPERVISED === '1',
         // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
@@ -206,7 +226,7 @@ export class Controller {
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const { root, socket: ipcPath } = this.o.paths;
-    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
+    const f = { pid: process.pid, session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
     return statusOf(f, known ?? (await this.o.tmux.listPanes(this.sessionName)));
   }
 

@@ -6,16 +6,19 @@ import { Tmux } from '../tmux/index.js';
 import { Controller } from './controller.js';
 import type { StartMessage } from '../ipc/start-message.js';
 import { startWatcher, type Watcher } from './supervise.js';
+import { upChannel } from '../session/handover.js';
 
 // node's own parser: the controller is started by `miyabi up` (or its supervisor) only, with these options.
 const { values } = parseArgs({
-  options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' }, supervise: { type: 'boolean' } },
+  options: { root: { type: 'string' }, 'tmux-socket': { type: 'string' }, layout: { type: 'string' }, supervise: { type: 'boolean' }, handover: { type: 'boolean' } },
   strict: true,
 });
 if (!values.root || !values['tmux-socket']) {
-  process.stderr.write('usage: miyabi-controller --root <dir> --tmux-socket <name> [--layout <ref>] [--supervise]\n');
+  process.stderr.write('usage: miyabi-controller --root <dir> --tmux-socket <name> [--layout <ref>] [--supervise] [--handover]\n');
   process.exit(2);
 }
+// `up` builds the session itself and tells us over the spawn channel (session/handover.ts).
+const up = values.handover === true && process.send ? upChannel(process) : undefined;
 const opts = { root: values.root, tmuxSocket: values['tmux-socket'], layout: values.layout };
 /** `up` started us and wants a supervisor: we start it once `up` has been told (supervise.ts). */
 const supervise = values.supervise === true && process.env.MIYABI_SUPERVISED !== '1';
@@ -29,6 +32,7 @@ const controller = new Controller({
   miyabiBin: miyabiBin(),
   env: process.env,
   supervised: supervise || process.env.MIYABI_SUPERVISED === '1',
+  ...(up ? { up } : {}),
   onStopped: (code) => void exitTelling(code),
 });
 

@@ -17,16 +17,14 @@ import { DEFAULT_HEADER, DEFAULT_PASTE_MAX } from '../delivery/render.js';
 import { Typist, type PaneRunner } from '../delivery/typist.js';
 import type { PaneInfo } from '../tmux/port.js';
 import { MessageOutcomes, type AppendSource } from './message-outcomes.js';
+import { takesMessages } from '../session/prepare.js';
 
 export const DEFAULT_RELAY = '^@(?<to>[a-z][a-z0-9_-]{0,31}): (?<text>.+)$';
 const SWEEP_MS = 1000;
 const RELAY_DEDUP_MS = 5000;
 const STALE_TMP_MS = 60 * 60 * 1000;
 
-/** Panes that take messages: agents and plain shells (never the conductor or dashboard). */
-export function takesMessages(p: PaneLayout): boolean {
-  return p.role === 'agent' || p.role === 'shell';
-}
+export { takesMessages };
 
 /**
  * Ids journaled `delivering` and never finished (from the journal after the last snapshot), each

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { paneEnv } from '../../src/agents/session-spec.js';
-import { pathWith, writeMiyabiShim } from '../../src/controller/miyabi-shim.js';
+import { pathWith, writeMiyabiShim } from '../../src/session/miyabi-shim.js';
 
 let dir: string | undefined;
 afterEach(() => {

@@ -4,6 +4,7 @@ import { attachTerminal } from '../../tmux/attach.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 import { formatStatus } from '../../ui/format-status.js';
 import { startController } from '../start-controller.js';
+import { upBuilding } from '../up-build.js';
 import { askStatus } from '../ask-controller.js';
 import { lockedController, stopController } from '../restart-wedged.js';
 
@@ -44,7 +45,8 @@ export async function up(o: UpOptions): Promise<number> {
   const ctx = cliContext(o);
   let st = await runningStatus(o);
   const started = st === null;
-  st ??= await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout });
+  // Built here and handed to a controller (up-build.ts), or, when that is not the case at hand, by one.
+  st ??= (await upBuilding(ctx, o)) ?? (await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (o.json) {

@@ -1,6 +1,5 @@
-import { miyabiBinDir } from '../miyabi-shim.js';
+import { miyabiBinDir } from '../../session/miyabi-shim.js';
 import { join } from 'node:path';
-import { checkStateProfiles, placeAgents } from '../../agents/agent-hooks.js';
 import { AgentStates } from '../../agents/agent-states.js';
 import { AgentsHost } from '../../agents/agents-host.js';
 import { agentDoor } from '../../agents/door/door.js';
@@ -11,7 +10,8 @@ import { fillPool } from '../../git/pool.js';
 import type { PaneInfo } from '../../tmux/port.js';
 import { agentHandlers, taskHandlers } from '../handlers/agents.js';
 import type { Part, PartContext } from './part.js';
-import { gitWorktrees, layoutWorktrees, worktreeSettings } from './worktrees.js';
+import { gitWorktrees } from './worktrees.js';
+import { layoutWorktrees, worktreeSettings } from '../../session/worktrees.js';
 
 /**
  * The agents part (agents/): spawned agents, the task queue, each agent's state, and the
@@ -21,11 +21,6 @@ export const agentsPart: Part<'messaging'> = {
   name: 'agents',
   needs: ['messaging'],
   gives: ['agents', 'tasks', 'states', 'door'],
-  // A layout's own state profile files are read before anything is built: a bad one stops `up`.
-  check: (layout) => checkStateProfiles(layout),
-  // Each layout agent in its worktree (when asked), with its CLI's hooks.
-  prepare: (layout, o) =>
-    placeAgents(layout, { root: o.paths.root, worktrees: layoutWorktrees(o.paths.root, layout.worktrees), hooksDir: join(o.paths.run, 'hooks'), node: process.execPath, bin: o.miyabiBin }),
   start(c, { messaging }) {
     const p = c.paths;
     const paneOf = (name: string) => c.layout.windows.flatMap((w) => w.panes).find((pl) => pl.name === name);

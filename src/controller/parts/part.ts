@@ -12,6 +12,7 @@ import type { RunsHost } from '../../pipelines/runs-host.js';
 import type { TriggersSnapshot } from '../../triggers/host.js';
 import type { PaneInfo, TmuxPort } from '../../tmux/port.js';
 import type { RecoverySnapshot } from '../../recovery/specs.js';
+import type { Built } from '../../session/prepare.js';
 import type { Messaging } from '../messaging.js';
 
 /** The tmux the controller and its parts drive. */
@@ -48,6 +49,8 @@ export interface PartContext {
   env: NodeJS.ProcessEnv;
   /** The last controller's snapshot, if any. */
   snapshot: SnapshotOnDisk | null;
+  /** How the session was built, when this start built it (not adopted it): session/prepare.ts. */
+  built?: Built;
   /** Pane name → command as the user wrote it; parts that add panes keep it current. */
   commands: Record<string, string>;
   log(line: string): void;
@@ -98,10 +101,6 @@ export interface Running {
 export interface Part<N extends PartName = PartName> {
   readonly name: string;
   readonly needs: readonly N[];
-  /** Checks the layout and the part's own config before anything is touched (a bad one creates nothing). */
-  check?(layout: SessionLayout, root: string): void;
-  /** Only when a session is built, not adopted: the layout as this part needs its panes started. */
-  prepare?(layout: SessionLayout, o: { paths: ProjectPaths; miyabiBin: string }): Promise<SessionLayout>;
   /** What `start` resolves `gives` with: checked against `needs` of later parts before starting. */
   readonly gives: readonly PartName[];
   start(ctx: PartContext, got: Pick<Provided, N>): Running | Promise<Running>;

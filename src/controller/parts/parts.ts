@@ -1,6 +1,4 @@
-import type { SessionLayout } from '../../config/layout-types.js';
 import { MiyabiError } from '../../core/errors.js';
-import type { ProjectPaths } from '../../core/paths.js';
 import type { Impls } from '../../ipc/handlers.js';
 import { messages, type MessageName } from '../../ipc/messages/index.js';
 import type { PaneInfo } from '../../tmux/port.js';
@@ -33,17 +31,6 @@ export class Parts {
   ) {
     const why = orderProblem(list);
     if (why) throw new MiyabiError('INTERNAL', `controller parts: ${why}`);
-  }
-
-  check(layout: SessionLayout, root: string): void {
-    for (const p of this.list) p.check?.(layout, root);
-  }
-
-  /** Each part's preparation of a new session's layout, in list order. */
-  async prepare(layout: SessionLayout, o: { paths: ProjectPaths; miyabiBin: string }): Promise<SessionLayout> {
-    let l = layout;
-    for (const p of this.list) if (p.prepare) l = await p.prepare(l, o);
-    return l;
   }
 
   /** Starts every part in order; `started` hears each name as it is up (the start-up marks). */

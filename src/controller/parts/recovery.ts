@@ -6,20 +6,14 @@ import { MiyabiError } from '../../core/errors.js';
 import { policyOf, type Level } from '../../recovery/policy.js';
 import { watchEscalations } from '../../recovery/escalations.js';
 import { Recovery } from '../../recovery/recoverer.js';
-import { PaneSpecs, placedOf, withConversations, type Launched, type RecoverySnapshot } from '../../recovery/specs.js';
+import { PaneSpecs, type RecoverySnapshot } from '../../recovery/specs.js';
 import { processShell } from '../../shell/run.js';
 import type { SessionLayout } from '../../config/layout-types.js';
 import type { AgentsHost } from '../../agents/agents-host.js';
 import type { PaneInfo, SessionSpec } from '../../tmux/port.js';
-import { miyabiBinDir } from '../miyabi-shim.js';
+import { miyabiBinDir } from '../../session/miyabi-shim.js';
 import { recoveryHandlers, supervisedNow } from '../handlers/recovery.js';
 import type { Part, PartContext } from './part.js';
-
-/**
- * The layout as the parts before this one prepared it, and the conversations given at the build,
- * from `prepare` to `start` (same process).
- */
-const prepared = new Map<string, { layout: SessionLayout; conversations: Record<string, string>; launched: Launched[] }>();
 
 /**
  * The recovery ladder in the controller (src/recovery): dead panes come back in place (L1), a
@@ -30,23 +24,12 @@ export const recoveryPart: Part<'messaging' | 'agents' | 'states'> = {
   name: 'recovery',
   needs: ['messaging', 'agents', 'states'],
   gives: [],
-  // Placed by the agents part (worktrees, hooks): remembered to start each pane the same way
-  // again; AI agents get their conversation id here, or their old one back.
-  prepare: async (layout, o) => {
-    const snap = (readSnapshot(o.paths.dir) as { recovery?: RecoverySnapshot } | null)?.recovery;
-    // Built again without a `down` before (a crash, a killed tmux server, a reboot): each agent resumes its own.
-    const state: RecoverySnapshot = { placed: {}, conversations: { ...(snap?.conversations ?? {}) } };
-    const launched: Launched[] = [];
-    const out = withConversations(layout, state, { resume: snap !== undefined && snap.down !== true, launched });
-    prepared.set(o.paths.root, { layout, conversations: state.conversations, launched });
-    return out;
-  },
   start(c, { messaging, agents, states }) {
     const history = [...c.journal.replay(0)].filter((r) => r.type.startsWith('recovery.') || r.type.startsWith('controller.'));
-    const built = prepared.get(c.paths.root);
-    prepared.delete(c.paths.root);
+    // Set when this start built the session (session/prepare.ts), by the controller or by `up`.
+    const built = c.built;
     const snap = c.snapshot?.recovery;
-    const state: RecoverySnapshot = { placed: built ? placedOf(c.layout, built.layout) : { ...(snap?.placed ?? {}) }, conversations: { ...(snap?.conversations ?? {}) } };
+    const state: RecoverySnapshot = { placed: built ? { ...built.placed } : { ...(snap?.placed ?? {}) }, conversations: { ...(snap?.conversations ?? {}) } };
     const spec = { root: c.paths.root, tmuxSocket: c.tmux.socketName, ipcSocket: c.paths.socket, baseEnv: c.env, binDir: miyabiBinDir(c.paths) };
     const specs = new PaneSpecs(c.layout, spec, state, () => agents.spawned, c.journal);
     specs.fold(history);

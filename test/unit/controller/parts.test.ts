@@ -62,23 +62,6 @@ describe('controller parts', () => {
     await expect(new Parts([bad], () => undefined).start(ctx)).rejects.toThrow(/part a did not give messaging/);
   });
 
-  it("check the layout, then prepare a new session's layout, part after part in list order", async () => {
-    const seen: string[] = [];
-    const layout = { session: 's' } as SessionLayout;
-    const stamp = (name: string): Part => ({
-      ...fake(name, seen),
-      check: (l) => void seen.push(`check ${name} ${l.session}`),
-      prepare: async (l) => {
-        seen.push(`prepare ${name} ${l.session}`);
-        return { ...l, session: `${l.session}+${name}` };
-      },
-    });
-    const parts = new Parts([stamp('a'), fake('b', seen), stamp('c')], () => undefined);
-    parts.check(layout, '/r');
-    expect((await parts.prepare(layout, { paths: {} as ProjectPaths, miyabiBin: 'x' })).session).toBe('s+a+c');
-    expect(seen).toEqual(['check a s', 'check c s', 'prepare a s', 'prepare c s+a']);
-  });
-
   it('the real list is in dependency order', () => {
     const list = controllerParts();
     expect(orderProblem(list)).toBeNull();

@@ -3,6 +3,8 @@ import type { PaneStatus, StatusResult } from '../ipc/protocol.js';
 import type { PaneInfo } from '../tmux/port.js';
 
 export interface StatusFacts {
+  /** The controller's pid (the one `up` just started, when `up` built the session itself). */
+  pid: number;
   session: string;
   tmuxSocket: string;
   root: string;
@@ -11,10 +13,11 @@ export interface StatusFacts {
   ipcPath: string;
   /** Each pane's command as the layout wrote it (tmux shows only the launch script). */
   commands: Record<string, string>;
-  journal: JournalHealthReply;
+  /** Absent before the controller has opened it (`up` answers for the controller it started). */
+  journal?: JournalHealthReply;
 }
 
-/** What `miyabi status` shows: the session, this controller, and every pane. */
+/** What `miyabi status` shows: the session, its controller, and every pane. */
 export function statusOf(f: StatusFacts, panes: PaneInfo[]): StatusResult {
   return {
     session: f.session,
@@ -22,11 +25,11 @@ export function statusOf(f: StatusFacts, panes: PaneInfo[]): StatusResult {
     root: f.root,
     layout: f.layout,
     controller: {
-      pid: process.pid,
+      pid: f.pid,
       startedAt: new Date(f.startedAt).toISOString(),
       uptimeMs: Date.now() - f.startedAt,
       ipcPath: f.ipcPath,
-      journal: f.journal,
+      ...(f.journal ? { journal: f.journal } : {}),
     },
     panes: panes.map((pi): PaneStatus => ({
       name: pi.agent,

@@ -1,0 +1,79 @@
+/**
+ * `up` builds the session in its own process (issue #17): the controller is started first, and
+ * its node start and load run beside this process's layout check and tmux build instead of
+ * after them. This process checks the layout, takes `.miyabi/` and the project lock and passes
+ * the lock to the controller, builds the session with one chained tmux command, and tells the
+ * controller, which adopts the panes as built by this start and answers once it listens
+ * (session/handover.ts). When another controller holds the project, this answers null and `up`
+ * asks that one, as before.
+ */
+import { join } from 'node:path';
+import { loadLayout } from '../config/load-layout.js';
+import { isMiyabiError, MiyabiError } from '../core/errors.js';
+import { handLock } from '../core/instance-lock.js';
+import { miyabiBin, packageRoot } from '../core/package-paths.js';
+import type { StatusResult } from '../ipc/protocol.js';
+import { buildSession } from '../session/open-session.js';
+import { checkBeforeBuild } from '../session/prepare.js';
+import { takeStateDir } from '../session/state-dir.js';
+import { Tmux } from '../tmux/index.js';
+import type { CliContext } from './context.js';
+import { spawnController } from './start-controller.js';
+
+export async function upBuilding(ctx: CliContext, o: { layout?: string | undefined }): Promise<StatusResult | null> {
+  const p = ctx.paths;
+  const bin = miyabiBin();
+  const controller = spawnController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout, handover: true });
+  controller.started.catch(() => undefined); // awaited below; a failure seen early spares the build
+  const tmux = new Tmux({ socket: ctx.tmuxSocket });
+  let handed = false;
+  try {
+    const version = tmux.version();
+    version.catch(() => undefined); // awaited after the layout check, which says more
+    const loaded = loadLayout({ ref: o.layout, projectRoot: p.root, miyabiBin: bin, env: process.env, builtinLayoutsDir: join(packageRoot(), 'layouts') });
+    if (!loaded.ok) throw loaded.error;
+    const layout = loaded.value;
+    checkBeforeBuild(layout, p.root);
+    await version;
+    let lock: { release: () => void; text: string };
+    try {
+      lock = takeStateDir(p, { env: process.env, miyabiBin: bin, onTrusted: () => undefined });
+    } catch (e) {
+      if (!(isMiyabiError(e) && e.code === 'CONTROLLER_RUNNING')) throw e;
+      controller.abandon('another controller holds the project');
+      return null;
+    }
+    if (controller.pid === undefined || !handLock(p.lock, lock.text, controller.pid, p.socket)) {
+      lock.release();
+      throw new MiyabiError('CONTROLLER_START', 'could not pass the project lock to the controller', { hint: `see ${p.controllerLog}` });
+    }
+    handed = true;
+    controller.tell({ step: 'lock' });
+    // A live session of this project is adopted by the controller; one of another program refused by it.
+    if (await tmux.hasSession(layout.session)) {
+      controller.tell({ step: 'built', handover: null });
+      return await controller.started;
+    }
+    // The controller checks the journal meanwhile: one it refuses (doctor --repair) ends the start.
+    if (controller.done) return await controller.started;
+    const { panes, built, ms } = await buildSession({ tmux, layout, paths: p, env: process.env, miyabiBin: bin });
+    controller.tell({ step: 'built', handover: { session: layout.session, ms, panes, built } });
+    try {
+      return await controller.started;
+    } catch (e) {
+      // It refused (before it took the session, or failed after and ended it): ours to end. Not
+      // when it has only not answered yet: it may still take the session.
+      if (controller.done) await tmux.killSession(layout.session).catch(() => undefined);
+      throw e;
+    }
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    // Before the lock was passed nothing is made: the controller is let go. After, it releases the
+    // lock and journals why, and `up` returns once it has (its report is this error, said here).
+    if (!handed) controller.abandon(why);
+    else if (controller.tell({ step: 'abort', why })) await controller.started.catch(() => undefined);
+    throw e;
+  } finally {
+    await tmux.close();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `miyabi up` builds the session in its own process while the controller it started first loads
+ * beside it (issue #17: the controller's node start and load are off `up`'s path). They speak
+ * over the spawn IPC channel, `up` to the controller, in this order:
+ *
+ *   lock     the layout is checked, `.miyabi/` taken, and the project lock passed to the controller
+ *            (instance-lock handLock): it may open its journal now;
+ *   built    the session `up` built (or null: a live one to adopt, or none to build);
+ *   abort    `up` gave up (a bad layout, a failed build): the controller stops, having made nothing.
+ *
+ * The controller answers with its StartMessage (ipc/start-message.ts) as before. A channel that
+ * closes before `built` is an abort too (`up` died, or let the controller go): the controller never
+ * goes on by itself, so nothing is made that no `up` asked for.
+ */
+import type { PaneInfo } from '../tmux/port.js';
+import type { Built } from './prepare.js';
+
+export interface Handover {
+  session: string;
+  /** The build's own time (the chained tmux command), for `session.created`. */
+  ms: number;
+  /** The panes as tmux gave them at the build. */
+  panes: PaneInfo[];
+  built: Built;
+}
+
+export type UpMessage = { step: 'lock' } | { step: 'built'; handover: Handover | null } | { step: 'abort'; why: string };
+
+/** What the controller hears from the `up` that started it: the next step, or null when the channel closed. */
+export type UpChannel = () => Promise<UpMessage | null>;
+
+/** The messages from the parent, one per call, in order (the controller's side of the channel). */
+export function upChannel(proc: NodeJS.Process): UpChannel {
+  const queue: UpMessage[] = [];
+  const waiting: ((m: UpMessage | null) => void)[] = [];
+  // Closed before we listen (`up` gave up at once): node says no 'disconnect' then.
+  let closed = !proc.connected;
+  proc.on('message', (m: UpMessage) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else queue.push(m);
+  });
+  proc.once('disconnect', () => {
+    closed = true;
+    for (const w of waiting.splice(0)) w(null);
+  });
+  return () => {
+    const m = queue.shift();
+    if (m) return Promise.resolve(m);
+    return closed ? Promise.resolve(null) : new Promise((r) => waiting.push(r));
+  };
+}
