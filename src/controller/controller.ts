@@ -19,7 +19,6 @@ import { openSession } from '../session/open-session.js';
 import type { Handover, UpChannel } from '../session/handover.js';
 import { MiyabiError } from '../core/errors.js';
 import { checkBeforeBuild, type Built } from '../session/prepare.js';
-import { controllerParts } from './parts/index.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
 import { takeHandedStateDir, takeStateDir } from '../session/state-dir.js';
@@ -58,7 +57,8 @@ export class Controller {
   private commands: Record<string, string> = {};
   private sweeper?: PaneSweeper;
   private snapshot: SnapshotOnDisk | null = null;
-  private readonly parts: Parts;
+  /** Empty until startParts(): the parts' code loads after `up` has been told (issue #17). */
+  private parts: Parts;
   /** True when this start built the session (not adopted it): a failed start ends it again. */
   private builtSession = false;
   /** How this start's session was built (by us or by `up`), for the recovery part. */
@@ -68,7 +68,7 @@ export class Controller {
   private readonly ready = deferred<HandlerTable>();
 
   constructor(private readonly o: ControllerOptions) {
-    this.parts = new Parts(o.parts ?? controllerParts(), (l) => this.log(l));
+    this.parts = new Parts([], (l) => this.log(l));
   }
 
   get sessionName(): string {
@@ -176,6 +176,8 @@ export class Controller {
   async startParts(): Promise<boolean> {
     const p = this.o.paths;
     try {
+      // Loaded here, not at the process start: the parts are most of the controller's code.
+      this.parts = new Parts(this.o.parts ?? (await import('./parts/index.js')).controllerParts(), (l) => this.log(l));
       await this.parts.start({
         paths: p, layout: this.layout, tmux: this.o.tmux, journal: this.journal, env: this.o.env, snapshot: this.snapshot, built: this.built,
         commands: this.commands, log: (l) => this.log(l), saveSnapshot: () => this.saveSnapshot(),
