@@ -60,9 +60,18 @@ const ownRequire = {
     });
   },
 };
+// git's worktree code (simple-git, execa: ~430 KB) is imported only when an agent asks for a
+// worktree (session/worktrees.ts). A CommonJS bundle would inline it and parse it on every `up`;
+// it stays the unbundled ES module in dist/git/, imported from there when needed.
+const worktreesOutside = {
+  name: 'worktrees-outside',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]git[\\/]worktree-port\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: '../../git/worktree-port.js', external: true } : undefined));
+  },
+};
 const cjs = {
   ...common,
-  plugins: [...common.plugins, ownRequire],
+  plugins: [...common.plugins, ownRequire, worktreesOutside],
   format: 'cjs',
   // Their sources read import.meta.url to find the package's files (`../../layouts/` from
   // dist/<part>/): the URL of a file in dist/cli/, one level above these bundles, gives them the same.

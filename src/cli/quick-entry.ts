@@ -74,7 +74,12 @@ export function quickDown(rest: string[]): Run | null {
 
 export function quickUp(rest: string[]): Run | null {
   const o = parseUp(rest);
-  return o && (async () => (await import('./verbs/up.js')).up({ ...server(), ...o }));
+  return o && (async () => {
+    // Its controller first, before this process loads `up` (most of its code): the controller's
+    // node start then runs beside this one's work (cli/up-build.ts).
+    const early = (await import('./start-controller.js')).earlyController({ ...server(), ...o });
+    return (await import('./verbs/up.js')).up({ ...server(), ...o, early });
+  });
 }
 
 export function quickEmit(rest: string[]): Run | null {

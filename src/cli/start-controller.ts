@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { errorFromJSON, MiyabiError } from '../core/errors.js';
 import { controllerMain } from '../core/package-paths.js';
-import type { ProjectPaths } from '../core/paths.js';
+import { findProjectRoot, projectPaths, tmuxSocketName, type ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../ipc/start-message.js';
 import type { UpMessage } from '../session/handover.js';
 import { readLock } from '../core/instance-lock.js';
@@ -34,12 +34,38 @@ async function waitForRunning(paths: ProjectPaths, deadline: number): Promise<St
  * The controller's command line. It starts its supervisor (which starts it again if it dies) once
  * it has told the `up` that started it (controller/supervise.ts). MIYABI_SUPERVISE=0: none.
  */
-function controllerArgv(paths: ProjectPaths, args: { tmuxSocket: string; layout?: string | undefined }, handover: boolean): string[] {
+function controllerArgv(paths: ProjectPaths, args: { tmuxSocket: string; layout?: string | undefined }): string[] {
   const argv = [controllerMain(), '--root', paths.root, '--tmux-socket', args.tmuxSocket];
-  if (handover) argv.push('--handover');
   if (args.layout) argv.push('--layout', args.layout);
   if (process.env.MIYABI_SUPERVISE !== '0') argv.push('--supervise');
   return argv;
+}
+
+/**
+ * A controller for `up` to hand a session to (session/handover.ts): it loads while `up` checks
+ * and builds, and waits to be told. Its channel does not keep `up` alive; closed untold, it stops.
+ */
+export function spawnHandoverController(paths: ProjectPaths, args: { tmuxSocket: string; layout?: string | undefined }): ChildProcess {
+  const child = spawn(process.execPath, [...controllerArgv(paths, args), '--handover'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    cwd: paths.root,
+    // Only the supervisor says a controller is supervised (a bare one started from inside a pane is not).
+    env: { ...process.env, MIYABI_SUPERVISED: undefined },
+  });
+  child.unref();
+  child.channel?.unref();
+  return child;
+}
+
+/**
+ * The same, started by the quick `up` before it loads the verb: its project and tmux server as
+ * `up` will find them (cliContext checks them again; a controller for other ones is let go).
+ */
+export function earlyController(o: { socket?: string; layout?: string | undefined }): { child: ChildProcess; root: string; tmuxSocket: string } {
+  const paths = projectPaths(findProjectRoot());
+  const tmuxSocket = tmuxSocketName(o.socket);
+  return { child: spawnHandoverController(paths, { tmuxSocket, layout: o.layout }), root: paths.root, tmuxSocket };
 }
 
 export interface StartingController {
@@ -57,21 +83,20 @@ export interface StartingController {
 /**
  * Starts the controller detached from this terminal (own session and process group, no stdio,
  * unref'd); `started` waits for the one message it sends over the spawn IPC channel: its status
- * once it listens, or why it could not start. With `handover`, the controller waits to be told
- * (session/handover.ts) while `up` builds the session itself; without, it checks the layout and
- * builds or adopts the session itself.
+ * once it listens, or why it could not start. With `handover` (a controller from
+ * spawnHandoverController), it waits to be told while `up` builds the session itself
+ * (session/handover.ts); without, it checks the layout and builds or adopts the session itself.
  */
 export function spawnController(
   paths: ProjectPaths,
-  args: { tmuxSocket: string; layout?: string | undefined; handover?: boolean },
+  args: { tmuxSocket: string; layout?: string | undefined; handover?: ChildProcess },
   deadlineMs = 20_000,
 ): StartingController {
   const deadline = Date.now() + deadlineMs;
-  const child = spawn(process.execPath, controllerArgv(paths, args, args.handover === true), {
+  const child = args.handover ?? spawn(process.execPath, controllerArgv(paths, args), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     cwd: paths.root,
-    // Only the supervisor says a controller is supervised (a bare one started from inside a pane is not).
     env: { ...process.env, MIYABI_SUPERVISED: undefined },
   });
   let giveUp = (_e: Error): void => undefined;

@@ -7,7 +7,9 @@
  * (session/handover.ts). When another controller holds the project, this answers null and `up`
  * asks that one, as before.
  */
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { formatIssue } from '../config/config-issue.js';
 import { loadLayout } from '../config/load-layout.js';
 import { isMiyabiError, MiyabiError } from '../core/errors.js';
 import { handLock } from '../core/instance-lock.js';
@@ -18,12 +20,12 @@ import { checkBeforeBuild } from '../session/prepare.js';
 import { takeStateDir } from '../session/state-dir.js';
 import { Tmux } from '../tmux/index.js';
 import type { CliContext } from './context.js';
-import { spawnController } from './start-controller.js';
+import { spawnController, spawnHandoverController } from './start-controller.js';
 
-export async function upBuilding(ctx: CliContext, o: { layout?: string | undefined }): Promise<StatusResult | null> {
+export async function upBuilding(ctx: CliContext, o: { layout?: string | undefined }, early?: ChildProcess): Promise<StatusResult | null> {
   const p = ctx.paths;
   const bin = miyabiBin();
-  const controller = spawnController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout, handover: true });
+  const controller = spawnController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout, handover: early ?? spawnHandoverController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }) });
   controller.started.catch(() => undefined); // awaited below; a failure seen early spares the build
   const tmux = new Tmux({ socket: ctx.tmuxSocket });
   let handed = false;
@@ -48,7 +50,9 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
       throw new MiyabiError('CONTROLLER_START', 'could not pass the project lock to the controller', { hint: `see ${p.controllerLog}` });
     }
     handed = true;
-    controller.tell({ step: 'lock' });
+    controller.tell({ step: 'lock', layout });
+    // What the layout holds that miyabi does not map, at its file:line (the controller does not read it).
+    for (const w of loaded.warnings) process.stderr.write(`${formatIssue(w)}\n`);
     // A live session of this project is adopted by the controller; one of another program refused by it.
     if (await tmux.hasSession(layout.session)) {
       controller.tell({ step: 'built', handover: null });

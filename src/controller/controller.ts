@@ -1,4 +1,3 @@
-import { loadLayout } from '../config/load-layout.js';
 import type { SessionLayout } from '../config/layout-types.js';
 import { Journal, type JournalHealth } from '../core/journal.js';
 import type { ProjectPaths } from '../core/paths.js';
@@ -97,21 +96,27 @@ export class Controller {
   async start(): Promise<PaneInfo[]> {
     const p = this.o.paths;
     this.mark('imported');
-    const version = this.o.tmux.version();
-    version.catch(() => undefined); // awaited below, after the layout check
-    // Check the layout and tmux before touching anything: a bad layout creates nothing.
-    const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
-    if (!loaded.ok) throw loaded.error;
-    this.layout = loaded.value;
-    this.layoutWarnings = loaded.warnings.map(formatIssue);
-    checkBeforeBuild(this.layout, p.root);
-    await version;
-    this.mark('checked');
-    // `up` checks the layout, takes .miyabi/ and passes us the lock while we load (session/handover.ts).
-    // It waits for our word (`started`), so it is still our parent.
-    const fromUp = this.o.up !== undefined && (await this.heard('lock'));
     const trusted = () => (this.stateChecked = true);
-    this.lock = fromUp ? takeHandedStateDir(p, process.ppid, trusted) : takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: trusted });
+    if (this.o.up) {
+      // `up` checked the layout and tmux, took .miyabi/, and passes us the lock with the layout it
+      // checked (session/handover.ts). It waits for our word, so it is still our parent.
+      this.layout = await this.heard('lock');
+      this.mark('checked');
+      this.lock = takeHandedStateDir(p, process.ppid, trusted);
+    } else {
+      const version = this.o.tmux.version();
+      version.catch(() => undefined); // awaited below, after the layout check
+      // Check the layout and tmux before touching anything: a bad layout creates nothing.
+      const { loadLayout } = await import('../config/load-layout.js');
+      const loaded = loadLayout({ ref: this.o.layoutRef, projectRoot: p.root, miyabiBin: this.o.miyabiBin, env: this.o.env });
+      if (!loaded.ok) throw loaded.error;
+      this.layout = loaded.value;
+      this.layoutWarnings = loaded.warnings.map(formatIssue);
+      checkBeforeBuild(this.layout, p.root);
+      await version;
+      this.mark('checked');
+      this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: trusted });
+    }
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
     this.mark('journal');
@@ -121,7 +126,7 @@ export class Controller {
       ({ panes, commands: this.commands, created: this.builtSession, built: this.built } = await openSession({
         tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal, miyabiBin: this.o.miyabiBin,
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
-        handover: fromUp ? await this.heard('built') : null,
+        handover: this.o.up ? await this.heard('built') : null,
       }));
       this.mark('session');
       // Every request waits for the parts (gated-handlers.ts); the socket is bound now so that
@@ -145,14 +150,14 @@ export class Controller {
   }
 
   /** The next word of the `up` that started us: `lock`, then the session it built. `abort`, or its channel closing, stops us. */
-  private async heard(step: 'lock'): Promise<true>;
+  private async heard(step: 'lock'): Promise<SessionLayout>;
   private async heard(step: 'built'): Promise<Handover | null>;
-  private async heard(step: 'lock' | 'built'): Promise<true | Handover | null> {
+  private async heard(step: 'lock' | 'built'): Promise<SessionLayout | Handover | null> {
     const m = await this.o.up!();
     if (m === null) throw new MiyabiError('CONTROLLER_START', `miyabi up went away before it said ${step}`);
     if (m.step === 'abort') throw new MiyabiError('CONTROLLER_START', `miyabi up gave up: ${m.why}`);
     if (m.step !== step) throw new MiyabiError('INTERNAL', `miyabi up said ${m.step} where ${step} was due`);
-    return m.step === 'lock' ? true : m.handover;
+    return m.step === 'lock' ? m.layout : m.handover;
   }
 
   /**

@@ -3,8 +3,9 @@
  * beside it (issue #17: the controller's node start and load are off `up`'s path). They speak
  * over the spawn IPC channel, `up` to the controller, in this order:
  *
- *   lock     the layout is checked, `.miyabi/` taken, and the project lock passed to the controller
- *            (instance-lock handLock): it may open its journal now;
+ *   lock     the layout is checked (sent, normalized: the controller does not read it again),
+ *            `.miyabi/` taken, and the project lock passed to the controller (instance-lock
+ *            handLock): it may open its journal now;
  *   built    the session `up` built (or null: a live one to adopt, or none to build);
  *   abort    `up` gave up (a bad layout, a failed build): the controller stops, having made nothing.
  *
@@ -12,6 +13,7 @@
  * closes before `built` is an abort too (`up` died, or let the controller go): the controller never
  * goes on by itself, so nothing is made that no `up` asked for.
  */
+import type { SessionLayout } from '../config/layout-types.js';
 import type { PaneInfo } from '../tmux/port.js';
 import type { Built } from './prepare.js';
 
@@ -24,7 +26,10 @@ export interface Handover {
   built: Built;
 }
 
-export type UpMessage = { step: 'lock' } | { step: 'built'; handover: Handover | null } | { step: 'abort'; why: string };
+export type UpMessage =
+  | { step: 'lock'; layout: SessionLayout }
+  | { step: 'built'; handover: Handover | null }
+  | { step: 'abort'; why: string };
 
 /** What the controller hears from the `up` that started it: the next step, or null when the channel closed. */
 export type UpChannel = () => Promise<UpMessage | null>;

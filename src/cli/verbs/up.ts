@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { attachTerminal } from '../../tmux/attach.js';
@@ -12,6 +13,8 @@ export interface UpOptions extends GlobalOptions {
   layout?: string;
   detach?: boolean;
   json?: boolean;
+  /** The controller the quick `up` started before it loaded the verb (start-controller.ts earlyController). */
+  early?: { child: ChildProcess; root: string; tmuxSocket: string };
 }
 
 async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
@@ -45,8 +48,11 @@ export async function up(o: UpOptions): Promise<number> {
   const ctx = cliContext(o);
   let st = await runningStatus(o);
   const started = st === null;
+  // One for this project and server, when one is wanted; any other is let go and stops unused (session/handover.ts).
+  const mine = o.early && started && o.early.root === ctx.paths.root && o.early.tmuxSocket === ctx.tmuxSocket ? o.early.child : undefined;
+  if (o.early && !mine && o.early.child.connected) o.early.child.disconnect();
   // Built here and handed to a controller (up-build.ts), or, when that is not the case at hand, by one.
-  st ??= (await upBuilding(ctx, o)) ?? (await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
+  st ??= (await upBuilding(ctx, o, mine)) ?? (await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (o.json) {
