@@ -17,7 +17,7 @@ import { appendLog, stopSteps } from './log.js';
 import { openSession } from '../session/open-session.js';
 import type { Handover, UpChannel } from '../session/handover.js';
 import { MiyabiError } from '../core/errors.js';
-import { checkBeforeBuild, type Built } from '../session/prepare.js';
+import type { Built } from '../session/prepare.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
 import { takeHandedStateDir, takeStateDir } from '../session/state-dir.js';
@@ -112,7 +112,7 @@ export class Controller {
       if (!loaded.ok) throw loaded.error;
       this.layout = loaded.value;
       this.layoutWarnings = loaded.warnings.map(formatIssue);
-      checkBeforeBuild(this.layout, p.root);
+      (await import('../session/prepare.js')).checkBeforeBuild(this.layout, p.root);
       await version;
       this.mark('checked');
       this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: trusted });

@@ -6,7 +6,7 @@ import type { PaneInfo, TmuxPort } from '../tmux/port.js';
 import { paneCommandText, sessionSpec } from '../agents/session-spec.js';
 import type { Handover } from './handover.js';
 import { miyabiBinDir } from './miyabi-shim.js';
-import { prepareSession, type Built } from './prepare.js';
+import type { Built } from './prepare.js';
 
 export interface BuildInput {
   tmux: TmuxPort;
@@ -19,6 +19,8 @@ export interface BuildInput {
 
 /** Prepares the layout (session/prepare.ts) and builds its session with one chained tmux command. */
 export async function buildSession(o: BuildInput): Promise<{ panes: PaneInfo[]; built: Built; ms: number }> {
+  // Loaded when a session is built, not when `up`'s is taken over: a controller's start is `up`'s path.
+  const { prepareSession } = await import('./prepare.js');
   const { layout, built } = await prepareSession(o.layout, { paths: o.paths, miyabiBin: o.miyabiBin });
   const spec = sessionSpec(layout, { root: o.paths.root, tmuxSocket: o.tmux.socketName, ipcSocket: o.paths.socket, baseEnv: o.env, binDir: miyabiBinDir(o.paths) }, o.paths.launch);
   const started = performance.now();
