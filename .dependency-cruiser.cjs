@@ -98,7 +98,7 @@ module.exports = {
     },
     {
       name: 'session-not-its-users',
-      comment: "session/ builds a session before a controller owns it: `up` (cli/) and the controller both use it; it uses neither, nor the protocol's code.",
+      comment: 'session/ builds a session before a controller owns it: `up` (cli/) and the controller both use it; it uses neither.',
       severity: 'error',
       from: { path: '^src/session/' },
       to: { path: '^src/(cli|controller|ui)/' },

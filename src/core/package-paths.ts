@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * src/core, dist/core and the bundles in dist/controller and dist/cli sit two levels below the
- * package root; the quick verbs' chunks (dist/cli/quick/) three.
+ * package root; the quick verbs' bundles (dist/cli/quick/) are three, but are given a URL in
+ * dist/cli/ (scripts/bundle.mjs), so that every `../../` from import.meta.url means the same.
  */
 const two = fileURLToPath(new URL('../../', import.meta.url));
 const root = existsSync(`${two}package.json`) ? two : fileURLToPath(new URL('../../../', import.meta.url));

@@ -53,12 +53,14 @@ describe('architecture check', () => {
       'src/tmux/adapter.ts': 'export const spawnPane = 1;\n',
       'src/ui/e.ts': "import { f } from '../pipelines/f.js';\nexport const e = f;\n",
       'src/pipelines/f.ts': 'export const f = 1;\n',
+      'src/session/g.ts': "import { run } from '../controller/c.js';\nexport const g = run;\n",
     });
     const rules = (await check(dir)).map((v) => `${v.rule}: ${v.from} → ${v.to}`).sort();
     expect(rules).toEqual([
       'cli-not-controller: src/cli/b.ts → src/controller/c.ts',
       'core-imports-nothing-of-ours: src/core/a.ts → src/cli/b.ts',
       'domain-not-adapters: src/agents/d.ts → src/tmux/adapter.ts',
+      'session-not-its-users: src/session/g.ts → src/controller/c.ts',
       'ui-is-an-ipc-client: src/ui/e.ts → src/pipelines/f.ts',
     ]);
   }, 60_000);
