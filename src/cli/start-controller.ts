@@ -4,12 +4,11 @@ import { controllerMain } from '../core/package-paths.js';
 import { findProjectRoot, projectPaths, tmuxSocketName, type ProjectPaths } from '../core/paths.js';
 import type { StartMessage } from '../ipc/start-message.js';
 import type { UpMessage } from '../session/handover.js';
-import { readLock } from '../core/instance-lock.js';
 import { IpcClient } from '../ipc/client.js';
 import type { StatusResult } from '../ipc/protocol.js';
 
-/** When two `up` race, the loser's controller reports this and the winner's socket is awaited. */
-async function waitForRunning(paths: ProjectPaths, deadline: number): Promise<StatusResult> {
+/** When two `up` race, the loser waits for the winner's controller to listen, and answers with its status. */
+export async function waitForRunning(paths: ProjectPaths, deadline: number): Promise<StatusResult> {
   let last: unknown;
   while (Date.now() < deadline) {
     try {
@@ -59,6 +58,19 @@ export function spawnHandoverController(paths: ProjectPaths, args: { tmuxSocket:
 }
 
 /**
+ * Ends a controller started for a handover that was never passed the lock: it holds nothing
+ * (session/handover.ts), so SIGKILL loses nothing. Resolves once it is gone, so that no second
+ * controller outlives the `up` that started it.
+ */
+export async function dropChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.ref(); // until its exit is seen
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+/**
  * The same, started by the quick `up` before it loads the verb: its project and tmux server as
  * `up` will find them (cliContext checks them again; a controller for other ones is let go).
  */
@@ -72,33 +84,20 @@ export interface StartingController {
   pid: number | undefined;
   /** Its status once it listens, or why it could not start. */
   started: Promise<StatusResult>;
-  /** Tells it the next step (with `handover`: session/handover.ts); false when it is gone. */
+  /** Tells it the next step (session/handover.ts); false when it is gone. */
   tell(m: UpMessage): boolean;
-  /** Tells it to stop (`abort`) and lets it go: its own report of that is not awaited. */
-  abandon(why: string): void;
+  /** Ends it before it was passed the lock (it holds nothing yet): resolves once it is gone. */
+  drop(): Promise<void>;
   /** It has answered (with its status, or why it could not start), or it has exited. */
   readonly done: boolean;
 }
 
 /**
- * Starts the controller detached from this terminal (own session and process group, no stdio,
- * unref'd); `started` waits for the one message it sends over the spawn IPC channel: its status
- * once it listens, or why it could not start. With `handover` (a controller from
- * spawnHandoverController), it waits to be told while `up` builds the session itself
- * (session/handover.ts); without, it checks the layout and builds or adopts the session itself.
+ * `started` waits for the one message a controller from spawnHandoverController sends over the
+ * spawn IPC channel: its status once it listens, or why it could not start. Meanwhile `up` tells it
+ * each step (session/handover.ts).
  */
-export function spawnController(
-  paths: ProjectPaths,
-  args: { tmuxSocket: string; layout?: string | undefined; handover?: ChildProcess },
-  deadlineMs = 20_000,
-): StartingController {
-  const deadline = Date.now() + deadlineMs;
-  const child = args.handover ?? spawn(process.execPath, controllerArgv(paths, args), {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    cwd: paths.root,
-    env: { ...process.env, MIYABI_SUPERVISED: undefined },
-  });
+export function watchController(paths: ProjectPaths, child: ChildProcess, deadlineMs = 20_000): StartingController {
   let giveUp = (_e: Error): void => undefined;
   let done = false;
   const timeout = new MiyabiError('CONTROLLER_START', `the controller did not start within ${deadlineMs} ms`, { hint: `see ${paths.controllerLog}` });
@@ -124,12 +123,6 @@ export function spawnController(
         for (const w of m.warnings ?? []) process.stderr.write(`${w}\n`);
         return settle(m.status);
       }
-      // A `miyabi run` holding the project with no controller will not answer: say so at once.
-      if (m.error.code === 'CONTROLLER_RUNNING' && readLock(paths.lock)?.role !== 'run') {
-        settled = true;
-        release();
-        return waitForRunning(paths, deadline).then(resolve, reject);
-      }
       settle(errorFromJSON(m.error));
     });
     child.once('exit', (code, signal) =>
@@ -149,16 +142,11 @@ export function spawnController(
       child.send(m);
       return true;
     },
-    abandon: (why) => {
+    drop: async () => {
       started.catch(() => undefined);
-      // Best said; a channel that closes unsaid stops it the same (session/handover.ts).
-      if (child.connected) child.send({ step: 'abort', why } satisfies UpMessage);
-      giveUp(new MiyabiError('CONTROLLER_START', `abandoned: ${why}`));
+      giveUp(new MiyabiError('CONTROLLER_START', 'not needed'));
+      await dropChild(child);
     },
   };
 }
 
-/** Starts the controller, which checks the layout and builds or adopts the session itself; its status once it listens. */
-export function startController(paths: ProjectPaths, args: { tmuxSocket: string; layout?: string | undefined }, deadlineMs = 20_000): Promise<StatusResult> {
-  return spawnController(paths, args, deadlineMs).started;
-}

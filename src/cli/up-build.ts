@@ -4,8 +4,8 @@
  * after them. This process checks the layout, takes `.miyabi/` and the project lock and passes
  * the lock to the controller, builds the session with one chained tmux command, and tells the
  * controller, which adopts the panes as built by this start and answers once it listens
- * (session/handover.ts). When another controller holds the project, this answers null and `up`
- * asks that one, as before.
+ * (session/handover.ts). When another controller holds the project, that one's status once it
+ * listens; when the project's session is live with no controller, the controller adopts it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,12 +20,12 @@ import { checkBeforeBuild } from '../session/prepare.js';
 import { takeStateDir } from '../session/state-dir.js';
 import { Tmux } from '../tmux/index.js';
 import type { CliContext } from './context.js';
-import { spawnController, spawnHandoverController } from './start-controller.js';
+import { spawnHandoverController, waitForRunning, watchController } from './start-controller.js';
 
-export async function upBuilding(ctx: CliContext, o: { layout?: string | undefined }, early?: ChildProcess): Promise<StatusResult | null> {
+export async function upBuilding(ctx: CliContext, o: { layout?: string | undefined }, early?: ChildProcess): Promise<StatusResult> {
   const p = ctx.paths;
   const bin = miyabiBin();
-  const controller = spawnController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout, handover: early ?? spawnHandoverController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }) });
+  const controller = watchController(p, early ?? spawnHandoverController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
   controller.started.catch(() => undefined); // awaited below; a failure seen early spares the build
   const tmux = new Tmux({ socket: ctx.tmuxSocket });
   let handed = false;
@@ -41,9 +41,11 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
     try {
       lock = takeStateDir(p, { env: process.env, miyabiBin: bin, onTrusted: () => undefined });
     } catch (e) {
-      if (!(isMiyabiError(e) && e.code === 'CONTROLLER_RUNNING')) throw e;
-      controller.abandon('another controller holds the project');
-      return null;
+      // Another `up` got there first: its controller answers, once it listens. A `miyabi run`
+      // holding the project will not: that is said at once.
+      if (!(isMiyabiError(e) && e.code === 'CONTROLLER_RUNNING') || e.detail?.role === 'run') throw e;
+      await controller.drop();
+      return await waitForRunning(p, Date.now() + 20_000);
     }
     if (controller.pid === undefined || !handLock(p.lock, lock.text, controller.pid, p.socket)) {
       lock.release();
@@ -74,7 +76,7 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
     const why = e instanceof Error ? e.message : String(e);
     // Before the lock was passed nothing is made: the controller is let go. After, it releases the
     // lock and journals why, and `up` returns once it has (its report is this error, said here).
-    if (!handed) controller.abandon(why);
+    if (!handed) await controller.drop();
     else if (controller.tell({ step: 'abort', why })) await controller.started.catch(() => undefined);
     throw e;
   } finally {

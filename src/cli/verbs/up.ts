@@ -4,7 +4,7 @@ import type { StatusResult } from '../../ipc/protocol.js';
 import { attachTerminal } from '../../tmux/attach.js';
 import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
 import { formatStatus } from '../../ui/format-status.js';
-import { startController } from '../start-controller.js';
+import { dropChild } from '../start-controller.js';
 import { upBuilding } from '../up-build.js';
 import { askStatus } from '../ask-controller.js';
 import { lockedController, stopController } from '../restart-wedged.js';
@@ -50,9 +50,9 @@ export async function up(o: UpOptions): Promise<number> {
   const started = st === null;
   // One for this project and server, when one is wanted; any other is let go and stops unused (session/handover.ts).
   const mine = o.early && started && o.early.root === ctx.paths.root && o.early.tmuxSocket === ctx.tmuxSocket ? o.early.child : undefined;
-  if (o.early && !mine && o.early.child.connected) o.early.child.disconnect();
-  // Built here and handed to a controller (up-build.ts), or, when that is not the case at hand, by one.
-  st ??= (await upBuilding(ctx, o, mine)) ?? (await startController(ctx.paths, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
+  if (o.early && !mine) await dropChild(o.early.child);
+  // Built here and handed to the controller (up-build.ts).
+  st ??= await upBuilding(ctx, o, mine);
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (o.json) {
