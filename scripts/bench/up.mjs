@@ -58,9 +58,9 @@ function runMiyabi(i, bin = BIN) {
 /** Where the controller's start went: its own marks (ms since its process started), each step's share. */
 const STEPS = [
   ['imported', 'node start + the bundle loaded'],
-  ['checked', 'layout, tmux and parts config checked'],
-  ['journal', '.miyabi/ trusted, lock, journal opened'],
-  ['session', 'session built (prepare + one chained tmux command)'],
+  ['checked', 'up said lock (the layout up checked); or, started alone, the layout checked'],
+  ['journal', 'lock taken, journal opened'],
+  ['session', 'up said built (its wait for up\'s build); or, alone, the session built'],
   ['listening', 'socket bound'],
 ];
 function startupMarks(root) {

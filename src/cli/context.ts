@@ -64,8 +64,9 @@ export function readControllerInfo(paths: ProjectPaths): ControllerInfo | null {
 }
 
 /**
- * How long after taking the lock a controller that does not listen yet is taken for one starting:
- * `up` returns before its controller listens (up-build.ts), and a verb run right after waits for it.
+ * How long after taking the lock a controller that does not listen yet is taken for one starting
+ * (another terminal's `up`, or its supervisor starting it again): a verb run meanwhile waits for it
+ * rather than say that no controller runs.
  */
 const STARTING_MS = 20_000;
 

@@ -21,7 +21,7 @@ import type { Built } from '../session/prepare.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
 import { takeHandedStateDir, takeStateDir } from '../session/state-dir.js';
-import { statusOf } from '../session/status.js';
+import { statusOf } from './status.js';
 import { PaneSweeper } from './sweep.js';
 
 export interface ControllerOptions {
@@ -122,7 +122,7 @@ export class Controller {
     this.mark('journal');
     let panes: PaneInfo[];
     try {
-      // Adopts a live session of this project, or builds one from the layout (open-session.ts).
+      // Takes the session `up` built, adopts a live one of this project, or builds one (session/open-session.ts).
       ({ panes, commands: this.commands, created: this.builtSession, built: this.built } = await openSession({
         tmux: this.o.tmux, layout: this.layout, paths: p, env: this.o.env, journal: this.journal, miyabiBin: this.o.miyabiBin,
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
@@ -233,7 +233,7 @@ export class Controller {
 
   async status(known?: PaneInfo[]): Promise<StatusResult> {
     const { root, socket: ipcPath } = this.o.paths;
-    const f = { pid: process.pid, session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
+    const f = { session: this.sessionName, tmuxSocket: this.o.tmux.socketName, root, layout: this.layout.source, startedAt: this.startedAt, ipcPath, commands: this.commands, journal: this.journalHealth() };
     return statusOf(f, known ?? (await this.o.tmux.listPanes(this.sessionName)));
   }
 

@@ -10,9 +10,9 @@ const INSTALL: Record<string, string> = {
 };
 
 /**
- * Before the controller creates anything: every agent and shell pane's program must exist, or `up`
- * says which and how to get it (instead of printing "started" with the agents dead(127)). Checked
- * here, on the layout the controller loads anyway, so `up` itself loads no YAML (issue #17).
+ * Before anything is created: every agent and shell pane's program must exist, or `up` says which
+ * and how to get it (instead of printing "started" with the agents dead(127)). Part of
+ * checkBeforeBuild (prepare.ts), run by whoever builds the session.
  */
 export function checkLayoutCommands(layout: SessionLayout): void {
   const missing: string[] = [];

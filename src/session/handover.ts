@@ -1,13 +1,13 @@
 /**
  * `miyabi up` builds the session in its own process while the controller it started first loads
- * beside it (issue #17: the controller's node start and load are off `up`'s path). They speak
- * over the spawn IPC channel, `up` to the controller, in this order:
+ * beside it (issue #17: the controller's node start and load run beside `up`'s work, not after
+ * it). They speak over the spawn IPC channel, `up` to the controller, in this order:
  *
  *   lock     the layout is checked (sent, normalized: the controller does not read it again),
  *            `.miyabi/` taken, and the project lock passed to the controller (instance-lock
  *            handLock): it may open its journal now;
- *   built    the session `up` built (or null: a live one to adopt, or none to build);
- *   abort    `up` gave up (a bad layout, a failed build): the controller stops, having made nothing.
+ *   built    the session `up` built (or null: the project's live session, to adopt);
+ *   abort    `up` gave up (a failed build): the controller journals why, releases the lock, stops.
  *
  * The controller answers with its StartMessage (ipc/start-message.ts) as before. A channel that
  * closes before `built` is an abort too (`up` died, or let the controller go): the controller never

@@ -3,8 +3,6 @@ import type { PaneStatus, StatusResult } from '../ipc/protocol.js';
 import type { PaneInfo } from '../tmux/port.js';
 
 export interface StatusFacts {
-  /** The controller's pid (the one `up` just started, when `up` built the session itself). */
-  pid: number;
   session: string;
   tmuxSocket: string;
   root: string;
@@ -13,11 +11,10 @@ export interface StatusFacts {
   ipcPath: string;
   /** Each pane's command as the layout wrote it (tmux shows only the launch script). */
   commands: Record<string, string>;
-  /** Absent before the controller has opened it (`up` answers for the controller it started). */
-  journal?: JournalHealthReply;
+  journal: JournalHealthReply;
 }
 
-/** What `miyabi status` shows: the session, its controller, and every pane. */
+/** What `miyabi status` shows: the session, this controller, and every pane. */
 export function statusOf(f: StatusFacts, panes: PaneInfo[]): StatusResult {
   return {
     session: f.session,
@@ -25,11 +22,11 @@ export function statusOf(f: StatusFacts, panes: PaneInfo[]): StatusResult {
     root: f.root,
     layout: f.layout,
     controller: {
-      pid: f.pid,
+      pid: process.pid,
       startedAt: new Date(f.startedAt).toISOString(),
       uptimeMs: Date.now() - f.startedAt,
       ipcPath: f.ipcPath,
-      ...(f.journal ? { journal: f.journal } : {}),
+      journal: f.journal,
     },
     panes: panes.map((pi): PaneStatus => ({
       name: pi.agent,
