@@ -24,8 +24,6 @@ const SWEEP_MS = 1000;
 const RELAY_DEDUP_MS = 5000;
 const STALE_TMP_MS = 60 * 60 * 1000;
 
-export { takesMessages };
-
 /**
  * Ids journaled `delivering` and never finished (from the journal after the last snapshot), each
  * with the absolute pane line where its typing began.
