@@ -70,14 +70,9 @@ export async function dropChild(child: ChildProcess): Promise<void> {
   await gone;
 }
 
-/**
- * The same, started by the quick `up` before it loads the verb: its project and tmux server as
- * `up` will find them (cliContext checks them again; a controller for other ones is let go).
- */
-export function earlyController(o: { socket?: string; layout?: string | undefined }): { child: ChildProcess; root: string; tmuxSocket: string } {
-  const paths = projectPaths(findProjectRoot());
-  const tmuxSocket = tmuxSocketName(o.socket);
-  return { child: spawnHandoverController(paths, { tmuxSocket, layout: o.layout }), root: paths.root, tmuxSocket };
+/** The same, started by the quick `up` before it loads the verb, for the project and tmux server `up` will find. */
+export function earlyController(o: { socket?: string; layout?: string | undefined }): ChildProcess {
+  return spawnHandoverController(projectPaths(findProjectRoot()), { tmuxSocket: tmuxSocketName(o.socket), layout: o.layout });
 }
 
 export interface StartingController {

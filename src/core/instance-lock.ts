@@ -3,11 +3,11 @@
  * the lock file `.miyabi/controller.lock`, taken with the one lock primitive (file-lock.ts). The
  * CLI reads it (status, doctor, down, cancel) and `miyabi run` takes it, so it lives in core.
  */
-import { readFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { MiyabiError } from './errors.js';
 import { readFileSafe, selfOwner, tryLock, unlock } from './file-lock.js';
 import { pidAlive, processStartTime } from './pid.js';
-import { writeFileNoFollow } from './no-follow.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export { pidAlive };
 
@@ -87,10 +87,8 @@ export function handLock(path: string, text: string, pid: number, socket: string
 
 /** Rewrites the lock file in one step (rename), never leaving it absent. */
 function replaceLock(path: string, text: string): boolean {
-  const tmp = `${path}.${process.pid}.hand`;
   try {
-    writeFileNoFollow(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomic(path, text, { mode: 0o600, durable: false, what: 'controller lock' });
     return true;
   } catch {
     return false;

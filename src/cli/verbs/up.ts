@@ -14,7 +14,7 @@ export interface UpOptions extends GlobalOptions {
   detach?: boolean;
   json?: boolean;
   /** The controller the quick `up` started before it loaded the verb (start-controller.ts earlyController). */
-  early?: { child: ChildProcess; root: string; tmuxSocket: string };
+  early?: ChildProcess;
 }
 
 async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
@@ -48,11 +48,10 @@ export async function up(o: UpOptions): Promise<number> {
   const ctx = cliContext(o);
   let st = await runningStatus(o);
   const started = st === null;
-  // One for this project and server, when one is wanted; any other is let go and stops unused (session/handover.ts).
-  const mine = o.early && started && o.early.root === ctx.paths.root && o.early.tmuxSocket === ctx.tmuxSocket ? o.early.child : undefined;
-  if (o.early && !mine) await dropChild(o.early.child);
+  // A controller already answers: the one started for this `up` is not needed (it holds nothing).
+  if (!started && o.early) await dropChild(o.early);
   // Built here and handed to the controller (up-build.ts).
-  st ??= await upBuilding(ctx, o, mine);
+  st ??= await upBuilding(ctx, o, o.early);
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (o.json) {
