@@ -50,6 +50,9 @@ function runMiyabi(i, bin = BIN) {
   const down = ms(t1);
   if (d.status !== 0) throw new Error(`miyabi down failed: ${d.stderr}`);
   const marks = startupMarks(root);
+  // What follows the build in `up`'s wall time: the controller's answer, and its exit.
+  if (marks?.['up:built'] !== undefined) marks['up:rest'] = t - marks.upBuiltAt;
+  if (marks) delete marks.upBuiltAt;
   killServer(sock);
   rmSync(root, { recursive: true, force: true });
   return { t, down, ready, marks };
@@ -63,14 +66,32 @@ const STEPS = [
   ['session', 'up said built (its wait for up\'s build); or, alone, the session built'],
   ['listening', 'socket bound'],
 ];
+/** `up`'s own steps (session.created's upMs, ms since its process started; `prepared` is built less the tmux command's own time). */
+const UP_STEPS = [
+  ['up:loaded', 'node start + its code loaded, no controller found'],
+  ['up:checked', 'layout loaded and checked'],
+  ['up:locked', '.miyabi/ and the lock taken, the lock handed'],
+  ['up:prepared', 'inboxes and pane scripts written'],
+  ['up:built', 'the chained tmux command'],
+  ['up:rest', 'after the build: the controller\'s answer, the exit (and the exec before node\'s clock starts)'],
+];
 function startupMarks(root) {
   try {
     const lines = readFileSync(join(root, '.miyabi', 'journal', 'events.jsonl'), 'utf8').split('\n');
-    const rec = lines.filter(Boolean).map((l) => JSON.parse(l)).find((r) => r.type === 'controller.started');
-    const m = rec?.payload?.startupMs;
+    const recs = lines.filter(Boolean).map((l) => JSON.parse(l));
+    const m = recs.find((r) => r.type === 'controller.started')?.payload?.startupMs;
     if (!m) return null;
     let prev = 0;
-    return Object.fromEntries(STEPS.map(([k]) => { const d = m[k] - prev; prev = m[k]; return [k, d]; }));
+    const out = Object.fromEntries(STEPS.map(([k]) => { const d = m[k] - prev; prev = m[k]; return [k, d]; }));
+    const created = recs.find((r) => r.type === 'session.created')?.payload;
+    const u = created?.upMs;
+    if (u?.built !== undefined) {
+      const at = { ...u, prepared: u.built - created.ms };
+      prev = 0;
+      for (const [k] of UP_STEPS.slice(0, -1)) { const v = at[k.slice(3)]; out[k] = v - prev; prev = v; }
+      out.upBuiltAt = u.built;
+    }
+    return out;
   } catch {
     return null;
   }
@@ -204,6 +225,13 @@ export function benchUp(runs) {
     const tag = n.includes(', before (') ? 'before' : 'now';
     for (const [k, what] of STEPS) {
       const r = { name: `  controller start (${tag}): ${what}`, ...summarize(steps.get(k) ?? []), baseline: 'node -e 0' };
+      r.ratio = r.p50 / node.p50;
+      rows.push(r);
+    }
+    // A build without upMs (before it was journaled) has no rows here.
+    for (const [k, what] of UP_STEPS) {
+      if (!steps.has(k)) continue;
+      const r = { name: `  up's own steps (${tag}): ${what}`, ...summarize(steps.get(k)), baseline: 'node -e 0' };
       r.ratio = r.p50 / node.p50;
       rows.push(r);
     }

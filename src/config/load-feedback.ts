@@ -20,7 +20,7 @@ export function loadFeedbackFile(abs: string, cwd = process.cwd()): ConfigResult
   const file = displayPath(abs, cwd);
   const read = readConfigFile(abs, file);
   if (!read.ok) return failed(read.issues);
-  const loaded = loadYamlSource(file, read.value, feedbackSchema);
+  const loaded = loadYamlSource(file, read.value, feedbackSchema());
   if (!loaded.ok) return loaded;
   return ok({ ...(loaded.value.value ?? {}), file: abs }, loaded.warnings);
 }

@@ -11,7 +11,7 @@ import { listPipelines } from './load-pipeline.js';
 import { loadSkills } from './load-skill.js';
 import { loadYamlSource } from './load-yaml.js';
 import { displayPath } from './paths.js';
-import { parseDuration } from './pipeline-schema.js';
+import { parseDuration } from './duration-schema.js';
 import type { SkillRegistry } from './skill-schema.js';
 import { resolveSkill, splitChain, triggerRules } from './trigger-rules.js';
 import {

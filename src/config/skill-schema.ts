@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { ENV_NAME, envSchema, nameSchema } from './layout-schema.js';
-import { durationSchema } from './pipeline-schema.js';
+import { durationSchema } from './duration-schema.js';
 import { planCommand } from './skill-command.js';
 import { strictObject } from './zod-issues.js';
 

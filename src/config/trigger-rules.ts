@@ -5,7 +5,7 @@
  * `aliases:`), templates that name only what a firing has. Raw data, read defensively.
  */
 import { Cron } from 'croner';
-import { parseDuration } from './pipeline-schema.js';
+import { parseDuration } from './duration-schema.js';
 import type { Rule, RuleContext } from './rules.js';
 import type { SkillRegistry } from './skill-schema.js';
 import { suggestion } from './zod-issues.js';

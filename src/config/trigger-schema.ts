@@ -22,7 +22,8 @@
  */
 import { z } from 'zod';
 import { ENV_NAME, nameSchema } from './layout-schema.js';
-import { CONCURRENCY, durationSchema } from './pipeline-schema.js';
+import { durationSchema } from './duration-schema.js';
+import { CONCURRENCY } from './pipeline-schema.js';
 import { strictObject } from './zod-issues.js';
 
 export const PROBES = ['cpu', 'memory', 'load', 'disk', 'queue', 'agent-unresponsive', 'test-stage', 'command', 'metric'] as const;

@@ -24,6 +24,8 @@ export interface Handover {
   /** The panes as tmux gave them at the build. */
   panes: PaneInfo[];
   built: Built;
+  /** Milliseconds since `up`'s process start at each step of its build (the bench shows where its time goes). */
+  upMs?: Record<string, number>;
 }
 
 export type UpMessage =

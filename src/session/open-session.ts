@@ -61,7 +61,7 @@ export async function openSession(o: OpenSessionInput): Promise<OpenedSession> {
   const h = o.handover;
   if (h && h.session === name) {
     // Told by our own `up` over our own channel a moment ago: no tmux asked again (it is `up`'s path).
-    o.journal.append('session.created', { session: name, layout: o.layout.source, ms: h.ms, panes: h.panes.map(brief), by: 'up' });
+    o.journal.append('session.created', { session: name, layout: o.layout.source, ms: h.ms, panes: h.panes.map(brief), by: 'up', ...(h.upMs ? { upMs: h.upMs } : {}) });
     return { panes: h.panes, commands: layoutCommands(o.layout, { ...o.commands }), created: true, built: h.built };
   }
   if (await t.hasSession(name)) {

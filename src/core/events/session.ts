@@ -7,7 +7,7 @@ const brief = z.object({ name: z.string(), role: z.string(), paneId: z.string().
 export const SESSION_EVENTS = lazily({
   'session.adopted': () => z.object({ session: z.string().min(1), panes: z.array(brief) }),
   /** `by: up` when `miyabi up` built it and handed it to this controller (session/handover.ts). */
-  'session.created': () => z.object({ session: z.string().min(1), layout: z.string(), ms: z.number(), panes: z.array(brief), by: z.enum(['up', 'controller']).optional() }),
+  'session.created': () => z.object({ session: z.string().min(1), layout: z.string(), ms: z.number(), panes: z.array(brief), by: z.enum(['up', 'controller']).optional(), upMs: z.record(z.string(), z.number()).optional() }),
   /** Killed from outside miyabi: the controller stops. */
   'session.ended': () => z.object({ session: z.string().min(1), by: z.string() }),
   'session.killed': () => z.object({ session: z.string().min(1) }),
