@@ -13,6 +13,7 @@ import { formatIssue } from '../config/config-issue.js';
 import { loadLayout } from '../config/load-layout.js';
 import { isMiyabiError, MiyabiError } from '../core/errors.js';
 import { handLock } from '../core/instance-lock.js';
+import { StartupMarks } from '../core/startup-marks.js';
 import { miyabiBin, packageRoot } from '../core/package-paths.js';
 import type { StatusResult } from '../ipc/protocol.js';
 import { buildSession } from '../session/open-session.js';
@@ -28,10 +29,9 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
   const controller = watchController(p, early ?? spawnHandoverController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
   controller.started.catch(() => undefined); // awaited below; a failure seen early spares the build
   const tmux = new Tmux({ socket: ctx.tmuxSocket });
-  // Where `up`'s own time goes, in ms since its process started: journaled with the session it built.
-  const upMs: Record<string, number> = {};
-  const mark = (step: string) => (upMs[step] = Math.round(performance.now() * 10) / 10);
-  mark('loaded');
+  // Where `up`'s own time goes: journaled with the session it built.
+  const steps = new StartupMarks();
+  steps.mark('loaded');
   let handed = false;
   try {
     const version = tmux.version();
@@ -40,7 +40,7 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
     if (!loaded.ok) throw loaded.error;
     const layout = loaded.value;
     checkBeforeBuild(layout, p.root);
-    mark('checked');
+    steps.mark('checked');
     await version;
     let lock: { release: () => void; text: string };
     try {
@@ -58,7 +58,7 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
     }
     handed = true;
     controller.tell({ step: 'lock', layout });
-    mark('locked');
+    steps.mark('locked');
     // What the layout holds that miyabi does not map, at its file:line (the controller does not read it).
     for (const w of loaded.warnings) process.stderr.write(`${formatIssue(w)}\n`);
     // A live session of this project is adopted by the controller; one of another program refused by it.
@@ -69,8 +69,8 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
     // The controller checks the journal meanwhile: one it refuses (doctor --repair) ends the start.
     if (controller.done) return await controller.started;
     const { panes, built, ms } = await buildSession({ tmux, layout, paths: p, env: process.env, miyabiBin: bin });
-    mark('built');
-    controller.tell({ step: 'built', handover: { session: layout.session, ms, panes, built, upMs } });
+    steps.mark('built');
+    controller.tell({ step: 'built', handover: { session: layout.session, ms, panes, built, upMs: steps.ms } });
     try {
       return await controller.started;
     } catch (e) {

@@ -20,6 +20,7 @@ import { MiyabiError } from '../core/errors.js';
 import type { Built } from '../session/prepare.js';
 import type { ControllerTmux, Part, Snapshot, SnapshotOnDisk } from './parts/part.js';
 import { Parts } from './parts/parts.js';
+import { StartupMarks } from '../core/startup-marks.js';
 import { takeHandedStateDir, takeStateDir } from '../session/state-dir.js';
 import { statusOf } from './status.js';
 import { PaneSweeper } from './sweep.js';
@@ -81,11 +82,8 @@ export class Controller {
     if (this.stateChecked) appendLog(this.o.paths.controllerLog, line);
   }
 
-  /** Milliseconds since process start at each step of start(), journaled for `doctor` and the bench. */
-  readonly startup: Record<string, number> = {};
-  private mark(step: string): void {
-    this.startup[step] = Math.round(performance.now() * 10) / 10;
-  }
+  /** Each step of start(), journaled for `doctor` and the bench. */
+  private readonly startup = new StartupMarks();
 
   /**
    * Builds or adopts the session and starts listening; resolves with the panes. The parts start
@@ -95,13 +93,13 @@ export class Controller {
    */
   async start(): Promise<PaneInfo[]> {
     const p = this.o.paths;
-    this.mark('imported');
+    this.startup.mark('imported');
     const trusted = () => (this.stateChecked = true);
     if (this.o.up) {
       // `up` checked the layout and tmux, took .miyabi/, and passes us the lock with the layout it
       // checked (session/handover.ts). It waits for our word, so it is still our parent.
       this.layout = await this.heard('lock');
-      this.mark('checked');
+      this.startup.mark('checked');
       this.lock = takeHandedStateDir(p, process.ppid, trusted);
     } else {
       const version = this.o.tmux.version();
@@ -114,12 +112,12 @@ export class Controller {
       this.layoutWarnings = loaded.warnings.map(formatIssue);
       (await import('../session/prepare.js')).checkBeforeBuild(this.layout, p.root);
       await version;
-      this.mark('checked');
+      this.startup.mark('checked');
       this.lock = takeStateDir(p, { env: this.o.env, miyabiBin: this.o.miyabiBin, onTrusted: trusted });
     }
     this.journal = Journal.open(p.dir, { fsync: 'group', groupMs: 50 });
     this.snapshot = readSnapshot(p.dir) as SnapshotOnDisk | null;
-    this.mark('journal');
+    this.startup.mark('journal');
     let panes: PaneInfo[];
     try {
       // Takes the session `up` built, adopts a live one of this project, or builds one (session/open-session.ts).
@@ -128,7 +126,7 @@ export class Controller {
         commands: this.snapshot?.session === this.sessionName ? (this.snapshot.commands ?? {}) : {},
         handover: this.o.up ? await this.heard('built') : null,
       }));
-      this.mark('session');
+      this.startup.mark('session');
       // Every request waits for the parts (gated-handlers.ts); the socket is bound now so that
       // clients started right after `up` connect at once and get their answer when it is true.
       const core = coreHandlers(this);
@@ -138,7 +136,7 @@ export class Controller {
       });
       server.stream(this.journal);
       this.ipc = await listenIpc(server, p.socket, { ownDir: p.socketRelocated });
-      this.mark('listening');
+      this.startup.mark('listening');
     } catch (e) {
       await this.failedStart(e);
       this.journal.close();
@@ -189,7 +187,7 @@ export class Controller {
         sweepNow: () => void this.sweeper?.tick(), supervised: this.o.supervised ?? this.o.env.MIYABI_SUPERVISED === '1',
         // EX_TEMPFAIL: the supervisor starts a new controller at once (controller/supervisor.ts).
         restart: (reason) => void this.stop({ killSession: false, reason, exitCode: 75 }),
-      }, (name) => this.mark(`part:${name}`));
+      }, (name) => this.startup.mark(`part:${name}`));
       this.ready.resolve(handlerTable(this.parts.answers(coreHandlers(this))));
     } catch (e) {
       this.ready.reject(e);
@@ -198,8 +196,8 @@ export class Controller {
       await this.stop({ killSession: false, reason: `a part failed to start: ${String(e)}`, exitCode: 1 });
       return false;
     }
-    this.mark('parts');
-    this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup });
+    this.startup.mark('parts');
+    this.journal.appendDurable('controller.started', { pid: process.pid, session: this.sessionName, startupMs: this.startup.ms });
     this.saveSnapshot();
     this.log(`controller ${process.pid} serving ${p.socket} for session ${this.sessionName}`);
     return true;
