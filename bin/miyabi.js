@@ -18,6 +18,11 @@ const quick = { status: 'status', agents: 'agents', ls: 'agents', inbox: 'inbox'
 async function run() {
   // Scripts call send in tight loops: it never needs the full parser.
   if (verb === 'send' || verb === 'broadcast') return require(join(cli, 'quick', 'send.cjs')).runSend(rest, verb === 'broadcast');
+  // A spare controller already loaded takes `up` whole: this process only asks (cli/spare-client.ts).
+  if (verb === 'up' && process.env.MIYABI_SPARE !== '0') {
+    const code = await require(join(cli, 'quick', 'spare.cjs')).upViaSpare(rest);
+    if (code !== null) return code;
+  }
   const code = Object.hasOwn(quick, verb) ? await require(join(cli, 'quick', `${quick[verb]}.cjs`)).run(rest) : null;
   if (code !== null) return code;
   const { main } = await import(require('node:url').pathToFileURL(join(cli, 'main.js')).href);

@@ -39,7 +39,8 @@ const common = {
 // feedback's prom-client, execa, simple-git) is its own chunk, so the controller's start-up
 // compiles about half as much (issue #17). The entry keeps its name: `pgrep -f controller/bundle.mjs`.
 for (const f of readdirSync('dist/controller')) if (/\.mjs(\.map)?$/.test(f)) rmSync(`dist/controller/${f}`);
-await build({ ...common, entryPoints: { bundle: 'dist/controller/main.js' }, outdir: 'dist/controller', splitting: true, outExtension: { '.js': '.mjs' } });
+// A spare controller (spare/main.ts) shares the controller's chunks: it is one, waiting for its project.
+await build({ ...common, entryPoints: { bundle: 'dist/controller/main.js', spare: 'dist/spare/main.js' }, outdir: 'dist/controller', splitting: true, outExtension: { '.js': '.mjs' } });
 // The verbs a script or a person runs many times a day (`send`, `status`, `agents`, `inbox`,
 // `emit`, `down`, `up --detach`): one self-contained CommonJS file each, which bin/miyabi.js (itself
 // CommonJS) require()s. A verb's process then starts no ESM loader (≈ 7 ms of a node start here)
@@ -82,9 +83,11 @@ const cjs = {
 const quick = { status: 'quickStatus', agents: 'quickAgents', inbox: 'quickInbox', emit: 'quickEmit', down: 'quickDown', up: 'quickUp' };
 const entries = [
   ['send', "export { runSend } from './send-entry.js';"],
+  // The thin `up`: asks this user's spare controller first (cli/spare-client.ts).
+  ['spare', "export { upViaSpare } from './spare-client.js';"],
   ...Object.entries(quick).map(([verb, pick]) => [
     verb,
-    `import { guarded, ${pick} } from './quick-entry.js';\nexport const run = (args) => { const r = ${pick}(args); return r ? guarded(r) : Promise.resolve(null); };`,
+    `import { ${pick} } from './quick-entry.js';\nimport { guarded } from './io.js';\nexport const run = (args) => { const r = ${pick}(args); return r ? guarded(r) : Promise.resolve(null); };`,
   ]),
 ];
 await Promise.all(entries.map(([verb, contents]) =>

@@ -6,7 +6,8 @@
  * below, the tmux server from MIYABI_TMUX_SOCKET); anything else (--help, --socket, an unknown
  * flag) goes to the full CLI, which parses and reports it as before.
  */
-import { isMiyabiError } from '../core/errors.js';
+import { guarded } from './io.js';
+import { parseUp } from './up-args.js';
 
 type Parsed = { json?: true; all?: true; agent?: string };
 
@@ -20,20 +21,6 @@ function parse(args: string[], flags: readonly string[], positional: boolean): P
     else return null;
   }
   return o;
-}
-
-/** `up`'s detached shapes (the interactive one attaches: the full CLI takes it), or null. */
-function parseUp(args: string[]): { detach?: true; json?: true; layout?: string } | null {
-  const o: { detach?: true; json?: true; layout?: string } = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--detach' || a === '-d') o.detach = true;
-    else if (a === '--json') o.json = true;
-    else if ((a === '--layout' || a === '-l') && o.layout === undefined && i + 1 < args.length && !args[i + 1]?.startsWith('-')) o.layout = args[++i];
-    else if (a.startsWith('--layout=') && o.layout === undefined && a.length > 9) o.layout = a.slice(9);
-    else return null;
-  }
-  return o.detach || o.json ? o : null;
 }
 
 /** `emit <type> [key=value…]`: plain pairs only (--json and --id go to the full CLI). */
@@ -90,20 +77,6 @@ export function quickEmit(rest: string[]): Run | null {
 const pickers: Record<string, (rest: string[]) => Run | null> = {
   status: quickStatus, agents: quickAgents, ls: quickAgents, inbox: quickInbox, down: quickDown, up: quickUp, emit: quickEmit,
 };
-
-/** The exit code of `run` behind the CLI's error boundary: a MiyabiError is its message and hint. */
-export async function guarded(run: Run): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    if (isMiyabiError(e)) {
-      process.stderr.write(`miyabi: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
-      return e.exitCode;
-    }
-    process.stderr.write(`miyabi: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
-  }
-}
 
 /** The exit code, or null when the full CLI must take these arguments. */
 export async function runQuick(argv: string[]): Promise<number | null> {

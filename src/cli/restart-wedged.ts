@@ -8,6 +8,7 @@ import { MiyabiError } from '../core/errors.js';
 import { readLock } from '../core/instance-lock.js';
 import { pidAlive, pidReused, waitGone } from '../core/pid.js';
 import type { ProjectPaths } from '../core/paths.js';
+import { processIo, type Io } from './io.js';
 
 /** The live controller's pid per the lock, or null (none, a `run`, or a pid reused). */
 export function lockedController(paths: ProjectPaths): number | null {
@@ -17,8 +18,8 @@ export function lockedController(paths: ProjectPaths): number | null {
 }
 
 /** SIGTERM (its own clean stop, which leaves the session), then SIGKILL after `graceMs`. */
-export async function stopController(pid: number, why: string, graceMs = 3000): Promise<void> {
-  process.stderr.write(`miyabi: controller pid ${pid} ${why}; restarting it\n`);
+export async function stopController(pid: number, why: string, io: Io = processIo, graceMs = 3000): Promise<void> {
+  io.err(`miyabi: controller pid ${pid} ${why}; restarting it\n`);
   try {
     process.kill(pid, 'SIGTERM');
   } catch {

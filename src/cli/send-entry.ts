@@ -1,4 +1,4 @@
-import { guarded } from './quick-entry.js';
+import { guarded } from './io.js';
 import { sendMain } from './verbs/send.js';
 
 /** The send fast path, behind the quick verbs' error boundary (the same exit codes as the full CLI). */

@@ -5,6 +5,7 @@ import { findProjectRoot, projectPaths, tmuxSocketName, type ProjectPaths } from
 import type { StartMessage } from '../ipc/start-message.js';
 import type { UpMessage } from '../session/handover.js';
 import { IpcClient } from '../ipc/client.js';
+import { processIo, type Io } from './io.js';
 import type { StatusResult } from '../ipc/protocol.js';
 
 /** When two `up` race, the loser waits for the winner's controller to listen, and answers with its status. */
@@ -92,7 +93,7 @@ export interface StartingController {
  * spawn IPC channel: its status once it listens, or why it could not start. Meanwhile `up` tells it
  * each step (session/handover.ts).
  */
-export function watchController(paths: ProjectPaths, child: ChildProcess, deadlineMs = 20_000): StartingController {
+export function watchController(paths: ProjectPaths, child: ChildProcess, io: Io = processIo, deadlineMs = 20_000): StartingController {
   let giveUp = (_e: Error): void => undefined;
   let done = false;
   const timeout = new MiyabiError('CONTROLLER_START', `the controller did not start within ${deadlineMs} ms`, { hint: `see ${paths.controllerLog}` });
@@ -115,7 +116,7 @@ export function watchController(paths: ProjectPaths, child: ChildProcess, deadli
     child.once('message', (m: StartMessage) => {
       if (m.ok) {
         // What the layout holds that miyabi does not map, at its file:line: said by the `up` that asked.
-        for (const w of m.warnings ?? []) process.stderr.write(`${w}\n`);
+        for (const w of m.warnings ?? []) io.err(`${w}\n`);
         return settle(m.status);
       }
       settle(errorFromJSON(m.error));

@@ -21,16 +21,27 @@ import { checkBeforeBuild } from '../session/prepare.js';
 import { takeStateDir } from '../session/state-dir.js';
 import { Tmux } from '../tmux/index.js';
 import type { CliContext } from './context.js';
-import { spawnHandoverController, waitForRunning, watchController } from './start-controller.js';
+import { processIo, type Io } from './io.js';
+import { spawnHandoverController, waitForRunning, watchController, type StartingController } from './start-controller.js';
 
-export async function upBuilding(ctx: CliContext, o: { layout?: string | undefined }, early?: ChildProcess): Promise<StatusResult> {
+export interface UpBuildOptions {
+  layout?: string | undefined;
+  io?: Io;
+  /** The controller to hand the session to: by default one spawned for it; a spare's is itself (spare/in-process.ts). */
+  controller?: (ctx: CliContext) => StartingController;
+  /** performance.now() when this `up` began (a spare's began with its request). */
+  origin?: number;
+}
+
+export async function upBuilding(ctx: CliContext, o: UpBuildOptions, early?: ChildProcess): Promise<StatusResult> {
   const p = ctx.paths;
   const bin = miyabiBin();
-  const controller = watchController(p, early ?? spawnHandoverController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }));
+  const io = o.io ?? processIo;
+  const controller = o.controller?.(ctx) ?? watchController(p, early ?? spawnHandoverController(p, { tmuxSocket: ctx.tmuxSocket, layout: o.layout }), io);
   controller.started.catch(() => undefined); // awaited below; a failure seen early spares the build
   const tmux = new Tmux({ socket: ctx.tmuxSocket });
   // Where `up`'s own time goes: journaled with the session it built.
-  const steps = new StartupMarks();
+  const steps = new StartupMarks(o.origin);
   steps.mark('loaded');
   let handed = false;
   try {
@@ -60,7 +71,7 @@ export async function upBuilding(ctx: CliContext, o: { layout?: string | undefin
     controller.tell({ step: 'lock', layout });
     steps.mark('locked');
     // What the layout holds that miyabi does not map, at its file:line (the controller does not read it).
-    for (const w of loaded.warnings) process.stderr.write(`${formatIssue(w)}\n`);
+    for (const w of loaded.warnings) io.err(`${formatIssue(w)}\n`);
     // A live session of this project is adopted by the controller; one of another program refused by it.
     if (await tmux.hasSession(layout.session)) {
       controller.tell({ step: 'built', handover: null });

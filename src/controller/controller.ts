@@ -40,6 +40,10 @@ export interface ControllerOptions {
   supervised?: boolean;
   /** The `up` that started us builds the session itself and tells us over this channel (session/handover.ts). */
   up?: UpChannel;
+  /** Who passes us the lock with `up`: the `up` that spawned us (default), or this very process (a spare). */
+  upPid?: number;
+  /** performance.now() when this controller's start began: a spare's start is its request, not its process. */
+  origin?: number;
 }
 
 /**
@@ -69,6 +73,7 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     this.parts = new Parts([], (l) => this.log(l));
+    this.startup = new StartupMarks(o.origin);
   }
 
   get sessionName(): string {
@@ -83,7 +88,7 @@ export class Controller {
   }
 
   /** Each step of start(), journaled for `doctor` and the bench. */
-  private readonly startup = new StartupMarks();
+  private readonly startup: StartupMarks;
 
   /**
    * Builds or adopts the session and starts listening; resolves with the panes. The parts start
@@ -100,7 +105,7 @@ export class Controller {
       // checked (session/handover.ts). It waits for our word, so it is still our parent.
       this.layout = await this.heard('lock');
       this.startup.mark('checked');
-      this.lock = takeHandedStateDir(p, process.ppid, trusted);
+      this.lock = takeHandedStateDir(p, this.o.upPid ?? process.ppid, trusted);
     } else {
       const version = this.o.tmux.version();
       version.catch(() => undefined); // awaited below, after the layout check

@@ -12,5 +12,7 @@ const root = existsSync(`${two}package.json`) ? two : fileURLToPath(new URL('../
 export const packageRoot = (): string => root;
 export const miyabiBin = (): string => `${root}bin/miyabi.js`;
 export const controllerMain = (): string => `${root}dist/controller/bundle.mjs`;
+/** A spare controller's entry (spare/main.ts), a chunk-mate of the controller's bundle. */
+export const spareMain = (): string => `${root}dist/controller/spare.mjs`;
 /** The controller's supervisor (not bundled: node built-ins and a few core files). */
 export const supervisorMain = (): string => `${root}dist/controller/supervisor.js`;

@@ -36,24 +36,42 @@ export type UpMessage =
 /** What the controller hears from the `up` that started it: the next step, or null when the channel closed. */
 export type UpChannel = () => Promise<UpMessage | null>;
 
-/** The messages from the parent, one per call, in order (the controller's side of the channel). */
-export function upChannel(proc: NodeJS.Process): UpChannel {
+/** A channel's two ends in one process: a spare controller's `up` runs beside it (spare/in-process.ts). */
+export interface LocalChannel {
+  next: UpChannel;
+  send(m: UpMessage): void;
+  close(): void;
+}
+
+export function localChannel(): LocalChannel {
   const queue: UpMessage[] = [];
   const waiting: ((m: UpMessage | null) => void)[] = [];
-  // Closed before we listen (`up` gave up at once): node says no 'disconnect' then.
-  let closed = !proc.connected;
-  proc.on('message', (m: UpMessage) => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  proc.once('disconnect', () => {
-    closed = true;
-    for (const w of waiting.splice(0)) w(null);
-  });
-  return () => {
-    const m = queue.shift();
-    if (m) return Promise.resolve(m);
-    return closed ? Promise.resolve(null) : new Promise((r) => waiting.push(r));
+  let closed = false;
+  return {
+    send: (m) => {
+      if (closed) return;
+      const w = waiting.shift();
+      if (w) w(m);
+      else queue.push(m);
+    },
+    close: () => {
+      closed = true;
+      for (const w of waiting.splice(0)) w(null);
+    },
+    next: () => {
+      const m = queue.shift();
+      if (m) return Promise.resolve(m);
+      return closed ? Promise.resolve(null) : new Promise((r) => waiting.push(r));
+    },
   };
+}
+
+/** The messages from the parent, one per call, in order (the controller's side of the channel). */
+export function upChannel(proc: NodeJS.Process): UpChannel {
+  const ch = localChannel();
+  // Closed before we listen (`up` gave up at once): node says no 'disconnect' then.
+  if (!proc.connected) ch.close();
+  proc.on('message', (m: UpMessage) => ch.send(m));
+  proc.once('disconnect', () => ch.close());
+  return ch.next;
 }

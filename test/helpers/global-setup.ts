@@ -10,5 +10,8 @@ import { join } from 'node:path';
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'miyabi-test-state-'));
   process.env.XDG_STATE_HOME = dir;
+  // No spare controllers (spare/main.ts) outlive a test: the tests of spares turn them on, in a
+  // folder of their own, and end the ones they made by pid.
+  process.env.MIYABI_SPARE = '0';
   return () => rmSync(dir, { recursive: true, force: true });
 }

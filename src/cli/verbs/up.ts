@@ -2,9 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { MiyabiError } from '../../core/errors.js';
 import type { StatusResult } from '../../ipc/protocol.js';
 import { attachTerminal } from '../../tmux/attach.js';
-import { cliContext, readControllerInfo, tryConnect, type GlobalOptions } from '../context.js';
+import { cliContext, readControllerInfo, tryConnect, type CliContext, type GlobalOptions } from '../context.js';
 import { formatStatus } from '../../ui/format-status.js';
-import { dropChild } from '../start-controller.js';
+import { dropChild, type StartingController } from '../start-controller.js';
+import { processIo, type Io } from '../io.js';
 import { upBuilding } from '../up-build.js';
 import { askStatus } from '../ask-controller.js';
 import { lockedController, stopController } from '../restart-wedged.js';
@@ -15,14 +16,18 @@ export interface UpOptions extends GlobalOptions {
   json?: boolean;
   /** The controller the quick `up` started before it loaded the verb (start-controller.ts earlyController). */
   early?: ChildProcess;
+  /** Set by a spare controller running this `up` for a thin one (spare/serve.ts): its streams, itself, its start. */
+  io?: Io;
+  controller?: (ctx: CliContext) => StartingController;
+  origin?: number;
 }
 
-async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
+async function runningStatus(o: UpOptions, io: Io): Promise<StatusResult | null> {
   const ctx = cliContext(o);
   const client = await tryConnect(ctx.paths);
   const pid = lockedController(ctx.paths);
   if (!client) {
-    if (pid !== null) await stopController(pid, 'holds the lock but does not answer');
+    if (pid !== null) await stopController(pid, 'holds the lock but does not answer', io);
     return null;
   }
   try {
@@ -37,7 +42,7 @@ async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
       return null;
     });
     if (st?.controller.journal?.state !== 'wedged' && st !== null) return st;
-    await stopController(pid ?? st!.controller.pid, st ? `reports its journal wedged (${st.controller.journal?.error ?? '?'})` : 'does not answer a status request');
+    await stopController(pid ?? st!.controller.pid, st ? `reports its journal wedged (${st.controller.journal?.error ?? '?'})` : 'does not answer a status request', io);
     return null;
   } finally {
     client.close();
@@ -46,18 +51,19 @@ async function runningStatus(o: UpOptions): Promise<StatusResult | null> {
 
 export async function up(o: UpOptions): Promise<number> {
   const ctx = cliContext(o);
-  let st = await runningStatus(o);
+  const io = o.io ?? processIo;
+  let st = await runningStatus(o, io);
   const started = st === null;
   // A controller already answers: the one started for this `up` is not needed (it holds nothing).
   if (!started && o.early) await dropChild(o.early);
   // Built here and handed to the controller (up-build.ts).
-  st ??= await upBuilding(ctx, o, o.early);
+  st ??= await upBuilding(ctx, { ...o, io }, o.early);
 
   const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (o.json) {
-    process.stdout.write(JSON.stringify({ started, ...st }, null, 2) + '\n');
+    io.out(JSON.stringify({ started, ...st }, null, 2) + '\n');
   } else if (!interactive) {
-    process.stdout.write(
+    io.out(
       `${started ? 'started' : 'already running'}: session ${st.session} (controller pid ${st.controller.pid})\n` +
         `${formatStatus(st)}\n\nattach with: miyabi attach\n`,
     );

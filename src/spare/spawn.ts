@@ -1,0 +1,43 @@
+/**
+ * Starts this user's spare controller (spare/main.ts) when none waits: by a controller once it runs
+ * (so the next `up` finds one), and by a spare that was used up without becoming one. Detached,
+ * its output to the spare log, started with the environment of the session that starts it (a
+ * request brings the caller's own). MIYABI_SPARE=0: none.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { spareMain } from '../core/package-paths.js';
+import { pidAlive } from '../core/pid.js';
+import { ensurePrivateDir } from '../core/private-dir.js';
+import { spareSpot } from '../core/spare-paths.js';
+
+export function spawnSpare(env: NodeJS.ProcessEnv = process.env): number | null {
+  const spot = spareSpot(env);
+  if (!spot) return null;
+  let log: number | null = null;
+  try {
+    // One that waits already: its node start would only find it and end.
+    const pid = Number(readFileSync(spot.pid, 'utf8'));
+    if (pid > 0 && pid !== process.pid && pidAlive(pid)) return null;
+  } catch {
+    // none written: start one
+  }
+  try {
+    ensurePrivateDir(spot.dir);
+    log = openSync(spot.log, 'a', 0o600);
+    // Its folder on its command line too: `pgrep -f` finds the spares of one folder (the tests end theirs so).
+    const child = spawn(process.execPath, [spareMain(), spot.dir], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: spot.dir,
+      env: { ...env, MIYABI_SUPERVISED: undefined },
+    });
+    child.on('error', () => undefined);
+    child.unref();
+    return child.pid ?? null;
+  } catch {
+    return null; // a spare is a speed-up: without one, `up` starts its own controller as before
+  } finally {
+    if (log !== null) closeSync(log);
+  }
+}
