@@ -8,6 +8,8 @@ import { benchLatency, benchSendProcess, benchThroughput } from './bench/bus.mjs
 import { benchPipelineStage } from './bench/pipelines.mjs';
 import { table } from './bench/stats.mjs';
 
+// No spare controllers (spare/main.ts) left behind: the up bench makes its own, in a folder it removes.
+process.env.MIYABI_SPARE = '0';
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=bus
 const rows = [];

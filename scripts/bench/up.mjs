@@ -2,8 +2,8 @@
 // command, and by tmuxinator and tmuxp when installed (issue #17); `node -e 0` in the same run is
 // the unit: miyabi's own cost is (up − raw tmux) / node, in node start-ups. Each tool's stop is
 // timed too: `miyabi down`, `tmuxinator stop`, and tmuxp's (it has none: `tmux kill-session`).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ms, now, summarize } from './stats.mjs';
@@ -31,15 +31,50 @@ function miyabiLayout(root) {
   writeFileSync(join(root, 'bench.yaml'), `session: bench\nwindows:\n  - name: main\n    layout: tiled\n    panes:\n      - role: conductor\n      - role: dashboard\n${agents}`);
 }
 
-function runMiyabi(i, bin = BIN) {
+// The spare controllers of this bench (spare/main.ts), in a folder of its own, ended at its end.
+const SPARE_MAIN = new URL('../../dist/controller/spare.mjs', import.meta.url).pathname;
+let spareDir = null;
+const sparePid = () => {
+  const f = readdirSync(spareDir).find((n) => /^spare-.*\.pid$/.test(n));
+  const pid = f ? Number(readFileSync(join(spareDir, f), 'utf8')) : 0;
+  return pid > 0 && existsSync(join(spareDir, f.replace(/\.pid$/, '.sock'))) ? pid : null;
+};
+/** The spare, once one waits (the last session's controller started it), or null after 15 s. */
+function waitSpare() {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const pid = sparePid();
+    if (pid || Date.now() > end) return pid;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+}
+export function endSpares() {
+  if (!spareDir) return;
+  const r = spawnSync('pgrep', ['-f', `controller/spare.mjs ${spareDir}$`], { encoding: 'utf8' });
+  for (const pid of r.stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+  rmSync(spareDir, { recursive: true, force: true });
+  spareDir = null;
+}
+
+/** mode: 'spare' (one waits, as after any earlier session), 'cold' (MIYABI_SPARE=0: the first `up` of a day), 'before' (BENCH_BEFORE). */
+function runMiyabi(i, bin = BIN, mode = 'spare') {
   const root = repo();
   miyabiLayout(root);
   const sock = `miyabi-bench-${process.pid}-${i}`;
-  const env = { ...process.env, MIYABI_TMUX_SOCKET: sock };
+  const env = { ...process.env, MIYABI_TMUX_SOCKET: sock, MIYABI_SPARE: mode === 'spare' ? '1' : '0' };
+  if (mode === 'spare') {
+    if (!spareDir) {
+      spareDir = realpathSync(mkdtempSync(join(tmpdir(), 'miyabi-bench-spare-')));
+      spawn(process.execPath, [SPARE_MAIN, spareDir], { detached: true, stdio: 'ignore', env }).unref();
+    }
+    env.MIYABI_SPARE_DIR = spareDir;
+  }
+  const spare = mode === 'spare' ? waitSpare() : null;
   const t0 = now();
   const r = spawnSync(process.execPath, [bin, 'up', '--detach', '--layout', 'bench.yaml'], { cwd: root, env, encoding: 'utf8' });
   const t = ms(t0);
   if (r.status !== 0) throw new Error(`miyabi up failed: ${r.stderr}`);
+  const viaSpare = spare !== null && r.stdout.includes(`(controller pid ${spare})`);
   // `up` returns before the controller's parts have started (issue #17); `agents` (the agents
   // part's answer) waits for them. Timed apart, so that `down` below is measured against a controller at rest.
   const s = spawnSync(process.execPath, [bin, 'agents'], { cwd: root, env });
@@ -49,13 +84,15 @@ function runMiyabi(i, bin = BIN) {
   const d = spawnSync(process.execPath, [bin, 'down'], { cwd: root, env });
   const down = ms(t1);
   if (d.status !== 0) throw new Error(`miyabi down failed: ${d.stderr}`);
+  // The next spare starts as the controller ends: loaded before the next contender, not beside it.
+  if (mode === 'spare') waitSpare();
   const marks = startupMarks(root);
   // What follows the build in `up`'s wall time: the controller's answer, and its exit.
   if (marks?.['up:built'] !== undefined) marks['up:rest'] = t - marks.upBuiltAt;
   if (marks) delete marks.upBuiltAt;
   killServer(sock);
   rmSync(root, { recursive: true, force: true });
-  return { t, down, ready, marks };
+  return { t, down, ready, marks, viaSpare };
 }
 
 /** Where the controller's start went: its own marks (ms since its process started), each step's share. */
@@ -68,12 +105,12 @@ const STEPS = [
 ];
 /** `up`'s own steps (session.created's upMs, ms since its process started; `prepared` is built less the tmux command's own time). */
 const UP_STEPS = [
-  ['up:loaded', 'node start + its code loaded, no controller found'],
+  ['up:loaded', 'node start + its code loaded (via the spare: from its request), no controller found'],
   ['up:checked', 'layout loaded and checked'],
   ['up:locked', '.miyabi/ and the lock taken, the lock handed'],
   ['up:prepared', 'inboxes and pane scripts written'],
   ['up:built', 'the chained tmux command'],
-  ['up:rest', 'after the build: the controller\'s answer, the exit (and the exec before node\'s clock starts)'],
+  ['up:rest', 'after the build: the controller\'s answer, the exit (and the exec before node\'s clock starts); via the spare, also the thin up\'s node start and request'],
 ];
 function startupMarks(root) {
   try {
@@ -155,18 +192,30 @@ function runTmuxp(i) {
 const NOT_INSTALLED = { runs: 0, p50: NaN, p90: NaN, p99: NaN, target: 'not installed here: no ratio claimed' };
 
 export function benchUp(runs) {
+  try {
+    return benchUpRuns(runs);
+  } finally {
+    endSpares();
+  }
+}
+
+const COLD = 'miyabi up --detach, no spare waiting (a first up: MIYABI_SPARE=0)';
+
+function benchUpRuns(runs) {
   const contenders = [
     ['node -e 0', runNode],
     ['raw chained tmux script', runRaw],
-    [`miyabi up --detach (${AGENTS} agents)`, runMiyabi],
+    [`miyabi up --detach (${AGENTS} agents; a spare waits, as after any session)`, (i) => runMiyabi(i)],
+    [COLD, (i) => runMiyabi(`c${i}`, BIN, 'cold')],
   ];
-  if (BEFORE) contenders.push([`miyabi up --detach, before (${BEFORE})`, (i) => runMiyabi(`b${i}`, BEFORE)]);
+  if (BEFORE) contenders.push([`miyabi up --detach, before (${BEFORE})`, (i) => runMiyabi(`b${i}`, BEFORE, 'before')]);
   // BENCH_TOOLS=0: miyabi against its own baselines only (quicker).
   if (process.env.BENCH_TOOLS !== '0' && has('tmuxinator')) contenders.push(['tmuxinator start', runTmuxinator]);
   if (process.env.BENCH_TOOLS !== '0' && has('tmuxp')) contenders.push(['tmuxp load -d', runTmuxp]);
   const samples = new Map(contenders.map(([n]) => [n, []]));
   const downs = new Map(contenders.map(([n]) => [n, []]));
   const ready = [];
+  let viaSpare = 0;
   const marks = new Map(); // contender name → step → samples
   // Interleave the contenders so that machine noise falls on all of them alike. The baselines go
   // first each run; the others in the reverse order every other run: a miyabi right after another
@@ -179,6 +228,7 @@ export function benchUp(runs) {
       samples.get(n).push(typeof r === 'number' ? r : r.t);
       if (typeof r === 'object') downs.get(n).push(r.down);
       if (r.ready !== undefined && n === contenders[2][0]) ready.push(r.ready);
+      if (r.viaSpare) viaSpare++;
       if (r.marks) for (const [k, v] of Object.entries(r.marks)) {
         if (!marks.has(n)) marks.set(n, new Map());
         marks.get(n).set(k, [...(marks.get(n).get(k) ?? []), v]);
@@ -194,14 +244,15 @@ export function benchUp(runs) {
     r.baseline = 'raw';
   }
   const own = (mi.p50 - raw.p50) / node.p50;
-  const targets = [`own cost ${(mi.p50 - raw.p50).toFixed(0)} ms = ${own.toFixed(1)} node starts (≤ 2)`];
+  const targets = [`own cost ${(mi.p50 - raw.p50).toFixed(0)} ms = ${own.toFixed(1)} node starts (≤ 2)`, `the spare took ${viaSpare} of ${runs}`];
   const skipped = process.env.BENCH_TOOLS === '0';
   const absent = (n) => (skipped ? `${n} skipped (BENCH_TOOLS=0)` : `${n} not installed`);
   targets.push(tx ? `${(mi.p50 / tx.p50).toFixed(2)}× tmuxinator (≤ 0.75)` : absent('tmuxinator'));
   targets.push(tp ? `${(mi.p50 / tp.p50).toFixed(2)}× tmuxp (≤ 0.5)` : absent('tmuxp'));
   mi.target = targets.join(', ');
-  const before = rows.find((r) => r.name.includes(', before ('));
-  if (before) before.target = `own cost ${(before.p50 - raw.p50).toFixed(0)} ms = ${((before.p50 - raw.p50) / node.p50).toFixed(1)} node starts`;
+  for (const r of rows.filter((x) => x.name.includes(', before (') || x.name === COLD)) {
+    r.target = `own cost ${(r.p50 - raw.p50).toFixed(0)} ms = ${((r.p50 - raw.p50) / node.p50).toFixed(1)} node starts`;
+  }
   rows.splice(3, 0, { name: 'miyabi up, then agents answered (the parts up)', ...summarize(ready), ratio: summarize(ready).p50 / raw.p50, baseline: 'raw', target: 'the parts started (not a target)' });
   if (!tx && !skipped) rows.push({ name: 'tmuxinator start', ...NOT_INSTALLED });
   if (!tp && !skipped) rows.push({ name: 'tmuxp load -d', ...NOT_INSTALLED });
@@ -222,7 +273,7 @@ export function benchUp(runs) {
   }
   // The controller's start-up, step by step, for miyabi (and the build before): in node starts.
   for (const [n, steps] of marks) {
-    const tag = n.includes(', before (') ? 'before' : 'now';
+    const tag = n.includes(', before (') ? 'before' : n === COLD ? 'no spare' : 'via the spare';
     for (const [k, what] of STEPS) {
       const r = { name: `  controller start (${tag}): ${what}`, ...summarize(steps.get(k) ?? []), baseline: 'node -e 0' };
       r.ratio = r.p50 / node.p50;

@@ -26,8 +26,9 @@ export interface RunOptions {
   origin?: number;
   /** Tells the `up` that started us how it went. */
   tellStarter(msg: StartMessage): Promise<void>;
-  /** Once the controller watches its panes (the spare starts its successor there). */
+  /** Once the controller watches its panes, and as it ends (spare/spawn.ts successorSpare). */
   onRunning?: () => void;
+  onExit?: () => void;
   /** Ends the process (after the starter heard, for a spare). */
   exit(code: number): void;
 }
@@ -38,6 +39,7 @@ export async function runController(o: RunOptions): Promise<void> {
   /** Its supervisor, when we started it, hears the exit code first (0 ends it, 75 asks for a new controller). */
   const exitTelling = async (code: number) => {
     await watcher?.tell(code);
+    o.onExit?.();
     o.exit(code);
   };
   const controller = new Controller({

@@ -10,7 +10,7 @@ import type { Io } from '../cli/io.js';
 import type { StartingController } from '../cli/start-controller.js';
 import { runController } from '../controller/run.js';
 import { localChannel } from '../session/handover.js';
-import { spawnSpare } from './spawn.js';
+import { successorSpare } from './spawn.js';
 
 export interface InProcessOptions {
   paths: ProjectPaths;
@@ -19,6 +19,8 @@ export interface InProcessOptions {
   io: Io;
   /** performance.now() when the request came. */
   origin: number;
+  /** Resolves once the thin `up` has its answer: what a controller does after telling its starter waits for it. */
+  told: Promise<void>;
   /** Ends the process: the spare sends its answer first. */
   exit(code: number): void;
 }
@@ -30,6 +32,7 @@ export function inProcessController(o: InProcessOptions): StartingController {
   const started = new Promise<StatusResult>((resolve, reject) => {
     answer = (m) => (m instanceof Error ? reject(m) : resolve(m));
   });
+  const successor = successorSpare(process.env);
   void runController({
     root: o.paths.root,
     tmuxSocket: o.tmuxSocket,
@@ -38,13 +41,19 @@ export function inProcessController(o: InProcessOptions): StartingController {
     supervised: false,
     up: { channel: channel.next, pid: process.pid },
     origin: o.origin,
+    // Its supervisor's node start and its parts' load come after the thin `up` has its answer, as
+    // they come after a spawned controller's message to its `up` (controller/main.ts): not beside it.
     tellStarter: async (msg) => {
       done = true;
-      if (!msg.ok) return answer(errorFromJSON(msg.error));
-      for (const w of msg.warnings ?? []) o.io.err(`${w}\n`);
-      answer(msg.status);
+      if (!msg.ok) answer(errorFromJSON(msg.error));
+      else {
+        for (const w of msg.warnings ?? []) o.io.err(`${w}\n`);
+        answer(msg.status);
+      }
+      await o.told;
     },
-    onRunning: () => spawnSpare(process.env),
+    onRunning: successor.soon,
+    onExit: successor.now,
     exit: o.exit,
   });
   return {

@@ -11,6 +11,7 @@ import { ensurePrivateDir } from '../core/private-dir.js';
 import { spareSpot } from '../core/spare-paths.js';
 import { probeSocket } from '../controller/ipc-listen.js';
 import { serveOne } from './serve.js';
+import { warmUp } from './warm.js';
 
 // Its folder is its argument (spawn.ts); the rest of the spot comes from the build.
 const found = spareSpot(process.argv[2] ? { ...process.env, MIYABI_SPARE_DIR: process.argv[2] } : process.env);
@@ -26,6 +27,7 @@ try {
   // none
 }
 
+warmUp(spot.dir);
 const state = { taken: false, onTaken: () => stopWaiting() };
 const server = createServer((sock) => void serveOne(sock, state).catch((e: unknown) => say(`request failed: ${String(e)}`)));
 const old = process.umask(0o177);

@@ -89,7 +89,7 @@ export async function serveOne(sock: Socket, s: Served & { taken: boolean }): Pr
         io,
         origin,
         controller: (ctx) => {
-          const c = inProcessController({ paths: ctx.paths, tmuxSocket: ctx.tmuxSocket, layout: o.layout, io, origin, exit });
+          const c = inProcessController({ paths: ctx.paths, tmuxSocket: ctx.tmuxSocket, layout: o.layout, io, origin, told: sent, exit });
           c.started.then(() => (controller = true), () => undefined);
           return c;
         },

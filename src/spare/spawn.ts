@@ -1,6 +1,6 @@
 /**
  * Starts this user's spare controller (spare/main.ts) when none waits: by a controller once it runs
- * (so the next `up` finds one), and by a spare that was used up without becoming one. Detached,
+ * (so the next `up` finds one: successorSpare), and by a spare that was used up without becoming one. Detached,
  * its output to the spare log, started with the environment of the session that starts it (a
  * request brings the caller's own). MIYABI_SPARE=0: none.
  */
@@ -40,4 +40,26 @@ export function spawnSpare(env: NodeJS.ProcessEnv = process.env): number | null 
   } finally {
     if (log !== null) closeSync(log);
   }
+}
+
+/**
+ * The spare a controller leaves for the next `up`: started a few seconds after its session runs
+ * (its agents start first, not beside a node start), or as it ends, when that comes sooner.
+ */
+export function successorSpare(env: NodeJS.ProcessEnv, delayMs = 3000): { soon(): void; now(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    clearTimeout(timer);
+    spawnSpare(env);
+  };
+  return {
+    soon: () => {
+      timer = setTimeout(start, delayMs);
+      timer.unref();
+    },
+    now: () => void (timer && start()),
+  };
 }

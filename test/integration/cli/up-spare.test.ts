@@ -59,7 +59,7 @@ function spareDir(): { dir: string; env: Record<string, string> } {
 /** The pid of the spare waiting in `dir`, once it listens. */
 async function waitingSpare(dir: string): Promise<number> {
   const spot = spareSpot({ MIYABI_SPARE_DIR: dir })!;
-  return until(() => existsSync(spot.socket) && existsSync(spot.pid) && Number(readFileSync(spot.pid, 'utf8')), 'a spare controller to wait', 20_000);
+  return until(() => (existsSync(spot.socket) && existsSync(spot.pid) ? Number(readFileSync(spot.pid, 'utf8')) : 0), 'a spare controller to wait', 20_000);
 }
 
 describe('a spare controller takes the next up', () => {
