@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { StartMessage } from '../ipc/start-message.js';
 import { upChannel } from '../session/handover.js';
-import { successorSpare } from '../spare/spawn.js';
+import { spawnSpare } from '../spare/spawn.js';
 import { runController } from './run.js';
 
 // node's own parser: the controller is started by `miyabi up` (or its supervisor) only, with these options.
@@ -25,7 +25,6 @@ function tellStarter(msg: StartMessage): Promise<void> {
   });
 }
 
-const successor = successorSpare(process.env);
 await runController({
   root: values.root,
   tmuxSocket: values['tmux-socket'],
@@ -37,7 +36,6 @@ await runController({
   ...(values.handover === true && process.send ? { up: { channel: upChannel(process), pid: process.ppid } } : {}),
   tellStarter,
   // The next `up` finds a controller loaded and waiting (spare/serve.ts).
-  onRunning: successor.soon,
-  onExit: successor.now,
+  onAnswered: () => spawnSpare(process.env),
   exit: (code) => process.exit(code),
 });

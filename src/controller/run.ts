@@ -26,9 +26,8 @@ export interface RunOptions {
   origin?: number;
   /** Tells the `up` that started us how it went. */
   tellStarter(msg: StartMessage): Promise<void>;
-  /** Once the controller watches its panes, and as it ends (spare/spawn.ts successorSpare). */
-  onRunning?: () => void;
-  onExit?: () => void;
+  /** Once the starter has its answer (the next `up`'s spare starts there: spare/spawn.ts). */
+  onAnswered?: () => void;
   /** Ends the process (after the starter heard, for a spare). */
   exit(code: number): void;
 }
@@ -39,7 +38,6 @@ export async function runController(o: RunOptions): Promise<void> {
   /** Its supervisor, when we started it, hears the exit code first (0 ends it, 75 asks for a new controller). */
   const exitTelling = async (code: number) => {
     await watcher?.tell(code);
-    o.onExit?.();
     o.exit(code);
   };
   const controller = new Controller({
@@ -70,10 +68,8 @@ export async function runController(o: RunOptions): Promise<void> {
     await o.tellStarter({ ok: true, status: await controller.status(panes), warnings: controller.layoutWarnings });
     // Off `up`'s path (issue #17): the supervisor's own node start, the parts, the control client.
     if (o.supervise) watcher = startWatcher(o, process.pid, (l) => controller.log(l));
-    if (await controller.startParts()) {
-      await controller.watch(panes);
-      o.onRunning?.();
-    }
+    o.onAnswered?.();
+    if (await controller.startParts()) await controller.watch(panes);
   } catch (err) {
     const error = isMiyabiError(err) ? err.toJSON() : { code: 'INTERNAL' as const, message: String(err) };
     controller.log(`start failed: ${error.message}`);

@@ -10,7 +10,7 @@ import type { Io } from '../cli/io.js';
 import type { StartingController } from '../cli/start-controller.js';
 import { runController } from '../controller/run.js';
 import { localChannel } from '../session/handover.js';
-import { successorSpare } from './spawn.js';
+import { spawnSpare } from './spawn.js';
 
 export interface InProcessOptions {
   paths: ProjectPaths;
@@ -32,7 +32,6 @@ export function inProcessController(o: InProcessOptions): StartingController {
   const started = new Promise<StatusResult>((resolve, reject) => {
     answer = (m) => (m instanceof Error ? reject(m) : resolve(m));
   });
-  const successor = successorSpare(process.env);
   void runController({
     root: o.paths.root,
     tmuxSocket: o.tmuxSocket,
@@ -52,8 +51,7 @@ export function inProcessController(o: InProcessOptions): StartingController {
       }
       await o.told;
     },
-    onRunning: successor.soon,
-    onExit: successor.now,
+    onAnswered: () => spawnSpare(process.env),
     exit: o.exit,
   });
   return {

@@ -1,6 +1,10 @@
 /**
- * Starts this user's spare controller (spare/main.ts) when none waits: by a controller once it runs
- * (so the next `up` finds one: successorSpare), and by a spare that was used up without becoming one. Detached,
+ * Starts this user's spare controller (spare/main.ts) when none waits: by every controller once its
+ * `up` has its answer, and by a spare that was used up without becoming one. So the next `up`,
+ * even one a second later in another project, finds one. Not later (a few seconds after the
+ * session runs): a `down` that came first would start it, and a node process started near its end
+ * cost `down` 15–25 ms (p50 of 10–12 runs each, interleaved). Not as a stop begins: beside tmux's
+ * work of ending the session it cost `down` 70 ms. Detached,
  * its output to the spare log, started with the environment of the session that starts it (a
  * request brings the caller's own). MIYABI_SPARE=0: none.
  */
@@ -40,26 +44,4 @@ export function spawnSpare(env: NodeJS.ProcessEnv = process.env): number | null 
   } finally {
     if (log !== null) closeSync(log);
   }
-}
-
-/**
- * The spare a controller leaves for the next `up`: started a few seconds after its session runs
- * (its agents start first, not beside a node start), or as it ends, when that comes sooner.
- */
-export function successorSpare(env: NodeJS.ProcessEnv, delayMs = 3000): { soon(): void; now(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  let started = false;
-  const start = () => {
-    if (started) return;
-    started = true;
-    clearTimeout(timer);
-    spawnSpare(env);
-  };
-  return {
-    soon: () => {
-      timer = setTimeout(start, delayMs);
-      timer.unref();
-    },
-    now: () => void (timer && start()),
-  };
 }
