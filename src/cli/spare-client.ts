@@ -7,6 +7,7 @@
 import { createConnection } from 'node:net';
 import { spareIsOurs, spareSpot } from '../core/spare-paths.js';
 import type { SpareReply, SpareRequest } from '../ipc/spare-message.js';
+import { attachTerminal } from '../tmux/attach.js';
 
 /** Past this the spare is taken as stuck: `up` runs here (two `up` at once still make one session). */
 const ANSWER_DEADLINE_MS = 60_000;
@@ -16,17 +17,24 @@ export function upViaSpare(args: string[], env: NodeJS.ProcessEnv = process.env)
   if (!spot || !spareIsOurs(spot)) return Promise.resolve(null);
   const umask = process.umask(0o022);
   process.umask(umask);
-  const request: SpareRequest = { args, cwd: process.cwd(), env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), umask };
+  const request: SpareRequest = {
+    args,
+    cwd: process.cwd(),
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+    umask,
+    tty: process.stdout.isTTY === true && process.stdin.isTTY === true,
+  };
   return new Promise((resolve) => {
     const sock = createConnection(spot.socket);
     let settled = false;
     let buf = '';
-    const finish = (code: number | null) => {
+    const finish = (code: number | null, attach?: { socket: string; session: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       sock.destroy();
-      resolve(code);
+      // The terminal is this process's: it attaches it, as `up` would have.
+      resolve(attach ? attachTerminal(attach.socket, attach.session) : code);
     };
     const timer = setTimeout(() => finish(null), ANSWER_DEADLINE_MS);
     sock.setEncoding('utf8');
@@ -46,7 +54,7 @@ export function upViaSpare(args: string[], env: NodeJS.ProcessEnv = process.env)
         if ('code' in m) {
           process.stdout.write(m.out);
           process.stderr.write(m.err);
-          return finish(m.code);
+          return finish(m.code, m.attach);
         }
       }
     });

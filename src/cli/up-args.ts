@@ -5,7 +5,7 @@ export interface UpArgs {
   layout?: string;
 }
 
-/** `up`'s detached shapes (the interactive one attaches: the full CLI takes it), or null. */
+/** `up`'s plain shapes (--detach, --json, --layout), or null for the full CLI (--help, --socket, a typo). */
 export function parseUp(args: string[]): UpArgs | null {
   const o: UpArgs = {};
   for (let i = 0; i < args.length; i++) {
@@ -16,5 +16,5 @@ export function parseUp(args: string[]): UpArgs | null {
     else if (a.startsWith('--layout=') && o.layout === undefined && a.length > 9) o.layout = a.slice(9);
     else return null;
   }
-  return o.detach || o.json ? o : null;
+  return o;
 }

@@ -73,7 +73,7 @@ export async function serveOne(sock: Socket, s: Served & { taken: boolean }): Pr
   const origin = performance.now();
   takeCaller(r);
 
-  const said = { out: '', err: '' };
+  const said: { out: string; err: string; attach?: { socket: string; session: string } } = { out: '', err: '' };
   const io: Io = { out: (t) => void (said.out += t), err: (t) => void (said.err += t) };
   let answered!: () => void;
   const sent = new Promise<void>((resolve) => (answered = resolve));
@@ -88,6 +88,11 @@ export async function serveOne(sock: Socket, s: Served & { taken: boolean }): Pr
         ...(socket ? { socket } : {}),
         io,
         origin,
+        tty: r.tty,
+        attach: (socket, session) => {
+          said.attach = { socket, session };
+          return 0;
+        },
         controller: (ctx) => {
           const c = inProcessController({ paths: ctx.paths, tmuxSocket: ctx.tmuxSocket, layout: o.layout, io, origin, told: sent, exit });
           c.started.then(() => (controller = true), () => undefined);
@@ -96,7 +101,7 @@ export async function serveOne(sock: Socket, s: Served & { taken: boolean }): Pr
       }),
     io,
   );
-  send(sock, { out: said.out, err: said.err, code }, answered);
+  send(sock, { ...said, code }, answered);
   // No controller here (another answered, the layout was refused): this spare is spent.
   if (!controller) await sent.then(() => spent(0));
 }

@@ -20,6 +20,9 @@ export interface UpOptions extends GlobalOptions {
   io?: Io;
   controller?: (ctx: CliContext) => StartingController;
   origin?: number;
+  /** The caller's terminal (a spare's own streams are not it), and who attaches it. */
+  tty?: boolean;
+  attach?: (socket: string, session: string) => number;
 }
 
 async function runningStatus(o: UpOptions, io: Io): Promise<StatusResult | null> {
@@ -59,7 +62,7 @@ export async function up(o: UpOptions): Promise<number> {
   // Built here and handed to the controller (up-build.ts).
   st ??= await upBuilding(ctx, { ...o, io }, o.early);
 
-  const interactive = !o.detach && !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  const interactive = !o.detach && !o.json && (o.tty ?? (process.stdout.isTTY === true && process.stdin.isTTY === true));
   if (o.json) {
     io.out(JSON.stringify({ started, ...st }, null, 2) + '\n');
   } else if (!interactive) {
@@ -68,5 +71,5 @@ export async function up(o: UpOptions): Promise<number> {
         `${formatStatus(st)}\n\nattach with: miyabi attach\n`,
     );
   }
-  return interactive ? attachTerminal(st.tmuxSocket, st.session) : 0;
+  return interactive ? (o.attach ?? attachTerminal)(st.tmuxSocket, st.session) : 0;
 }

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResult } from '../../../src/ipc/protocol.js';
 import { spareSpot } from '../../../src/core/spare-paths.js';
 import { makeProject, pidAlive, until, type TestProject } from '../../helpers/project.js';
+import { startInTerminal, type TerminalSession } from '../../helpers/terminal.js';
 
 const LAYOUT = `session: spared
 windows:
@@ -27,6 +28,8 @@ windows:
 
 const projects: TestProject[] = [];
 const dirs: string[] = [];
+const terminals: TerminalSession[] = [];
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'miyabi.js');
 /** The spares of one folder (its command line names it: spare/spawn.ts); not those that became controllers. */
 function sparesIn(dir: string): number[] {
   const r = spawnSync('pgrep', ['-f', `controller/spare.mjs ${dir}$`], { encoding: 'utf8' });
@@ -34,6 +37,7 @@ function sparesIn(dir: string): number[] {
 }
 
 afterEach(async () => {
+  for (const t of terminals.splice(0)) t.close();
   for (const p of projects.splice(0)) await p.cleanup();
   // The spares this test made: one that a spent spare started as the test ended may still be
   // starting, so until none has been seen twice in a row.
@@ -165,5 +169,30 @@ describe('a spare controller takes the next up', () => {
     expect(st.started).toBe(false);
     expect(st.controller.pid).toBe(sa.controller.pid);
     expect(panes()).toHaveLength(2);
+  });
+
+  it('a plain up in a terminal: the spare builds the session, and the terminal is attached to it', async () => {
+    const { dir, env } = spareDir();
+    const first = makeProject();
+    projects.push(first);
+    expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
+    const spare = await waitingSpare(dir);
+
+    const p = makeProject();
+    projects.push(p);
+    const t = await startInTerminal([process.execPath, BIN, 'up'], {
+      cwd: p.root, cols: 100, rows: 30, env: { ...env, MIYABI_TMUX_SOCKET: p.tmux.socket, MIYABI_SUPERVISE: '0' },
+    });
+    terminals.push(t);
+    // The dashboard's header names the session the terminal shows: this project's, built by the spare.
+    const name = await until(() => {
+      try {
+        return p.tmux.tmux('list-sessions', '-F', '#{session_name}').trim();
+      } catch {
+        return ''; // not built yet
+      }
+    }, 'the session to be built', 20_000);
+    await t.waitForScreen((lines) => lines.some((l) => l.includes(`miyabi | ${name} |`)) && lines.some((l) => l.includes('miyabi conductor')), { timeoutMs: 20_000 });
+    expect(p.controllerPid()).toBe(spare);
   });
 });

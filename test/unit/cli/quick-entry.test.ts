@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runQuick } from '../../../src/cli/quick-entry.js';
+import { parseUp } from '../../../src/cli/up-args.js';
 
 describe('quick entry: what it leaves to the full command parser', () => {
   for (const argv of [
@@ -19,8 +20,6 @@ describe('quick entry: what it leaves to the full command parser', () => {
     ['inbox', '--follow'],
     ['down', '--json'],
     ['tail', 'agent-1'],
-    ['up'],
-    ['up', '-l', 'x'],
     ['up', '--detach', '--layout'],
     ['up', '--detach', '--socket', 'x'],
     ['emit'],
@@ -32,4 +31,15 @@ describe('quick entry: what it leaves to the full command parser', () => {
       expect(await runQuick(argv)).toBeNull();
     });
   }
+});
+
+describe("up's plain shapes (the quick up, and a spare controller, take them)", () => {
+  it('takes the interactive one too: it attaches the terminal as the full CLI did', () => {
+    expect(parseUp([])).toEqual({});
+    expect(parseUp(['-l', 'x'])).toEqual({ layout: 'x' });
+    expect(parseUp(['--layout=x', '-d', '--json'])).toEqual({ layout: 'x', detach: true, json: true });
+  });
+  it('leaves the rest to the full CLI', () => {
+    for (const args of [['--socket', 'x'], ['--help'], ['-l'], ['-l', 'a', '-l', 'b'], ['extra']]) expect(parseUp(args)).toBeNull();
+  });
 });
