@@ -1,10 +1,11 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { isMiyabiError } from '../../core/errors.js';
 import { repairJournal } from '../../core/journal-repair.js';
 import { checkJournal, checkSnapshot } from '../../core/state-check.js';
 import { inspectState } from '../../core/state-trust.js';
+import { spareIsOurs, spareSpot } from '../../core/spare-paths.js';
 import { foreignPeer } from '../ask-controller.js';
 import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
@@ -31,6 +32,24 @@ function privateDirCheck(path: string, what: string): Check {
     return { level: 'warn', what: `${what} ${path} has mode ${(st.mode & 0o777).toString(8)}`, fix: `chmod 700 ${path}` };
   }
   return { level: 'ok', what: `${what} ${path} is private (0700, yours)` };
+}
+
+/** This user's spare controller (spare/main.ts): off, waiting, or none yet. */
+function spareChecks(): Check[] {
+  const spot = spareSpot();
+  if (!spot) return [{ level: 'ok', what: process.env.MIYABI_SPARE === '0' ? 'spare controllers off (MIYABI_SPARE=0): each `up` starts its own controller' : 'no spare controller: this build has none' }];
+  if (!existsSync(spot.dir)) return [{ level: 'ok', what: 'no spare controller yet: the next `up` starts its own, and leaves one' }];
+  const dir = privateDirCheck(spot.dir, 'spare folder');
+  if (dir.level !== 'ok') return [{ ...dir, fix: `${dir.fix ?? ''}; until then no spare is used (each \`up\` starts its own)` }];
+  let pid = 0;
+  try {
+    pid = Number(readFileSync(spot.pid, 'utf8'));
+  } catch {
+    // none written
+  }
+  return [pid > 0 && pidAlive(pid) && spareIsOurs(spot)
+    ? { level: 'ok', what: `a spare controller (pid ${pid}) waits on ${spot.socket}: the next \`up\` is handed to it` }
+    : { level: 'ok', what: 'no spare controller waits: the next `up` starts its own, and leaves one' }];
 }
 
 function journalCheck(p: ProjectPaths, repair: boolean, controllerUp: boolean): Check {
@@ -135,6 +154,7 @@ export async function doctor(o: GlobalOptions & WatchdogOptions & { json?: boole
       if (pane.dead) checks.push({ level: 'warn', what: `pane ${pane.agent || pane.paneId} (${pane.paneId}) is dead (exit status ${pane.deadStatus ?? 'unknown'})`, fix: `miyabi restart ${pane.agent || pane.paneId}; miyabi health shows why recovery did not bring it back` });
     }
   }
+  checks.push(...spareChecks());
   checks.push(checkWatchdog(p.root, realSystem()));
   if (o.json) {
     process.stdout.write(JSON.stringify(checks, null, 2) + '\n');

@@ -74,6 +74,7 @@ describe('a spare controller takes the next up', () => {
     expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
     const spare = await waitingSpare(dir);
     expect(spare).not.toBe(first.controllerPid());
+    expect((await first.miyabi(['doctor'], { env })).stdout).toContain(`a spare controller (pid ${spare}) waits`);
 
     const p = makeProject();
     projects.push(p);
