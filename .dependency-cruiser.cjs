@@ -111,6 +111,13 @@ module.exports = {
       to: { path: '^src/(cli|ui)/' },
     },
     {
+      name: 'spare-is-an-entry',
+      severity: 'error',
+      comment: 'A spare controller (spare/) is a process that becomes a controller by running `up` (cli/) in itself: it may use both, so nothing uses it but the processes that start one (the controller\'s entry) and the code of the spare itself.',
+      from: { path: '^src/', pathNot: ['^src/spare/', '^src/controller/main\\.ts$'] },
+      to: { path: '^src/spare/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: { path: '^src/' },

@@ -20,14 +20,15 @@ const spot = found;
 const say = (line: string) => process.stderr.write(`${new Date().toISOString()} spare ${process.pid}: ${line}\n`);
 
 ensurePrivateDir(spot.dir);
-if (await probeSocket(spot.socket)) process.exit(0); // one waits already
+if (await probeSocket(spot.socket)) process.exit(0); // one waits already: spare the warm-up
+warmUp(spot.dir);
+// Asked again: another may have started meanwhile (two controllers that answered their `up` at once).
+if (await probeSocket(spot.socket)) process.exit(0);
 try {
   if (lstatSync(spot.socket).isSocket()) unlinkSync(spot.socket); // a dead spare's
 } catch {
   // none
 }
-
-warmUp(spot.dir);
 const state = { taken: false, onTaken: () => stopWaiting() };
 const server = createServer((sock) => void serveOne(sock, state).catch((e: unknown) => say(`request failed: ${String(e)}`)));
 const old = process.umask(0o177);

@@ -37,7 +37,7 @@ function readRequest(sock: Socket): Promise<string | null> {
   });
 }
 
-/** The caller's world, in place of ours: nothing before the request has read it. */
+/** The caller's world, in place of ours (the warm-up read ours, and kept nothing of it). */
 function takeCaller(r: SpareRequest): void {
   process.chdir(r.cwd);
   for (const k of Object.keys(process.env)) if (!Object.hasOwn(r.env, k)) delete process.env[k];
