@@ -24,6 +24,9 @@ describe('conductor in a real session', () => {
     project.write('l.yaml', 'windows:\n  - name: agents\n    panes:\n      - role: agent\n        name: worker\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
     const up = await project.miyabi(['up', '--detach', '--layout', 'l.yaml']);
     expect(up.exitCode, up.stderr).toBe(0);
+    // Its parts are up once `agents` answers: completion's names come from them, and a first Tab
+    // while they still start (a busy machine) would find none.
+    expect((await project.miyabi(['agents'])).exitCode).toBe(0);
     const bin = builtEntry('cli/main.js', []).replace(/dist\/cli\/main\.js$/, 'bin/miyabi.js');
     const open = async () => {
       const t = await startInTerminal([process.execPath, bin, 'conductor'], {
@@ -82,6 +85,9 @@ describe('conductor in a real session', () => {
     project.write('l.yaml', 'windows:\n  - name: main\n    panes:\n      - role: conductor\n      - role: agent\n        name: worker\n        command: "env PS1=\'$ \' bash --norc --noprofile -i"\n');
     const up = await project.miyabi(['up', '--detach', '--layout', 'l.yaml']);
     expect(up.exitCode, up.stderr).toBe(0);
+    // Its parts are up once `agents` answers: completion's names come from them, and a first Tab
+    // while they still start (a busy machine) would find none.
+    expect((await project.miyabi(['agents'])).exitCode).toBe(0);
     const t = project.tmux;
     const pane = () => t.tmux('list-panes', '-a', '-F', '#{pane_id} #{@miyabi_role} #{pane_pid} #{pane_dead}').split('\n').find((l) => l.split(' ')[1] === 'conductor')!.split(' ');
     const [id, , pid] = pane();

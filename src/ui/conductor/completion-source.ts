@@ -20,13 +20,21 @@ export class CompletionSource {
   ) {}
 
   async names(): Promise<Names> {
-    if (!this.cache || Date.now() - this.cache.at > 2000) this.cache = { at: Date.now(), names: await this.fetch() };
-    return { verbs: this.verbs(), specs: this.specs, ...this.cache.names };
+    if (this.cache && Date.now() - this.cache.at <= 2000) return { verbs: this.verbs(), specs: this.specs, ...this.cache.names };
+    let answered = true;
+    const names = await this.fetch(() => (answered = false));
+    // Names the controller did not give in time are not kept: the next Tab asks again.
+    this.cache = answered ? { at: Date.now(), names } : null;
+    return { verbs: this.verbs(), specs: this.specs, ...names };
   }
 
-  private async fetch(): Promise<Omit<Names, 'verbs' | 'specs'>> {
+  private async fetch(missed: () => void): Promise<Omit<Names, 'verbs' | 'specs'>> {
     const within = <T>(p: Promise<T>, fallback: T) =>
-      Promise.race([p.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), 500).unref())]);
+      new Promise<T>((resolve) => {
+        const late = setTimeout(() => (missed(), resolve(fallback)), 500);
+        late.unref();
+        p.then(resolve, () => (missed(), resolve(fallback))).finally(() => clearTimeout(late));
+      });
     const [agents, runs, tasks] = await Promise.all([
       within(this.client.request('agents', {}).then((a) => a.map((x) => x.name)), [] as string[]),
       within(this.client.request('runs.list', { limit: 50 }).then((r) => r.map((x) => x.runId)), [] as string[]),
