@@ -84,7 +84,7 @@ function runMiyabi(i, bin = BIN, mode = 'spare') {
   const d = spawnSync(process.execPath, [bin, 'down'], { cwd: root, env });
   const down = ms(t1);
   if (d.status !== 0) throw new Error(`miyabi down failed: ${d.stderr}`);
-  // The next spare starts as the controller ends: loaded before the next contender, not beside it.
+  // The next spare (started once `up` had its answer) is loaded before the next contender runs, not beside it.
   if (mode === 'spare') waitSpare();
   const marks = startupMarks(root);
   // What follows the build in `up`'s wall time: the controller's answer, and its exit.
