@@ -19,6 +19,8 @@ export interface WatchdogTarget {
   stateHome: string;
   /** A UTF-8 locale: without one (cron's bare environment) tmux prints `_` for the separators miyabi's list-panes format uses. */
   lang: string;
+  /** MIYABI_SPARE=0 where it was installed: the `up` it starts leaves no spare controller either (spare/spawn.ts). */
+  spareOff?: boolean;
 }
 
 /** One name per project folder: two projects each get their own watchdog. */
@@ -34,7 +36,8 @@ export const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The tick as one shell command (cron runs lines with /bin/sh; `%` is a newline to cron, hence escaped). */
 export function tickShell(t: WatchdogTarget): string {
-  const cmd = `cd ${shq(t.root)} && PATH=${shq(t.path)} LANG=${shq(t.lang)} XDG_STATE_HOME=${shq(t.stateHome)} MIYABI_TMUX_SOCKET=${shq(t.socket)} ${shq(t.node)} ${shq(t.bin)} doctor --watchdog-tick >> .miyabi/watchdog.log 2>&1`;
+  const spare = t.spareOff ? ' MIYABI_SPARE=0' : '';
+  const cmd = `cd ${shq(t.root)} && PATH=${shq(t.path)} LANG=${shq(t.lang)} XDG_STATE_HOME=${shq(t.stateHome)} MIYABI_TMUX_SOCKET=${shq(t.socket)}${spare} ${shq(t.node)} ${shq(t.bin)} doctor --watchdog-tick >> .miyabi/watchdog.log 2>&1`;
   return cmd.replace(/%/g, '\\%');
 }
 
@@ -55,7 +58,7 @@ export function serviceUnit(t: WatchdogTarget): string {
     'Type=oneshot',
     // A path as it is (quotes would be taken as part of it), `%` doubled.
     `WorkingDirectory=${t.root.replace(/%/g, '%%')}`,
-    `Environment=${sdq(`PATH=${t.path}`)} ${sdq(`LANG=${t.lang}`)} ${sdq(`XDG_STATE_HOME=${t.stateHome}`)} ${sdq(`MIYABI_TMUX_SOCKET=${t.socket}`)}`,
+    `Environment=${sdq(`PATH=${t.path}`)} ${sdq(`LANG=${t.lang}`)} ${sdq(`XDG_STATE_HOME=${t.stateHome}`)} ${sdq(`MIYABI_TMUX_SOCKET=${t.socket}`)}${t.spareOff ? ' "MIYABI_SPARE=0"' : ''}`,
     `ExecStart=${sdq(t.node)} ${sdq(t.bin)} doctor --watchdog-tick`,
     '',
   ].join('\n');

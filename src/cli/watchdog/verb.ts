@@ -30,7 +30,7 @@ function lastLayout(p: ProjectPaths): string | undefined {
 export async function watchdogVerb(o: WatchdogOptions, p: ProjectPaths, socket: string): Promise<number | null> {
   const sys = realSystem();
   if (o.installWatchdog) {
-    const r = installWatchdog({ root: p.root, node: realpathSync(process.execPath), bin: realpathSync(process.argv[1] ?? ''), socket, path: process.env.PATH ?? '/usr/bin:/bin', stateHome: dirname(userStateDir()), lang: utf8Locale() }, sys);
+    const r = installWatchdog({ root: p.root, node: realpathSync(process.execPath), bin: realpathSync(process.argv[1] ?? ''), socket, path: process.env.PATH ?? '/usr/bin:/bin', stateHome: dirname(userStateDir()), lang: utf8Locale(), ...(process.env.MIYABI_SPARE === '0' ? { spareOff: true } : {}) }, sys);
     process.stdout.write(r.ok ? `watchdog installed: ${r.detail}\n` : `watchdog ${r.detail}\n`);
     return r.ok ? 0 : 1;
   }

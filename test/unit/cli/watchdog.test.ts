@@ -55,6 +55,14 @@ describe('the watchdog units', () => {
     expect(u).toContain('"XDG_STATE_HOME=/home/u/.local/state"');
     expect(u).toMatch(/ExecStart=".*" ".*" doctor --watchdog-tick/);
   });
+
+  it('spares off where it was installed (MIYABI_SPARE=0): off for the up it starts too, and only then said', () => {
+    const off = { ...target('/srv/p'), spareOff: true };
+    expect(serviceUnit(off)).toContain('"MIYABI_SPARE=0"');
+    expect(cronLines(off).every((l) => l.includes(' MIYABI_SPARE=0 '))).toBe(true);
+    expect(serviceUnit(target('/srv/p'))).not.toContain('MIYABI_SPARE');
+    expect(cronLines(target('/srv/p')).join('\n')).not.toContain('MIYABI_SPARE');
+  });
 });
 
 // systemd's own checker where it is installed (it needs no running systemd): what we write is a unit it accepts.
