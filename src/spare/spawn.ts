@@ -4,9 +4,10 @@
  * even one a second later in another project, finds one. Not later (a few seconds after the
  * session runs): a `down` that came first would start it, and a node process started near its end
  * cost `down` 15–25 ms (p50 of 10–12 runs each, interleaved). Not as a stop begins: beside tmux's
- * work of ending the session it cost `down` 70 ms. Detached,
- * its output to the spare log, started with the environment of the session that starts it (a
- * request brings the caller's own). MIYABI_SPARE=0: none.
+ * work of ending the session it cost `down` 70 ms.
+ *
+ * Detached, its output to the spare log, started with the environment of the session that starts
+ * it (a request brings the caller's own). MIYABI_SPARE=0: none.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
