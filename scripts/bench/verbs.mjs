@@ -29,6 +29,8 @@ function project(tag) {
     stop: () => {
       cli(['down']);
       spawnSync('tmux', ['-L', sock, 'kill-server'], { stdio: 'ignore' });
+      // tmux leaves its socket file when the server ends: removed too, or each run leaves three.
+      if (process.env.TMUX_TMPDIR === undefined) rmSync(`/tmp/tmux-${process.getuid()}/${sock}`, { force: true });
       rmSync(root, { recursive: true, force: true });
     },
   };
