@@ -37,12 +37,13 @@ const common = {
 
 // Split: what a part loads only when it starts (after `up` has been told: the triggers engine,
 // feedback's prom-client, execa, simple-git) is its own chunk, so the controller's start-up
-// compiles about half as much (issue #17). The entry keeps its name: `pgrep -f controller/bundle.mjs`.
+// compiles about half as much (issue #17). The entry keeps its name: `pgrep -f controller/bundle.mjs`
+// (a controller that was a spare runs as `controller/spare.mjs <its folder>`).
 for (const f of readdirSync('dist/controller')) if (/\.mjs(\.map)?$/.test(f)) rmSync(`dist/controller/${f}`);
 // A spare controller (spare/main.ts) shares the controller's chunks: it is one, waiting for its project.
 await build({ ...common, entryPoints: { bundle: 'dist/controller/main.js', spare: 'dist/spare/main.js' }, outdir: 'dist/controller', splitting: true, outExtension: { '.js': '.mjs' } });
 // The verbs a script or a person runs many times a day (`send`, `status`, `agents`, `inbox`,
-// `emit`, `down`, `up --detach`): one self-contained CommonJS file each, which bin/miyabi.js (itself
+// `emit`, `down`, `up`): one self-contained CommonJS file each, which bin/miyabi.js (itself
 // CommonJS) require()s. A verb's process then starts no ESM loader (≈ 7 ms of a node start here)
 // and resolves no module graph, and compiles only its own verb's code (issue #17).
 rmSync('dist/cli/quick', { recursive: true, force: true }); // no stale files from an earlier build
