@@ -20,8 +20,13 @@ export function probeSocket(path: string, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-export interface BoundSocket {
-  server: IpcServer;
+/** What binds a unix socket: the controller's IpcServer, or a spare's plain one (spare/main.ts). */
+export interface Listener {
+  listen(path: string): Promise<void>;
+}
+
+export interface BoundSocket<S extends Listener = IpcServer> {
+  server: S;
   /** Unlinks the socket only if it is still ours (git's unix_ss_was_stolen). */
   unlinkIfOurs(): void;
 }
@@ -30,7 +35,7 @@ export interface BoundSocket {
  * Binds the IPC socket 0600: a stale socket is removed, a live one is never touched. `ownDir`: the
  * socket was relocated (a project path too long for a socket) into a folder of its own, made 0700.
  */
-export async function listenIpc(server: IpcServer, path: string, o: { ownDir?: boolean } = {}): Promise<BoundSocket> {
+export async function listenIpc<S extends Listener = IpcServer>(server: S, path: string, o: { ownDir?: boolean } = {}): Promise<BoundSocket<S>> {
   if (o.ownDir) ensurePrivateDir(dirname(path));
   if (existsSync(path)) {
     if (await probeSocket(path)) {

@@ -5,10 +5,11 @@
  * version, so a client never talks to a spare of other code. It lives in the user's private
  * socket folder (0700, theirs, no link), because the request carries the caller's environment.
  */
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot, spareMain } from './package-paths.js';
 import { socketFallbackDir } from './paths.js';
+import { pidAlive } from './pid.js';
 
 export interface SpareSpot {
   dir: string;
@@ -50,5 +51,15 @@ export function spareIsOurs(spot: SpareSpot): boolean {
     return s.isSocket() && s.uid === uid;
   } catch {
     return false;
+  }
+}
+
+/** The pid of the spare that wrote its pid file there and still runs, or null. */
+export function sparePid(spot: SpareSpot): number | null {
+  try {
+    const pid = Number(readFileSync(spot.pid, 'utf8'));
+    return pid > 0 && pidAlive(pid) ? pid : null;
+  } catch {
+    return null; // none written
   }
 }

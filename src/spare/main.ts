@@ -5,11 +5,12 @@
  * spare already waits, when it has waited MIYABI_SPARE_IDLE_MS (30 minutes) unused, or when its
  * socket is taken from it. Started by spawn.ts; its output goes to the spare log.
  */
-import { lstatSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { spareSpot } from '../core/spare-paths.js';
-import { probeSocket } from '../controller/ipc-listen.js';
+import { listenIpc, probeSocket } from '../controller/ipc-listen.js';
+import { isMiyabiError } from '../core/errors.js';
 import { serveOne } from './serve.js';
 import { warmUp } from './warm.js';
 
@@ -22,25 +23,22 @@ const say = (line: string) => process.stderr.write(`${new Date().toISOString()} 
 ensurePrivateDir(spot.dir);
 if (await probeSocket(spot.socket)) process.exit(0); // one waits already: spare the warm-up
 warmUp(spot.dir);
-// Asked again: another may have started meanwhile (two controllers that answered their `up` at once).
-if (await probeSocket(spot.socket)) process.exit(0);
-try {
-  if (lstatSync(spot.socket).isSocket()) unlinkSync(spot.socket); // a dead spare's
-} catch {
-  // none
-}
+
 const state = { taken: false, onTaken: () => stopWaiting() };
 const server = createServer((sock) => void serveOne(sock, state).catch((e: unknown) => say(`request failed: ${String(e)}`)));
-const old = process.umask(0o177);
-await new Promise<void>((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(spot.socket, resolve);
-}).catch((e: unknown) => {
-  say(`cannot listen on ${spot.socket}: ${String(e)}`);
-  process.exit(0);
+const listener = {
+  listen: (path: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, resolve);
+    }),
+};
+// Bound as the controller binds its own (0600, a dead spare's socket removed); one that answers
+// means another spare started meanwhile (two controllers that answered their `up` at once).
+const bound = await listenIpc(listener, spot.socket).catch((e: unknown) => {
+  if (!(isMiyabiError(e) && e.code === 'CONTROLLER_RUNNING')) say(`cannot listen on ${spot.socket}: ${String(e)}`);
+  return process.exit(0);
 });
-process.umask(old);
-const { ino, dev } = lstatSync(spot.socket);
 writeFileSync(spot.pid, String(process.pid), { mode: 0o600 });
 
 const idleMs = Number(process.env.MIYABI_SPARE_IDLE_MS) || 30 * 60_000;
@@ -54,12 +52,7 @@ function stopWaiting(): void {
   state.taken = true;
   clearTimeout(idle);
   server.close();
-  try {
-    const st = lstatSync(spot.socket);
-    if (st.ino === ino && st.dev === dev) unlinkSync(spot.socket);
-  } catch {
-    // gone already
-  }
+  bound.unlinkIfOurs();
   try {
     if (Number(readFileSync(spot.pid, 'utf8')) === process.pid) unlinkSync(spot.pid);
   } catch {

@@ -37,9 +37,8 @@ function readRequest(sock: Socket): Promise<string | null> {
   });
 }
 
-/** The caller's world, in place of ours (the warm-up read ours, and kept nothing of it). */
+/** The caller's environment and umask in place of ours (the warm-up read ours, and kept nothing of it); its folder is entered first. */
 function takeCaller(r: SpareRequest): void {
-  process.chdir(r.cwd);
   for (const k of Object.keys(process.env)) if (!Object.hasOwn(r.env, k)) delete process.env[k];
   Object.assign(process.env, r.env);
   // Only a supervisor says a controller is supervised (start-controller.ts spawnHandoverController).

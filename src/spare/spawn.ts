@@ -10,23 +10,18 @@
  * it (a request brings the caller's own). MIYABI_SPARE=0: none.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { spareMain } from '../core/package-paths.js';
-import { pidAlive } from '../core/pid.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
-import { spareSpot } from '../core/spare-paths.js';
+import { sparePid, spareSpot } from '../core/spare-paths.js';
 
 export function spawnSpare(env: NodeJS.ProcessEnv = process.env): number | null {
   const spot = spareSpot(env);
   if (!spot) return null;
+  // One that waits already: its node start would only find it and end.
+  const waiting = sparePid(spot);
+  if (waiting !== null && waiting !== process.pid) return null;
   let log: number | null = null;
-  try {
-    // One that waits already: its node start would only find it and end.
-    const pid = Number(readFileSync(spot.pid, 'utf8'));
-    if (pid > 0 && pid !== process.pid && pidAlive(pid)) return null;
-  } catch {
-    // none written: start one
-  }
   try {
     ensurePrivateDir(spot.dir);
     log = openSync(spot.log, 'a', 0o600);

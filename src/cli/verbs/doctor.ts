@@ -1,11 +1,11 @@
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pidAlive, readLock } from '../../core/instance-lock.js';
 import { isMiyabiError } from '../../core/errors.js';
 import { repairJournal } from '../../core/journal-repair.js';
 import { checkJournal, checkSnapshot } from '../../core/state-check.js';
 import { inspectState } from '../../core/state-trust.js';
-import { spareIsOurs, spareSpot } from '../../core/spare-paths.js';
+import { spareIsOurs, sparePid, spareSpot } from '../../core/spare-paths.js';
 import { foreignPeer } from '../ask-controller.js';
 import { isGitRoot, type ProjectPaths } from '../../core/paths.js';
 import { gitVersion } from '../../git/version.js';
@@ -41,13 +41,8 @@ function spareChecks(): Check[] {
   if (!existsSync(spot.dir)) return [{ level: 'ok', what: 'no spare controller yet: the next `up` starts its own, and leaves one' }];
   const dir = privateDirCheck(spot.dir, 'spare folder');
   if (dir.level !== 'ok') return [{ ...dir, fix: `${dir.fix ?? ''}; until then no spare is used (each \`up\` starts its own)` }];
-  let pid = 0;
-  try {
-    pid = Number(readFileSync(spot.pid, 'utf8'));
-  } catch {
-    // none written
-  }
-  return [pid > 0 && pidAlive(pid) && spareIsOurs(spot)
+  const pid = sparePid(spot);
+  return [pid !== null && spareIsOurs(spot)
     ? { level: 'ok', what: `a spare controller (pid ${pid}) waits on ${spot.socket}: the next \`up\` is handed to it` }
     : { level: 'ok', what: 'no spare controller waits: the next `up` starts its own, and leaves one' }];
 }

@@ -66,13 +66,18 @@ async function waitingSpare(dir: string): Promise<number> {
   return until(() => (existsSync(spot.socket) && existsSync(spot.pid) ? Number(readFileSync(spot.pid, 'utf8')) : 0), 'a spare controller to wait', 20_000);
 }
 
+/** A first session in a project of its own, as any `up` of this user leaves one: its controller starts a spare. */
+async function afterASession(): Promise<{ dir: string; env: Record<string, string>; first: TestProject; spare: number }> {
+  const { dir, env } = spareDir();
+  const first = makeProject();
+  projects.push(first);
+  expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
+  return { dir, env, first, spare: await waitingSpare(dir) };
+}
+
 describe('a spare controller takes the next up', () => {
   it('builds the session in the caller’s folder with the caller’s environment, becomes its controller, and the next spare waits', async () => {
-    const { dir, env } = spareDir();
-    const first = makeProject();
-    projects.push(first);
-    expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
-    const spare = await waitingSpare(dir);
+    const { dir, env, first, spare } = await afterASession();
     expect(spare).not.toBe(first.controllerPid());
     expect((await first.miyabi(['doctor'], { env })).stdout).toContain(`a spare controller (pid ${spare}) waits`);
 
@@ -100,11 +105,7 @@ describe('a spare controller takes the next up', () => {
   });
 
   it('says what up says when the layout is refused, makes nothing, and leaves a spare waiting', async () => {
-    const { dir, env } = spareDir();
-    const first = makeProject();
-    projects.push(first);
-    expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
-    const spare = await waitingSpare(dir);
+    const { dir, env, spare } = await afterASession();
 
     const p = makeProject();
     projects.push(p);
@@ -119,11 +120,7 @@ describe('a spare controller takes the next up', () => {
   });
 
   it('leaves to up itself what it does not take, and a folder others can enter is never used', async () => {
-    const { dir, env } = spareDir();
-    const first = makeProject();
-    projects.push(first);
-    expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
-    const spare = await waitingSpare(dir);
+    const { dir, env, first, spare } = await afterASession();
 
     // Not one of up's quick shapes: the full CLI answers, and the spare still waits.
     const help = await first.miyabi(['up', '--no-such-flag'], { env });
@@ -144,11 +141,7 @@ describe('a spare controller takes the next up', () => {
   });
 
   it('two up at once with a spare waiting give one session and one controller, and a second up adds nothing', async () => {
-    const { dir, env } = spareDir();
-    const first = makeProject();
-    projects.push(first);
-    expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
-    await waitingSpare(dir);
+    const { dir, env } = await afterASession();
 
     const p = makeProject();
     projects.push(p);
@@ -173,11 +166,7 @@ describe('a spare controller takes the next up', () => {
   });
 
   it('a plain up in a terminal: the spare builds the session, and the terminal is attached to it', async () => {
-    const { dir, env } = spareDir();
-    const first = makeProject();
-    projects.push(first);
-    expect((await first.miyabi(['up', '--detach'], { env })).exitCode).toBe(0);
-    const spare = await waitingSpare(dir);
+    const { env, spare } = await afterASession();
 
     const p = makeProject();
     projects.push(p);
